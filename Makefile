@@ -1,0 +1,25 @@
+# campmon -- PGXS build.  PG_CONFIG may be overridden: make PG_CONFIG=/path/to/pg_config
+EXTENSION = campmon
+MODULE_big = campmon
+OBJS = \
+	src/campmon.o \
+	src/open_table.o \
+	src/heap_scan.o \
+	src/heap_estimate.o \
+	src/sampling.o \
+	src/table_bloat.o
+
+DATA = campmon--0.1.sql
+PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
+
+# pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
+REGRESS = install table_bloat modes min_bytes bad_input privileges tables_view demo
+REGRESS_OPTS = --load-extension=pgstattuple
+ISOLATION = concurrent_drop
+ISOLATION_OPTS = --load-extension=pgstattuple
+
+EXTRA_CLEAN = results/ output_iso/ log/
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

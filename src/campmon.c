@@ -1,0 +1,107 @@
+/*-------------------------------------------------------------------------
+ *
+ * campmon.c
+ *	  Module entry point: the library magic, campmon's GUCs and the names
+ *	  of the measurement modes.
+ *
+ * The library needs no shared_preload_libraries entry: it is loaded by the
+ * first call of one of its functions, and _PG_init then defines the GUCs.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "campmon.h"
+
+PG_MODULE_MAGIC;
+
+int			campmon_sample_pages = 3000;
+int			campmon_auto_exact_max_pages = 8192;	/* 64MB at 8kB pages */
+int			campmon_sample_seed = 0;
+static char *campmon_tables_mode = NULL;
+
+static const char *const mode_names[] = {
+	[CAMPMON_MODE_AUTO] = "auto",
+	[CAMPMON_MODE_EXACT] = "exact",
+	[CAMPMON_MODE_APPROX] = "approx",
+	[CAMPMON_MODE_SAMPLED] = "sampled",
+	[CAMPMON_MODE_STATS] = "stats",
+};
+
+#define VALID_MODES_HINT "Valid modes are: auto, exact, approx, sampled, stats."
+
+static bool
+check_tables_mode(char **newval, void **extra, GucSource source)
+{
+	for (int i = 0; i < lengthof(mode_names); i++)
+		if (strcmp(*newval, mode_names[i]) == 0)
+			return true;
+	GUC_check_errdetail("Unknown mode \"%s\".", *newval);
+	GUC_check_errhint(VALID_MODES_HINT);
+	return false;
+}
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("campmon.sample_pages",
+							"Pages read by the sampled mode when sample_pages is not given.",
+							"Larger samples narrow the 95% interval; the cost does not depend on the table's size.",
+							&campmon_sample_pages,
+							3000, 1, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.auto_exact_max_size",
+							"Largest relation that mode auto measures exactly; larger ones are sampled.",
+							NULL,
+							&campmon_auto_exact_max_pages,
+							8192, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.sample_seed",
+							"Seed of the page sampler; 0 draws a new sample on every call.",
+							"Set it to repeat a sample exactly, e.g. in tests.",
+							&campmon_sample_seed,
+							0, INT_MIN, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("campmon.tables_mode",
+							   "Mode the campmon.tables view measures with.",
+							   "The default, stats, reads no pages so that the view answers in seconds on any database.",
+							   &campmon_tables_mode,
+							   "stats",
+							   PGC_USERSET, 0,
+							   check_tables_mode, NULL, NULL);
+
+	MarkGUCPrefixReserved("campmon");
+}
+
+CampmonMode
+campmon_parse_mode(const char *name)
+{
+	for (int i = 0; i < lengthof(mode_names); i++)
+		if (strcmp(name, mode_names[i]) == 0)
+			return (CampmonMode) i;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown mode \"%s\"", name),
+			 errhint(VALID_MODES_HINT)));
+	pg_unreachable();
+}
+
+const char *
+campmon_mode_name(CampmonMode mode)
+{
+	return mode_names[mode];
+}

@@ -1,0 +1,349 @@
+/*-------------------------------------------------------------------------
+ *
+ * heap_scan.c
+ *	  The heap measurements that read pages: exact (every page), approx
+ *	  (pages not all-visible) and sampled (uniformly random pages).
+ *
+ * All three read through the buffer manager with a BAS_BULKREAD strategy,
+ * so a scan of a large table recycles a small ring of buffers instead of
+ * evicting what Campaign keeps in shared buffers, and hold each page only
+ * under a share lock while counting it.  No page is ever modified (unlike
+ * a heap scan, we never prune); hint bits may be set, as any reader does.
+ *
+ * Exact mode classifies tuples exactly as pgstattuple does: every normal
+ * line pointer is a tuple; it is live when visible to a dirty snapshot
+ * (committed, or inserted by a transaction still in progress) and dead
+ * otherwise; free space is PageGetHeapFreeSpace of every page.  Because it
+ * reads each page once, where pgstattuple reads each page twice (once for
+ * tuples, once for free space), it is at least as fast.
+ *
+ * Approx mode follows pgstattuple_approx: all-visible pages (visibility
+ * map) hold only live tuples, and their free space is taken from the free
+ * space map without reading them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/visibilitymap.h"
+#include "commands/vacuum.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/freespace.h"
+#include "storage/procarray.h"
+#include "utils/rel.h"
+#include "utils/sampling.h"
+#include "utils/snapmgr.h"
+#include "utils/spccache.h"
+
+#include "campmon.h"
+#include "sampling.h"
+
+/* Space a tuple of length len takes on a page: aligned data + line pointer */
+#define TUPLE_NEED(len) ((double) MAXALIGN(len) + sizeof(ItemIdData))
+
+/*
+ * Count the tuples and free space of one share-locked page the way
+ * pgstattuple does.
+ */
+static void
+count_page(Relation rel, BlockNumber blkno, Buffer buf,
+		   Snapshot dirty, HeapCounts *pc, HeapPacker *packer)
+{
+	Page		page = BufferGetPage(buf);
+	OffsetNumber offnum,
+				maxoff;
+
+	/* 0 for an all-zero page, as in pgstattuple */
+	pc->free_bytes += PageGetHeapFreeSpace(page);
+
+	if (PageIsNew(page))
+		return;
+
+	maxoff = PageGetMaxOffsetNumber(page);
+	for (offnum = FirstOffsetNumber; offnum <= maxoff;
+		 offnum = OffsetNumberNext(offnum))
+	{
+		ItemId		itemid = PageGetItemId(page, offnum);
+		HeapTupleData tuple;
+
+		if (!ItemIdIsNormal(itemid))
+			continue;
+
+		ItemPointerSet(&tuple.t_self, blkno, offnum);
+		tuple.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
+		tuple.t_len = ItemIdGetLength(itemid);
+		tuple.t_tableOid = RelationGetRelid(rel);
+
+		if (HeapTupleSatisfiesVisibility(&tuple, dirty, buf))
+		{
+			pc->live_tuples += 1;
+			pc->live_bytes += tuple.t_len;
+			pc->live_need += TUPLE_NEED(tuple.t_len);
+			heap_packer_add(packer, tuple.t_len);
+		}
+		else
+		{
+			pc->dead_tuples += 1;
+			pc->dead_bytes += tuple.t_len;
+		}
+	}
+}
+
+/* Read one block with the ring strategy and count it. */
+static void
+read_and_count(Relation rel, BlockNumber blkno, BufferAccessStrategy strategy,
+			   Snapshot dirty, HeapCounts *pc, HeapPacker *packer)
+{
+	Buffer		buf;
+
+	buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	count_page(rel, blkno, buf, dirty, pc, packer);
+	UnlockReleaseBuffer(buf);
+}
+
+static void
+measure_init(Relation rel, CampmonMode method, HeapMeasure *m)
+{
+	memset(m, 0, sizeof(HeapMeasure));
+	m->method = method;
+	m->fillfactor = RelationGetFillFactor(rel, HEAP_DEFAULT_FILLFACTOR);
+	m->total_pages = RelationGetNumberOfBlocks(rel);
+}
+
+void
+heap_measure_exact(Relation rel, HeapMeasure *m)
+{
+	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
+	SnapshotData dirty;
+	HeapPacker	packer;
+	BlockNumber blkno;
+
+	measure_init(rel, CAMPMON_MODE_EXACT, m);
+	InitDirtySnapshot(dirty);
+	heap_packer_init(&packer, m->fillfactor);
+
+	for (blkno = 0; blkno < m->total_pages; blkno++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		read_and_count(rel, blkno, strategy, &dirty, &m->c, &packer);
+	}
+
+	m->scanned_pages = m->total_pages;
+	/* every live tuple went through the packer: VACUUM FULL's page count */
+	m->min_pages = ceil(heap_packer_pages(&packer));
+	FreeAccessStrategy(strategy);
+}
+
+void
+heap_measure_approx(Relation rel, HeapMeasure *m)
+{
+	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
+	TransactionId oldest_xmin = GetOldestNonRemovableTransactionId(rel);
+	Buffer		vmbuffer = InvalidBuffer;
+	HeapPacker	packer;
+	double		skipped_need;
+	BlockNumber blkno;
+
+	measure_init(rel, CAMPMON_MODE_APPROX, m);
+	m->is_estimate = true;
+	heap_packer_init(&packer, m->fillfactor);
+
+	for (blkno = 0; blkno < m->total_pages; blkno++)
+	{
+		Buffer		buf;
+		Page		page;
+		OffsetNumber offnum,
+					maxoff;
+
+		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * An all-visible page holds no dead tuple: what the FSM does not
+		 * record as free is taken by live tuples (pgstattuple_approx counts
+		 * it, page header included, as tuple_len; we do the same).  What
+		 * the live tuples need once packed is the page less its header and
+		 * its free space.
+		 */
+		if (VM_ALL_VISIBLE(rel, blkno, &vmbuffer))
+		{
+			Size		freespace = GetRecordedFreeSpace(rel, blkno);
+
+			m->c.live_bytes += BLCKSZ - freespace;
+			m->c.live_need += BLCKSZ - SizeOfPageHeaderData - freespace;
+			m->c.free_bytes += freespace;
+			continue;
+		}
+
+		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL,
+								 strategy);
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		m->scanned_pages++;
+
+		/* a new page is free space, as in pgstattuple_approx */
+		if (PageIsNew(page))
+			m->c.free_bytes += BLCKSZ - SizeOfPageHeaderData;
+		else
+			m->c.free_bytes += PageGetHeapFreeSpace(page);
+
+		if (PageIsNew(page) || PageIsEmpty(page))
+		{
+			UnlockReleaseBuffer(buf);
+			continue;
+		}
+
+		maxoff = PageGetMaxOffsetNumber(page);
+		for (offnum = FirstOffsetNumber; offnum <= maxoff;
+			 offnum = OffsetNumberNext(offnum))
+		{
+			ItemId		itemid = PageGetItemId(page, offnum);
+			HeapTupleData tuple;
+
+			if (!ItemIdIsNormal(itemid))
+				continue;
+
+			ItemPointerSet(&tuple.t_self, blkno, offnum);
+			tuple.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
+			tuple.t_len = ItemIdGetLength(itemid);
+			tuple.t_tableOid = RelationGetRelid(rel);
+
+			/* VACUUM's view: DELETE_IN_PROGRESS is live, INSERT_IN_PROGRESS dead */
+			switch (HeapTupleSatisfiesVacuum(&tuple, oldest_xmin, buf))
+			{
+				case HEAPTUPLE_LIVE:
+				case HEAPTUPLE_DELETE_IN_PROGRESS:
+					m->c.live_tuples += 1;
+					m->c.live_bytes += tuple.t_len;
+					m->c.live_need += TUPLE_NEED(tuple.t_len);
+					heap_packer_add(&packer, tuple.t_len);
+					break;
+				case HEAPTUPLE_DEAD:
+				case HEAPTUPLE_RECENTLY_DEAD:
+				case HEAPTUPLE_INSERT_IN_PROGRESS:
+					m->c.dead_tuples += 1;
+					m->c.dead_bytes += tuple.t_len;
+					break;
+				default:
+					elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
+			}
+		}
+		UnlockReleaseBuffer(buf);
+	}
+
+	if (BufferIsValid(vmbuffer))
+		ReleaseBuffer(vmbuffer);
+
+	/* extrapolate the live-tuple count over skipped pages as VACUUM does */
+	m->c.live_tuples = vac_estimate_reltuples(rel, m->total_pages,
+											  m->scanned_pages,
+											  m->c.live_tuples);
+
+	/*
+	 * The tuples of scanned pages were packed one by one; the packed bytes
+	 * of skipped pages fill pages at the density the scanned ones reached,
+	 * or, when every page was skipped, as the closed formula says.
+	 */
+	skipped_need = m->c.live_need - packer.need;
+	if (packer.need > 0)
+		m->min_pages = ceil(heap_packer_pages(&packer) *
+							(1.0 + skipped_need / packer.need));
+	else
+		m->min_pages = heap_min_pages(m->c.live_tuples, m->c.live_need,
+									  m->fillfactor);
+	FreeAccessStrategy(strategy);
+}
+
+/*
+ * Sampled mode: a simple random sample of pages drawn by PostgreSQL's block
+ * sampler, read in block order with prefetching (as ANALYZE does), counted
+ * as in exact mode and extrapolated.  The per-page need of live tuples feeds
+ * the 95% interval of bloat_pct (sampling.c).  Cost: sample_pages page reads
+ * plus one cheap step of the sampler per block of the table.
+ */
+void
+heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
+{
+	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
+	SnapshotData dirty;
+	BlockSamplerData bs;
+	HeapCounts	sum;
+	SampleStat	need_stat;
+	HeapPacker	packer;
+	double		scale;
+
+#ifdef USE_PREFETCH
+	BlockSamplerData prefetch_bs;
+	int			prefetch_max;
+	int			prefetched = 0;
+#endif
+
+	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
+	memset(&sum, 0, sizeof(sum));
+	memset(&need_stat, 0, sizeof(need_stat));
+	InitDirtySnapshot(dirty);
+	heap_packer_init(&packer, m->fillfactor);
+
+	if (m->total_pages == 0)
+	{
+		FreeAccessStrategy(strategy);
+		return;
+	}
+
+	BlockSampler_Init(&bs, m->total_pages, sample_pages,
+					  campmon_sample_seed_value());
+
+#ifdef USE_PREFETCH
+	/* a copy of the sampler runs ahead and announces the next blocks */
+	prefetch_max = get_tablespace_maintenance_io_concurrency(rel->rd_rel->reltablespace);
+	prefetch_bs = bs;
+	for (; prefetched < prefetch_max && BlockSampler_HasMore(&prefetch_bs);
+		 prefetched++)
+		PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs));
+#endif
+
+	while (BlockSampler_HasMore(&bs))
+	{
+		BlockNumber blkno = BlockSampler_Next(&bs);
+		HeapCounts	page;
+
+		CHECK_FOR_INTERRUPTS();
+
+#ifdef USE_PREFETCH
+		if (prefetch_max > 0 && BlockSampler_HasMore(&prefetch_bs))
+			PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs));
+#endif
+
+		memset(&page, 0, sizeof(page));
+		read_and_count(rel, blkno, strategy, &dirty, &page, &packer);
+
+		sum.live_tuples += page.live_tuples;
+		sum.dead_tuples += page.dead_tuples;
+		sum.live_bytes += page.live_bytes;
+		sum.dead_bytes += page.dead_bytes;
+		sum.free_bytes += page.free_bytes;
+		sum.live_need += page.live_need;
+		sample_stat_add(&need_stat, page.live_need);
+		m->scanned_pages++;
+	}
+
+	scale = (double) m->total_pages / m->scanned_pages;
+	m->c.live_tuples = sum.live_tuples * scale;
+	m->c.dead_tuples = sum.dead_tuples * scale;
+	m->c.live_bytes = sum.live_bytes * scale;
+	m->c.dead_bytes = sum.dead_bytes * scale;
+	m->c.free_bytes = sum.free_bytes * scale;
+	m->c.live_need = sum.live_need * scale;
+
+	m->is_estimate = m->scanned_pages < m->total_pages;
+	m->has_interval = true;
+	m->need_se = sample_stat_se_mean(&need_stat, m->total_pages);
+	/* the pages the sampled tuples fill, scaled to the table */
+	m->min_pages = heap_packer_pages(&packer) * scale;
+	FreeAccessStrategy(strategy);
+}

@@ -1,0 +1,269 @@
+/*-------------------------------------------------------------------------
+ *
+ * table_bloat.c
+ *	  SQL-callable campmon.table_bloat() and campmon.try_table_bloat():
+ *	  argument checks, the choice of mode, the TOAST relation, and the
+ *	  derived figures (min_bytes, bloat_bytes, bloat_pct and its interval).
+ *
+ * Definitions (README, "What the numbers mean"):
+ *	  table_bytes = main fork size
+ *	  min_bytes   = size right after VACUUM FULL (heap_estimate.c)
+ *	  bloat_bytes = table_bytes - min_bytes, never below 0
+ *	  bloat_pct   = 100 * bloat_bytes / table_bytes (0 for an empty table)
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/relation.h"
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+
+#include "campmon.h"
+#include "sampling.h"
+
+PG_FUNCTION_INFO_V1(campmon_table_bloat);
+PG_FUNCTION_INFO_V1(campmon_try_table_bloat);
+
+#define TABLE_BLOAT_COLS 27
+
+/* Measure one heap in the requested mode; auto picks exact or sampled. */
+static void
+measure_heap(Relation rel, CampmonMode mode, int sample_pages, HeapMeasure *m)
+{
+	if (mode == CAMPMON_MODE_AUTO)
+		mode = RelationGetNumberOfBlocks(rel) <= (BlockNumber) campmon_auto_exact_max_pages ?
+			CAMPMON_MODE_EXACT : CAMPMON_MODE_SAMPLED;
+
+	switch (mode)
+	{
+		case CAMPMON_MODE_EXACT:
+			heap_measure_exact(rel, m);
+			break;
+		case CAMPMON_MODE_APPROX:
+			heap_measure_approx(rel, m);
+			break;
+		case CAMPMON_MODE_SAMPLED:
+			heap_measure_sampled(rel, sample_pages, m);
+			break;
+		case CAMPMON_MODE_STATS:
+			heap_measure_stats(rel, m);
+			break;
+		case CAMPMON_MODE_AUTO:
+			Assert(false);
+	}
+}
+
+static double
+bloat_bytes(const HeapMeasure *m)
+{
+	double		bloat = ((double) m->total_pages - m->min_pages) * BLCKSZ;
+
+	return Max(bloat, 0);
+}
+
+static double
+bloat_pct(const HeapMeasure *m)
+{
+	if (m->total_pages == 0)
+		return 0;
+	return 100.0 * bloat_bytes(m) / ((double) m->total_pages * BLCKSZ);
+}
+
+/*
+ * 95% interval of bloat_pct for a sampled measurement.  bloat_pct falls by
+ * 100 / N points per page of min_pages, and min_pages grows by N / B for a
+ * byte more of mean per-page need, B being the packed bytes per page implied
+ * by the size model (live_need / min_pages).  Hence se(bloat_pct) =
+ * 100 * se(mean need) / B (delta method, B held fixed).
+ */
+static void
+bloat_interval(const HeapMeasure *m, double *low, double *high)
+{
+	double		pct = bloat_pct(m);
+	double		per_page;
+	double		half;
+
+	if (m->min_pages > 0)
+		per_page = m->c.live_need / m->min_pages;
+	else
+		per_page = BLCKSZ - SizeOfPageHeaderData;
+	half = CAMPMON_Z95 * 100.0 * m->need_se / per_page;
+	*low = Max(pct - half, 0.0);
+	*high = Min(pct + half, 100.0);
+}
+
+#define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
+#define SET_NULL()		(nulls[i++] = true)
+
+static Datum
+table_bloat_internal(FunctionCallInfo fcinfo, bool missing_ok)
+{
+	Oid			relid;
+	CampmonMode mode;
+	int			sample_pages = campmon_sample_pages;
+	TupleDesc	tupdesc;
+	Relation	rel;
+	HeapMeasure main;
+	HeapMeasure toast;
+	Oid			toastrelid;
+	Datum		values[TABLE_BLOAT_COLS];
+	bool		nulls[TABLE_BLOAT_COLS];
+	int			i = 0;
+
+	if (PG_ARGISNULL(0))
+	{
+		if (missing_ok)
+			PG_RETURN_NULL();
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("rel must not be NULL"),
+				 errhint("Pass a table, e.g. campmon.table_bloat('nmsbroadlogrcp').")));
+	}
+	relid = PG_GETARG_OID(0);
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("mode must not be NULL"),
+				 errhint("Valid modes are: auto, exact, approx, sampled, stats.")));
+	mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+
+	if (!PG_ARGISNULL(2))
+	{
+		sample_pages = PG_GETARG_INT32(2);
+		if (sample_pages <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sample_pages must be greater than zero, not %d",
+							sample_pages),
+					 errhint("Omit it to use campmon.sample_pages (%d).",
+							 campmon_sample_pages)));
+		if (mode != CAMPMON_MODE_SAMPLED && mode != CAMPMON_MODE_AUTO)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sample_pages applies only to modes sampled and auto, not %s",
+							campmon_mode_name(mode))));
+	}
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != TABLE_BLOAT_COLS)
+		elog(ERROR, "campmon: the SQL definition of table_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
+
+	rel = campmon_open_table(relid, missing_ok);
+	if (rel == NULL)
+		PG_RETURN_NULL();
+
+	measure_heap(rel, mode, sample_pages, &main);
+
+	/*
+	 * The TOAST relation is a heap of its own, measured in the same mode
+	 * (auto decides by its own size).  Our lock on the table keeps it from
+	 * being dropped or rewritten meanwhile.
+	 */
+	toastrelid = rel->rd_rel->reltoastrelid;
+	if (OidIsValid(toastrelid))
+	{
+		Relation	toastrel = relation_open(toastrelid, AccessShareLock);
+
+		measure_heap(toastrel, mode, sample_pages, &toast);
+		relation_close(toastrel, AccessShareLock);
+	}
+	relation_close(rel, AccessShareLock);
+
+	memset(nulls, 0, sizeof(nulls));
+
+	values[i++] = ObjectIdGetDatum(relid);
+	values[i++] = CStringGetTextDatum(campmon_mode_name(main.method));
+	values[i++] = BoolGetDatum(main.is_estimate);
+	values[i++] = Int32GetDatum(main.fillfactor);
+	SET_INT8((double) main.total_pages * BLCKSZ);
+	SET_INT8(main.total_pages);
+	SET_INT8(main.scanned_pages);
+	if (main.unknown)
+	{
+		for (int k = 0; k < 10; k++)
+			SET_NULL();
+	}
+	else
+	{
+		SET_INT8(main.c.live_tuples);
+		SET_INT8(main.c.dead_tuples);
+		SET_INT8(main.c.live_bytes);
+		SET_INT8(main.c.dead_bytes);
+		SET_INT8(main.c.free_bytes);
+		SET_INT8(main.min_pages * BLCKSZ);
+		SET_INT8(bloat_bytes(&main));
+		values[i++] = Float8GetDatum(bloat_pct(&main));
+		if (main.has_interval)
+		{
+			double		low,
+						high;
+
+			bloat_interval(&main, &low, &high);
+			values[i++] = Float8GetDatum(low);
+			values[i++] = Float8GetDatum(high);
+		}
+		else
+		{
+			SET_NULL();
+			SET_NULL();
+		}
+	}
+
+	if (OidIsValid(toastrelid))
+	{
+		values[i++] = ObjectIdGetDatum(toastrelid);
+		values[i++] = CStringGetTextDatum(campmon_mode_name(toast.method));
+		SET_INT8((double) toast.total_pages * BLCKSZ);
+		SET_INT8(toast.scanned_pages);
+		if (toast.unknown)
+		{
+			for (int k = 0; k < 6; k++)
+				SET_NULL();
+		}
+		else
+		{
+			SET_INT8(toast.c.live_bytes);
+			SET_INT8(toast.c.dead_bytes);
+			SET_INT8(toast.c.free_bytes);
+			SET_INT8(toast.min_pages * BLCKSZ);
+			SET_INT8(bloat_bytes(&toast));
+			values[i++] = Float8GetDatum(bloat_pct(&toast));
+		}
+	}
+	else
+	{
+		for (int k = 0; k < 10; k++)
+			SET_NULL();
+	}
+	Assert(i == TABLE_BLOAT_COLS);
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* campmon.table_bloat(rel regclass, mode text, sample_pages int) */
+Datum
+campmon_table_bloat(PG_FUNCTION_ARGS)
+{
+	return table_bloat_internal(fcinfo, false);
+}
+
+/*
+ * campmon.try_table_bloat(rel oid, mode text, sample_pages int): the same,
+ * but NULL instead of an error for a relation that vanished, is not a
+ * table, is another session's temporary table or may not be measured by
+ * this user.  The views use it so that one such row cannot fail a listing.
+ */
+Datum
+campmon_try_table_bloat(PG_FUNCTION_ARGS)
+{
+	return table_bloat_internal(fcinfo, true);
+}
