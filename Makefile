@@ -13,13 +13,20 @@ DATA = campmon--0.1.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes bad_input privileges tables_view demo
-REGRESS_OPTS = --load-extension=pgstattuple
+REGRESS = install table_bloat modes min_bytes bad_input privileges tables_view
+REGRESS_OPTS =
 ISOLATION = concurrent_drop
-ISOLATION_OPTS = --load-extension=pgstattuple
+ISOLATION_OPTS =
 
 EXTRA_CLEAN = results/ output_iso/ log/
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# One suite at a time (scripts/test.sh runs them all and sums the results).
+.PHONY: installcheck-regress installcheck-isolation
+installcheck-regress:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+installcheck-isolation:
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)

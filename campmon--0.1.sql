@@ -119,8 +119,7 @@ SELECT
     b.table_bytes,
     COALESCE(b.toast_bytes, 0)              AS toast_bytes,
     pg_catalog.pg_indexes_size(c.oid)       AS indexes_bytes,
-    b.table_bytes + COALESCE(b.toast_bytes, 0)
-        + pg_catalog.pg_indexes_size(c.oid) AS total_bytes,
+    pg_catalog.pg_total_relation_size(c.oid) AS total_bytes,
     b.live_tuples,
     b.dead_tuples,
     b.live_bytes,

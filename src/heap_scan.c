@@ -343,7 +343,10 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 	m->is_estimate = m->scanned_pages < m->total_pages;
 	m->has_interval = true;
 	m->need_se = sample_stat_se_mean(&need_stat, m->total_pages);
-	/* the pages the sampled tuples fill, scaled to the table */
-	m->min_pages = heap_packer_pages(&packer) * scale;
+	/*
+	 * The pages the sampled tuples fill, scaled to the table; whole pages,
+	 * as a rewrite makes them (a sample of every page gives exact's count).
+	 */
+	m->min_pages = ceil(heap_packer_pages(&packer) * scale);
 	FreeAccessStrategy(strategy);
 }

@@ -112,7 +112,7 @@ campmon_open_table(Oid relid, bool missing_ok)
 		{
 			ereport(WARNING,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("relation with OID %u was dropped while being listed; skipped", relid)));
+					 errmsg("skipping relation with OID %u: it does not exist (dropped while being listed?)", relid)));
 			return NULL;
 		}
 		ereport(ERROR,

@@ -24,6 +24,7 @@
 #include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
+#include "utils/tuplestore.h"
 
 #include "campmon.h"
 #include "sampling.h"
@@ -102,25 +103,27 @@ bloat_interval(const HeapMeasure *m, double *low, double *high)
 #define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
 #define SET_NULL()		(nulls[i++] = true)
 
-static Datum
-table_bloat_internal(FunctionCallInfo fcinfo, bool missing_ok)
+/*
+ * Check the arguments, measure, and fill values/nulls with one result row.
+ * Returns false, with missing_ok, when the relation cannot be measured.
+ */
+static bool
+table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
+				Datum *values, bool *nulls)
 {
 	Oid			relid;
 	CampmonMode mode;
 	int			sample_pages = campmon_sample_pages;
-	TupleDesc	tupdesc;
 	Relation	rel;
 	HeapMeasure main;
 	HeapMeasure toast;
 	Oid			toastrelid;
-	Datum		values[TABLE_BLOAT_COLS];
-	bool		nulls[TABLE_BLOAT_COLS];
 	int			i = 0;
 
 	if (PG_ARGISNULL(0))
 	{
 		if (missing_ok)
-			PG_RETURN_NULL();
+			return false;
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("rel must not be NULL"),
@@ -152,14 +155,12 @@ table_bloat_internal(FunctionCallInfo fcinfo, bool missing_ok)
 							campmon_mode_name(mode))));
 	}
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
 	if (tupdesc->natts != TABLE_BLOAT_COLS)
 		elog(ERROR, "campmon: the SQL definition of table_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
 
 	rel = campmon_open_table(relid, missing_ok);
 	if (rel == NULL)
-		PG_RETURN_NULL();
+		return false;
 
 	measure_heap(rel, mode, sample_pages, &main);
 
@@ -178,7 +179,7 @@ table_bloat_internal(FunctionCallInfo fcinfo, bool missing_ok)
 	}
 	relation_close(rel, AccessShareLock);
 
-	memset(nulls, 0, sizeof(nulls));
+	memset(nulls, 0, sizeof(bool) * TABLE_BLOAT_COLS);
 
 	values[i++] = ObjectIdGetDatum(relid);
 	values[i++] = CStringGetTextDatum(campmon_mode_name(main.method));
@@ -245,25 +246,39 @@ table_bloat_internal(FunctionCallInfo fcinfo, bool missing_ok)
 			SET_NULL();
 	}
 	Assert(i == TABLE_BLOAT_COLS);
-
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	return true;
 }
 
 /* campmon.table_bloat(rel regclass, mode text, sample_pages int) */
 Datum
 campmon_table_bloat(PG_FUNCTION_ARGS)
 {
-	return table_bloat_internal(fcinfo, false);
+	TupleDesc	tupdesc;
+	Datum		values[TABLE_BLOAT_COLS];
+	bool		nulls[TABLE_BLOAT_COLS];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	table_bloat_row(fcinfo, tupdesc, false, values, nulls);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /*
- * campmon.try_table_bloat(rel oid, mode text, sample_pages int): the same,
- * but NULL instead of an error for a relation that vanished, is not a
+ * campmon.try_table_bloat(rel oid, mode text, sample_pages int): the same
+ * row, or no row instead of an error for a relation that vanished, is not a
  * table, is another session's temporary table or may not be measured by
  * this user.  The views use it so that one such row cannot fail a listing.
  */
 Datum
 campmon_try_table_bloat(PG_FUNCTION_ARGS)
 {
-	return table_bloat_internal(fcinfo, true);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[TABLE_BLOAT_COLS];
+	bool		nulls[TABLE_BLOAT_COLS];
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (table_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
 }

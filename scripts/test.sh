@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Run campmon's whole test suite on a fresh Debian 12 machine: install what
+# is missing, build with -Wall -Werror, start a throw-away PostgreSQL 15
+# cluster (pg_virtualenv; works as root) and run every suite in it:
+#   regress    pg_regress: sql/*.sql against expected/*.out
+#   isolation  pg_isolation_regress: specs/*.spec against expected/*.out
+# Prints the failing diffs, then one closing line "N passed, N failed"
+# summing all suites.  Exit status 0 only when every test passed and every
+# suite ran at least one test.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/install_deps.sh
+bash scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+export PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
+log="$root/log"
+rm -rf "$log" results output_iso regression.diffs regression.out
+mkdir -p "$log"
+
+# Each suite runs in the same throw-away cluster; output is kept per suite.
+pg_virtualenv -t -o fsync=off -o max_connections=40 bash -c '
+    cd "$1"
+    make -s installcheck-regress  > log/regress.out 2>&1;  echo $? > log/regress.rc
+    make -s installcheck-isolation > log/isolation.out 2>&1; echo $? > log/isolation.rc
+' _ "$root" > "$log/cluster.out" 2>&1
+
+passed=0
+failed=0
+for suite in regress isolation; do
+    out="$log/$suite.out"
+    p=0; f=0
+    if [ -f "$out" ]; then
+        p=$(grep -cE '\.\.\. ok' "$out")
+        f=$(grep -cE '\.\.\. (FAILED|failed)' "$out")
+    fi
+    rc=$(cat "$log/$suite.rc" 2>/dev/null || echo 1)
+    echo "== $suite: $p passed, $f failed (exit $rc)"
+    if [ $((p + f)) -eq 0 ]; then
+        echo "   suite ran no test: counted as a failure"
+        [ -f "$out" ] && tail -n 30 "$out"
+        f=1
+    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "   suite exited $rc with no failing test: counted as a failure"
+        tail -n 30 "$out"
+        f=1
+    fi
+    passed=$((passed + p)); failed=$((failed + f))
+done
+
+if [ "$failed" -ne 0 ]; then
+    for d in regression.diffs output_iso/regression.diffs; do
+        [ -s "$d" ] && { echo "== $d"; head -n 300 "$d"; }
+    done
+    tail -n 20 "$log/cluster.out"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

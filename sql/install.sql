@@ -1,0 +1,46 @@
+--
+-- install: the extension, its schema, roles and default privileges
+--
+CREATE EXTENSION pgstattuple;
+CREATE EXTENSION campmon;
+
+SELECT e.extname, e.extversion, e.extrelocatable, n.nspname
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname = 'campmon';
+
+-- both roles exist, cannot log in, and an admin is a reader
+SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'campmon\_%' ORDER BY 1;
+SELECT pg_has_role('campmon_admin', 'campmon_reader', 'MEMBER') AS admin_is_reader;
+
+-- every object lives in schema campmon
+SELECT pg_describe_object(classid, objid, 0) AS object
+FROM pg_depend
+WHERE refclassid = 'pg_extension'::regclass
+  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'campmon')
+  AND deptype = 'e'
+ORDER BY 1;
+
+-- PUBLIC may execute or select nothing; campmon_reader and pg_monitor may
+SELECT p.oid::regprocedure AS function,
+       bool_or(a.grantee = 0) AS public,
+       bool_or(a.grantee = 'campmon_reader'::regrole) AS campmon_reader,
+       bool_or(a.grantee = 'pg_monitor'::regrole) AS pg_monitor
+FROM pg_proc p, aclexplode(p.proacl) a
+WHERE p.pronamespace = 'campmon'::regnamespace
+GROUP BY p.oid ORDER BY 1;
+SELECT c.relname,
+       bool_or(a.grantee = 0) AS public,
+       bool_or(a.grantee = 'campmon_reader'::regrole AND a.privilege_type = 'SELECT') AS campmon_reader,
+       bool_or(a.grantee = 'pg_monitor'::regrole AND a.privilege_type = 'SELECT') AS pg_monitor
+FROM pg_class c, aclexplode(c.relacl) a
+WHERE c.relnamespace = 'campmon'::regnamespace
+GROUP BY c.relname ORDER BY 1;
+
+-- the extension cannot be moved
+ALTER EXTENSION campmon SET SCHEMA public;
+
+-- GUCs exist once the library is loaded, with their defaults
+SELECT count(*) FROM campmon.table_bloat('pg_class', 'stats');
+SELECT name, setting, unit FROM pg_settings WHERE name LIKE 'campmon.%' ORDER BY 1;
+SET campmon.tables_mode = 'fast';
+SET campmon.sample_pages = 0;
