@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's first command: on a fresh Debian 12 machine, install what is
+# missing, build and install campmon, start a throw-away PostgreSQL 15
+# cluster, load the Campaign-like demo database and print the bloat report.
+#   SCALE=3 scripts/demo.sh      (default 3: about 100 MB; 30 is about 1 GB)
+#   SHELL_AFTER=1 scripts/demo.sh   opens psql on the demo database at the end
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale="${SCALE:-3}"
+
+bash scripts/install_deps.sh
+bash scripts/build.sh
+
+pg_virtualenv -t -o fsync=off bash -c '
+    set -euo pipefail
+    echo "== loading the Campaign-like demo database (scale $1)"
+    psql -X -q -v ON_ERROR_STOP=1 -v scale="$1" -f demo/campaign_demo.sql > /dev/null
+    psql -X -q -v ON_ERROR_STOP=1 -f scripts/report.sql
+    if [ -n "${SHELL_AFTER:-}" ]; then psql -X; fi
+' _ "$scale"

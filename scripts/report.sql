@@ -1,0 +1,39 @@
+-- The bloat report printed by scripts/demo.sh (any database with campmon).
+CREATE EXTENSION IF NOT EXISTS campmon;
+\pset footer off
+
+\echo
+\echo == Tables by reclaimable space (campmon.tables, mode auto: exact when small, sampled when large)
+SET campmon.tables_mode = 'auto';
+SELECT table_name,
+       method,
+       pg_size_pretty(table_bytes)           AS size,
+       pg_size_pretty(bloat_bytes)           AS bloat,
+       bloat_pct                             AS "bloat %",
+       CASE WHEN bloat_pct_low IS NOT NULL
+            THEN bloat_pct_low || ' - ' || bloat_pct_high END AS "95% interval",
+       dead_tuples                           AS dead_rows,
+       pg_size_pretty(free_bytes)            AS free,
+       pg_size_pretty(toast_bloat_bytes)     AS toast_bloat,
+       coalesce(to_char(greatest(last_vacuum, last_autovacuum), 'YYYY-MM-DD HH24:MI'), 'never') AS last_vacuum
+FROM campmon.tables
+WHERE schema_name NOT IN ('pg_catalog', 'information_schema')
+ORDER BY bloat_bytes DESC NULLS LAST, table_name
+LIMIT 20;
+
+\echo == The same from statistics only (mode stats: no page read; an estimate)
+RESET campmon.tables_mode;
+SELECT table_name, pg_size_pretty(table_bytes) AS size, pg_size_pretty(bloat_bytes) AS bloat,
+       bloat_pct AS "bloat %", n_dead_tup
+FROM campmon.tables
+WHERE schema_name NOT IN ('pg_catalog', 'information_schema')
+ORDER BY bloat_bytes DESC NULLS LAST, table_name
+LIMIT 10;
+
+\echo == The largest delivery log in detail: exact, then a 3000-page sample
+SELECT method, scanned_pages, pg_size_pretty(table_bytes) AS size, live_tuples, dead_tuples,
+       pg_size_pretty(min_bytes) AS after_vacuum_full, round(bloat_pct::numeric, 2) AS "bloat %",
+       round(bloat_pct_low::numeric, 2) AS low, round(bloat_pct_high::numeric, 2) AS high
+FROM (SELECT 'nmsbroadlogrcp'::regclass AS rel) r,
+     LATERAL (SELECT * FROM campmon.table_bloat(r.rel, 'exact')
+              UNION ALL SELECT * FROM campmon.table_bloat(r.rel, 'sampled')) b;
