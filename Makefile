@@ -13,7 +13,7 @@ DATA = campmon--0.1.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes bad_input privileges tables_view
+REGRESS = install table_bloat modes min_bytes bad_input privileges tables_view demo
 REGRESS_OPTS =
 ISOLATION = concurrent_drop
 ISOLATION_OPTS =
