@@ -2,11 +2,11 @@
 # The README's first command: on a fresh Debian 12 machine, install what is
 # missing, build and install campmon, start a throw-away PostgreSQL 15
 # cluster, load the Campaign-like demo database and print the bloat report.
-#   SCALE=3 scripts/demo.sh      (default 3: about 100 MB; 30 is about 0.9 GB)
+#   SCALE=10 scripts/demo.sh     (the default: about 300 MB; 30 is about 0.9 GB)
 #   SHELL_AFTER=1 scripts/demo.sh   opens psql on the demo database at the end
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scale="${SCALE:-3}"
+scale="${SCALE:-10}"
 
 bash scripts/install_deps.sh
 bash scripts/build.sh
