@@ -46,6 +46,37 @@
 /* Space a tuple of length len takes on a page: aligned data + line pointer */
 #define TUPLE_NEED(len) ((double) MAXALIGN(len) + sizeof(ItemIdData))
 
+/* The heap tuple behind a normal line pointer of a share-locked page. */
+static inline void
+page_tuple(Relation rel, Page page, BlockNumber blkno, OffsetNumber offnum,
+		   HeapTuple tuple)
+{
+	ItemId		itemid = PageGetItemId(page, offnum);
+
+	ItemPointerSet(&tuple->t_self, blkno, offnum);
+	tuple->t_data = (HeapTupleHeader) PageGetItem(page, itemid);
+	tuple->t_len = ItemIdGetLength(itemid);
+	tuple->t_tableOid = RelationGetRelid(rel);
+}
+
+/* Tally one tuple; live ones also go through the VACUUM FULL packer. */
+static inline void
+count_tuple(HeapCounts *c, HeapPacker *packer, bool live, uint32 len)
+{
+	if (live)
+	{
+		c->live_tuples += 1;
+		c->live_bytes += len;
+		c->live_need += TUPLE_NEED(len);
+		heap_packer_add(packer, len);
+	}
+	else
+	{
+		c->dead_tuples += 1;
+		c->dead_bytes += len;
+	}
+}
+
 /*
  * Count the tuples and free space of one share-locked page the way
  * pgstattuple does.
@@ -68,29 +99,15 @@ count_page(Relation rel, BlockNumber blkno, Buffer buf,
 	for (offnum = FirstOffsetNumber; offnum <= maxoff;
 		 offnum = OffsetNumberNext(offnum))
 	{
-		ItemId		itemid = PageGetItemId(page, offnum);
 		HeapTupleData tuple;
 
-		if (!ItemIdIsNormal(itemid))
+		if (!ItemIdIsNormal(PageGetItemId(page, offnum)))
 			continue;
 
-		ItemPointerSet(&tuple.t_self, blkno, offnum);
-		tuple.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
-		tuple.t_len = ItemIdGetLength(itemid);
-		tuple.t_tableOid = RelationGetRelid(rel);
-
-		if (HeapTupleSatisfiesVisibility(&tuple, dirty, buf))
-		{
-			pc->live_tuples += 1;
-			pc->live_bytes += tuple.t_len;
-			pc->live_need += TUPLE_NEED(tuple.t_len);
-			heap_packer_add(packer, tuple.t_len);
-		}
-		else
-		{
-			pc->dead_tuples += 1;
-			pc->dead_bytes += tuple.t_len;
-		}
+		page_tuple(rel, page, blkno, offnum, &tuple);
+		count_tuple(pc, packer,
+					HeapTupleSatisfiesVisibility(&tuple, dirty, buf),
+					tuple.t_len);
 	}
 }
 
@@ -202,36 +219,30 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 		for (offnum = FirstOffsetNumber; offnum <= maxoff;
 			 offnum = OffsetNumberNext(offnum))
 		{
-			ItemId		itemid = PageGetItemId(page, offnum);
 			HeapTupleData tuple;
+			bool		live;
 
-			if (!ItemIdIsNormal(itemid))
+			if (!ItemIdIsNormal(PageGetItemId(page, offnum)))
 				continue;
 
-			ItemPointerSet(&tuple.t_self, blkno, offnum);
-			tuple.t_data = (HeapTupleHeader) PageGetItem(page, itemid);
-			tuple.t_len = ItemIdGetLength(itemid);
-			tuple.t_tableOid = RelationGetRelid(rel);
+			page_tuple(rel, page, blkno, offnum, &tuple);
 
 			/* VACUUM's view: DELETE_IN_PROGRESS is live, INSERT_IN_PROGRESS dead */
 			switch (HeapTupleSatisfiesVacuum(&tuple, oldest_xmin, buf))
 			{
 				case HEAPTUPLE_LIVE:
 				case HEAPTUPLE_DELETE_IN_PROGRESS:
-					m->c.live_tuples += 1;
-					m->c.live_bytes += tuple.t_len;
-					m->c.live_need += TUPLE_NEED(tuple.t_len);
-					heap_packer_add(&packer, tuple.t_len);
+					live = true;
 					break;
 				case HEAPTUPLE_DEAD:
 				case HEAPTUPLE_RECENTLY_DEAD:
 				case HEAPTUPLE_INSERT_IN_PROGRESS:
-					m->c.dead_tuples += 1;
-					m->c.dead_bytes += tuple.t_len;
+					live = false;
 					break;
 				default:
 					elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
 			}
+			count_tuple(&m->c, &packer, live, tuple.t_len);
 		}
 		UnlockReleaseBuffer(buf);
 	}
