@@ -3,17 +3,20 @@ EXTENSION = campmon
 MODULE_big = campmon
 OBJS = \
 	src/campmon.o \
-	src/open_table.o \
+	src/open_relation.o \
 	src/heap_scan.o \
 	src/heap_estimate.o \
 	src/sampling.o \
-	src/table_bloat.o
+	src/table_bloat.o \
+	src/btree_scan.o \
+	src/btree_estimate.o \
+	src/index_bloat.o
 
-DATA = campmon--0.1.sql
+DATA = campmon--0.1.sql campmon--0.1--0.2.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes bad_input privileges tables_view demo
+REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo
 REGRESS_OPTS =
 ISOLATION = concurrent_drop
 ISOLATION_OPTS =
@@ -23,6 +26,9 @@ EXTRA_CLEAN = results/ output_iso/ log/
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS does not track header dependencies: every object depends on ours.
+$(OBJS): src/campmon.h src/sampling.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation

@@ -51,12 +51,29 @@ FROM (VALUES
     ($$SELECT campmon.table_bloat('no_such_table')$$),
     ($$SELECT campmon.table_bloat('bi_table'::regclass, 'stats', NULL)$$),
     ($$SELECT campmon.try_table_bloat(0)$$),
-    ($$SELECT campmon.try_table_bloat('bi_view'::regclass, 'fast')$$)
+    ($$SELECT campmon.try_table_bloat('bi_view'::regclass, 'fast')$$),
+    ($$SELECT campmon.index_bloat('bi_table_pkey', 'fast')$$),
+    ($$SELECT campmon.index_bloat('bi_table_pkey', 'approx')$$),
+    ($$SELECT campmon.index_bloat('bi_table_pkey', NULL)$$),
+    ($$SELECT campmon.index_bloat(NULL)$$),
+    ($$SELECT campmon.index_bloat('bi_table_pkey', 'sampled', 0)$$),
+    ($$SELECT campmon.index_bloat('bi_table_pkey', 'stats', 10)$$),
+    ($$SELECT campmon.index_bloat('bi_table')$$),
+    ($$SELECT campmon.index_bloat('bi_view')$$),
+    ($$SELECT campmon.index_bloat('bi_seq')$$),
+    ($$SELECT campmon.index_bloat('bi_parted_idx')$$),
+    ($$SELECT campmon.index_bloat('bi_parted')$$),
+    ($$SELECT campmon.index_bloat(0)$$),
+    ($$SELECT campmon.index_bloat('bi_table_pkey', 'sampled', 2147483647)$$),
+    ($$SELECT campmon.try_index_bloat(0)$$),
+    ($$SELECT campmon.try_index_bloat('bi_table'::regclass)$$)
 ) c(call);
 
 -- try_table_bloat: no row (and no error) for what table_bloat rejects
 SELECT t AS rel, (SELECT count(*) FROM campmon.try_table_bloat(t)) AS rows
 FROM unnest('{bi_view,bi_matview,bi_seq,bi_table_pkey,bi_parted,bi_foreign,bi_type}'::regclass[]) t;
+SELECT t AS rel, (SELECT count(*) FROM campmon.try_index_bloat(t)) AS rows
+FROM unnest('{bi_table,bi_view,bi_seq,bi_parted_idx,bi_parted}'::regclass[]) t;
 SELECT (SELECT count(*) FROM campmon.try_table_bloat(0)) AS rows_for_missing,
        (SELECT count(*) FROM campmon.try_table_bloat(NULL)) AS rows_for_null,
        (SELECT count(*) FROM campmon.try_table_bloat('bi_table'::regclass)) AS rows_for_table;
@@ -66,3 +83,5 @@ SELECT (SELECT count(*) FROM campmon.try_table_bloat(0)) AS rows_for_missing,
 SELECT * FROM campmon.table_bloat('bi_parted');
 SELECT * FROM campmon.table_bloat('bi_view');
 SELECT * FROM campmon.table_bloat('bi_table', 'fast');
+SELECT * FROM campmon.index_bloat('bi_table');
+SELECT * FROM campmon.table_bloat('bi_table_pkey');

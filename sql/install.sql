@@ -2,7 +2,10 @@
 -- install: the extension, its schema, roles and default privileges
 --
 CREATE EXTENSION pgstattuple;
-CREATE EXTENSION campmon;
+-- the first version, then the upgrade path to the current one
+CREATE EXTENSION campmon VERSION '0.1';
+SELECT extversion FROM pg_extension WHERE extname = 'campmon';
+ALTER EXTENSION campmon UPDATE;
 
 SELECT e.extname, e.extversion, e.extrelocatable, n.nspname
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -42,5 +45,6 @@ ALTER EXTENSION campmon SET SCHEMA public;
 -- GUCs exist once the library is loaded, with their defaults
 SELECT count(*) FROM campmon.table_bloat('pg_class', 'stats');
 SELECT name, setting, unit FROM pg_settings WHERE name LIKE 'campmon.%' ORDER BY 1;
+SHOW campmon.indexes_mode;
 SET campmon.tables_mode = 'fast';
 SET campmon.sample_pages = 0;

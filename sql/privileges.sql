@@ -8,9 +8,9 @@ CREATE ROLE regress_campmon_reader IN ROLE campmon_reader;
 CREATE ROLE regress_campmon_scanner IN ROLE campmon_reader, pg_stat_scan_tables;
 CREATE ROLE regress_campmon_monitor IN ROLE pg_monitor;
 
-CREATE TABLE pv_secret (id int, card text) WITH (autovacuum_enabled = false);
+CREATE TABLE pv_secret (id int PRIMARY KEY, card text) WITH (autovacuum_enabled = false);
 INSERT INTO pv_secret SELECT g, 'x' FROM generate_series(1, 100) g;
-CREATE TABLE pv_shared (id int) WITH (autovacuum_enabled = false);
+CREATE TABLE pv_shared (id int PRIMARY KEY) WITH (autovacuum_enabled = false);
 INSERT INTO pv_shared SELECT generate_series(1, 100);
 GRANT SELECT ON pv_shared TO regress_campmon_reader;
 
@@ -26,12 +26,17 @@ SET ROLE regress_campmon_reader;
 SELECT method, live_tuples FROM campmon.table_bloat('pv_shared', 'exact');
 SELECT method, live_tuples FROM campmon.table_bloat('pv_secret', 'exact');
 SELECT table_name FROM campmon.tables WHERE table_name LIKE 'pv\_%' ORDER BY 1;
+SELECT method, leaf_items FROM campmon.index_bloat('pv_shared_pkey', 'exact');
+SELECT method FROM campmon.index_bloat('pv_secret_pkey', 'exact');
+SELECT index_name FROM campmon.indexes WHERE table_name LIKE 'pv\_%' ORDER BY 1;
 RESET ROLE;
 
 -- campmon_reader + pg_stat_scan_tables: every table, contents still hidden
 SET ROLE regress_campmon_scanner;
 SELECT method, live_tuples FROM campmon.table_bloat('pv_secret', 'exact');
 SELECT table_name FROM campmon.tables WHERE table_name LIKE 'pv\_%' ORDER BY 1;
+SELECT method, leaf_items FROM campmon.index_bloat('pv_secret_pkey', 'exact');
+SELECT index_name FROM campmon.indexes WHERE table_name LIKE 'pv\_%' ORDER BY 1;
 SELECT count(*) FROM pv_secret;
 RESET ROLE;
 

@@ -14,6 +14,7 @@
 #include <limits.h>
 
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 
 #include "campmon.h"
@@ -24,6 +25,7 @@ int			campmon_sample_pages = 3000;
 int			campmon_auto_exact_max_pages = 8192;	/* 64MB at 8kB pages */
 int			campmon_sample_seed = 0;
 static char *campmon_tables_mode = NULL;
+static char *campmon_indexes_mode = NULL;
 
 static const char *const mode_names[] = {
 	[CAMPMON_MODE_AUTO] = "auto",
@@ -36,7 +38,7 @@ static const char *const mode_names[] = {
 #define VALID_MODES_HINT "Valid modes are: auto, exact, approx, sampled, stats."
 
 static bool
-check_tables_mode(char **newval, void **extra, GucSource source)
+check_view_mode(char **newval, void **extra, GucSource source)
 {
 	for (int i = 0; i < lengthof(mode_names); i++)
 		if (strcmp(*newval, mode_names[i]) == 0)
@@ -44,6 +46,19 @@ check_tables_mode(char **newval, void **extra, GucSource source)
 	GUC_check_errdetail("Unknown mode \"%s\".", *newval);
 	GUC_check_errhint(VALID_MODES_HINT);
 	return false;
+}
+
+/* as check_view_mode, less approx, which needs a visibility map */
+static bool
+check_index_view_mode(char **newval, void **extra, GucSource source)
+{
+	if (strcmp(*newval, "approx") == 0)
+	{
+		GUC_check_errdetail("Mode approx applies to tables only.");
+		GUC_check_errhint("Use auto, exact, sampled or stats for indexes.");
+		return false;
+	}
+	return check_view_mode(newval, extra, source);
 }
 
 void		_PG_init(void);
@@ -81,7 +96,15 @@ _PG_init(void)
 							   &campmon_tables_mode,
 							   "stats",
 							   PGC_USERSET, 0,
-							   check_tables_mode, NULL, NULL);
+							   check_view_mode, NULL, NULL);
+
+	DefineCustomStringVariable("campmon.indexes_mode",
+							   "Mode the campmon.indexes view measures with.",
+							   "The default, stats, reads no pages so that the view answers in seconds on any database.",
+							   &campmon_indexes_mode,
+							   "stats",
+							   PGC_USERSET, 0,
+							   check_index_view_mode, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
 }
@@ -104,4 +127,52 @@ const char *
 campmon_mode_name(CampmonMode mode)
 {
 	return mode_names[mode];
+}
+
+/*
+ * Check the (rel, mode, sample_pages) arguments of a measurement function.
+ * Returns false, with missing_ok, for a NULL rel (nothing to measure);
+ * every other bad argument is an error.  example names a relation for the
+ * hint, e.g. "campmon.table_bloat('nmsbroadlogrcp')".
+ */
+bool
+campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
+					 const char *example, MeasureArgs *args)
+{
+	if (PG_ARGISNULL(0))
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("rel must not be NULL"),
+				 errhint("Pass a relation, e.g. %s.", example)));
+	}
+	args->relid = PG_GETARG_OID(0);
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("mode must not be NULL"),
+				 errhint(VALID_MODES_HINT)));
+	args->mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+
+	args->sample_pages = campmon_sample_pages;
+	if (!PG_ARGISNULL(2))
+	{
+		args->sample_pages = PG_GETARG_INT32(2);
+		if (args->sample_pages <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sample_pages must be greater than zero, not %d",
+							args->sample_pages),
+					 errhint("Omit it to use campmon.sample_pages (%d).",
+							 campmon_sample_pages)));
+		if (args->mode != CAMPMON_MODE_SAMPLED && args->mode != CAMPMON_MODE_AUTO)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sample_pages applies only to modes sampled and auto, not %s",
+							campmon_mode_name(args->mode))));
+	}
+	return true;
 }

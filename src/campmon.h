@@ -9,6 +9,7 @@
 #ifndef CAMPMON_H
 #define CAMPMON_H
 
+#include "fmgr.h"
 #include "storage/block.h"
 #include "utils/relcache.h"
 
@@ -29,6 +30,17 @@ extern int	campmon_sample_seed;
 
 extern CampmonMode campmon_parse_mode(const char *name);
 extern const char *campmon_mode_name(CampmonMode mode);
+
+/* The (rel, mode, sample_pages) arguments every measurement takes. */
+typedef struct MeasureArgs
+{
+	Oid			relid;
+	CampmonMode mode;
+	int			sample_pages;
+} MeasureArgs;
+
+extern bool campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
+								 const char *example, MeasureArgs *args);
 
 /*
  * Counts gathered from heap pages.  Doubles, because sampled and approximate
@@ -74,8 +86,41 @@ typedef struct HeapPacker
 	double		need;			/* bytes of all tuples added */
 } HeapPacker;
 
-/* open_table.c */
+/*
+ * The result of measuring one B-tree index.  Page counts are doubles because
+ * sampled mode extrapolates them.
+ */
+typedef struct BtreeMeasure
+{
+	CampmonMode method;
+	bool		is_estimate;
+	bool		unknown;		/* stats mode without any statistics */
+	int			fillfactor;
+	int			level;			/* tree height from the metapage, -1 unknown */
+	BlockNumber total_pages;
+	BlockNumber scanned_pages;
+	double		leaf_pages;
+	double		internal_pages;
+	double		empty_pages;	/* half-dead, and never-initialized pages */
+	double		deleted_pages;
+	bool		has_density;	/* density and fragmentation known */
+	double		avg_leaf_density;	/* as pgstatindex */
+	double		leaf_fragmentation; /* as pgstatindex */
+	double		leaf_items;		/* non-pivot tuples on leaf pages */
+	double		rebuilt_need;	/* bytes those items take after REINDEX */
+	double		rebuilt_tuples; /* tuples they make (posting lists merge) */
+	double		pivot_need;		/* mean bytes of a pivot (downlink) tuple */
+	double		min_pages;		/* pages right after REINDEX */
+	/* sampled mode: standard errors */
+	bool		has_interval;
+	double		density_se;
+	double		fragmentation_se;
+	double		need_se;		/* of the per-page mean of rebuilt_need */
+} BtreeMeasure;
+
+/* open_relation.c */
 extern Relation campmon_open_table(Oid relid, bool missing_ok);
+extern Relation campmon_open_index(Oid relid, bool missing_ok);
 
 /* heap_scan.c: modes that read pages */
 extern void heap_measure_exact(Relation rel, HeapMeasure *m);
@@ -90,5 +135,15 @@ extern void heap_packer_init(HeapPacker *p, int fillfactor);
 extern void heap_packer_add(HeapPacker *p, Size t_len);
 extern double heap_packer_pages(const HeapPacker *p);
 extern void heap_measure_stats(Relation rel, HeapMeasure *m);
+
+/* btree_scan.c: modes that read index pages */
+extern void btree_measure_exact(Relation rel, BtreeMeasure *m);
+extern void btree_measure_sampled(Relation rel, int sample_pages,
+								  BtreeMeasure *m);
+
+/* btree_estimate.c: REINDEX size model and the catalog-only mode */
+extern double btree_min_pages(Relation rel, double rebuilt_need,
+							  double rebuilt_tuples, double pivot_need);
+extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
 
 #endif							/* CAMPMON_H */

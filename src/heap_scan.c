@@ -353,7 +353,8 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 
 	m->is_estimate = m->scanned_pages < m->total_pages;
 	m->has_interval = true;
-	m->need_se = sample_stat_se_mean(&need_stat, m->total_pages);
+	m->need_se = sample_stat_se_mean(&need_stat, m->total_pages, 0,
+									  BLCKSZ - SizeOfPageHeaderData);
 	/*
 	 * The pages the sampled tuples fill, scaled to the table; whole pages,
 	 * as a rewrite makes them (a sample of every page gives exact's count).

@@ -16,6 +16,15 @@
  * Intervals are mean +/- 1.96 se (normal approximation), good once the
  * sample holds a few hundred pages, which the default sample does.
  *
+ * A sample of identical pages has s = 0 and would claim no error at all,
+ * while a few pages it missed (the right edge of an index, a page left
+ * half-empty by a purge) may still move the true value.  As Agresti and
+ * Coull do for proportions, s is therefore computed with two pseudo-pages
+ * added at the ends of the value's possible range (0 and 100 for a
+ * percentage, 0 and a page's usable bytes for packed bytes).  For a varied
+ * sample this changes little; for a uniform one it gives an interval of the
+ * width the sample size can honestly support.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -38,16 +47,20 @@ sample_stat_add(SampleStat *s, double x)
 }
 
 double
-sample_stat_se_mean(const SampleStat *s, double population)
+sample_stat_se_mean(const SampleStat *s, double population,
+					double lo, double hi)
 {
+	SampleStat	padded = *s;
 	double		variance;
 	double		fpc;
 
-	if (s->n < 2.0 || population <= s->n)
+	if (s->n < 1.0 || population <= s->n)
 		return 0.0;
-	variance = s->m2 / (s->n - 1.0);
+	sample_stat_add(&padded, lo);
+	sample_stat_add(&padded, hi);
+	variance = padded.m2 / (padded.n - 1.0);
 	fpc = 1.0 - s->n / population;
-	return sqrt(variance / s->n * fpc);
+	return sqrt(variance / padded.n * fpc);
 }
 
 /*
@@ -60,4 +73,14 @@ campmon_sample_seed_value(void)
 	if (campmon_sample_seed != 0)
 		return (uint32) campmon_sample_seed;
 	return pg_prng_uint32(&pg_global_prng_state);
+}
+
+/* estimate +/- 1.96 se, clipped to the percentage range [0, 100] */
+void
+interval95(double estimate, double se, double *low, double *high)
+{
+	double		half = CAMPMON_Z95 * se;
+
+	*low = Max(estimate - half, 0.0);
+	*high = Min(estimate + half, 100.0);
 }

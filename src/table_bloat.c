@@ -87,17 +87,13 @@ bloat_pct(const HeapMeasure *m)
 static void
 bloat_interval(const HeapMeasure *m, double *low, double *high)
 {
-	double		pct = bloat_pct(m);
 	double		per_page;
-	double		half;
 
 	if (m->min_pages > 0)
 		per_page = m->c.live_need / m->min_pages;
 	else
 		per_page = BLCKSZ - SizeOfPageHeaderData;
-	half = CAMPMON_Z95 * 100.0 * m->need_se / per_page;
-	*low = Max(pct - half, 0.0);
-	*high = Min(pct + half, 100.0);
+	interval95(bloat_pct(m), 100.0 * m->need_se / per_page, low, high);
 }
 
 #define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
@@ -111,58 +107,25 @@ static bool
 table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 				Datum *values, bool *nulls)
 {
-	Oid			relid;
-	CampmonMode mode;
-	int			sample_pages = campmon_sample_pages;
+	MeasureArgs args;
 	Relation	rel;
 	HeapMeasure main;
 	HeapMeasure toast;
 	Oid			toastrelid;
 	int			i = 0;
 
-	if (PG_ARGISNULL(0))
-	{
-		if (missing_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("rel must not be NULL"),
-				 errhint("Pass a table, e.g. campmon.table_bloat('nmsbroadlogrcp').")));
-	}
-	relid = PG_GETARG_OID(0);
-
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("mode must not be NULL"),
-				 errhint("Valid modes are: auto, exact, approx, sampled, stats.")));
-	mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
-
-	if (!PG_ARGISNULL(2))
-	{
-		sample_pages = PG_GETARG_INT32(2);
-		if (sample_pages <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sample_pages must be greater than zero, not %d",
-							sample_pages),
-					 errhint("Omit it to use campmon.sample_pages (%d).",
-							 campmon_sample_pages)));
-		if (mode != CAMPMON_MODE_SAMPLED && mode != CAMPMON_MODE_AUTO)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sample_pages applies only to modes sampled and auto, not %s",
-							campmon_mode_name(mode))));
-	}
+	if (!campmon_measure_args(fcinfo, missing_ok,
+							  "campmon.table_bloat('nmsbroadlogrcp')", &args))
+		return false;
 
 	if (tupdesc->natts != TABLE_BLOAT_COLS)
 		elog(ERROR, "campmon: the SQL definition of table_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
 
-	rel = campmon_open_table(relid, missing_ok);
+	rel = campmon_open_table(args.relid, missing_ok);
 	if (rel == NULL)
 		return false;
 
-	measure_heap(rel, mode, sample_pages, &main);
+	measure_heap(rel, args.mode, args.sample_pages, &main);
 
 	/*
 	 * The TOAST relation is a heap of its own, measured in the same mode
@@ -174,14 +137,14 @@ table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 	{
 		Relation	toastrel = relation_open(toastrelid, AccessShareLock);
 
-		measure_heap(toastrel, mode, sample_pages, &toast);
+		measure_heap(toastrel, args.mode, args.sample_pages, &toast);
 		relation_close(toastrel, AccessShareLock);
 	}
 	relation_close(rel, AccessShareLock);
 
 	memset(nulls, 0, sizeof(bool) * TABLE_BLOAT_COLS);
 
-	values[i++] = ObjectIdGetDatum(relid);
+	values[i++] = ObjectIdGetDatum(args.relid);
 	values[i++] = CStringGetTextDatum(campmon_mode_name(main.method));
 	values[i++] = BoolGetDatum(main.is_estimate);
 	values[i++] = Int32GetDatum(main.fillfactor);

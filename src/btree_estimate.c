@@ -1,0 +1,197 @@
+/*-------------------------------------------------------------------------
+ *
+ * btree_estimate.c
+ *	  The B-tree size model -- how many pages an index takes right after
+ *	  REINDEX -- and the stats mode, which estimates it from catalogs
+ *	  without reading any page.
+ *
+ * Size model.  A build (nbtsort.c) adds items to a leaf page in key order
+ * until one brings its free space below BLCKSZ * (100 - fillfactor) / 100;
+ * at the next item it closes the page and moves that last item to the new
+ * page, leaving a truncated copy as the old page's high key.  A page thus
+ * ends with its reserve plus, on average, half an item free, plus a high
+ * key.  Internal pages fill likewise at BTREE_NONLEAF_FILLFACTOR (70).  With
+ *
+ *		space    = BLCKSZ - page header - B-tree special space   (8152)
+ *		leaf     = space - BLCKSZ * (100 - fillfactor) / 100 - pivot - item / 2
+ *		internal = space - BLCKSZ * (100 - 70) / 100 - pivot - pivot / 2
+ *
+ *		leaf_pages   = ceil(rebuilt_need / leaf)
+ *		level_pages  = ceil(pages_below * pivot / internal), up to the root
+ *		min_pages    = 1 (metapage) + leaf_pages + internal levels
+ *
+ * where rebuilt_need is what the live items take once rebuilt (known-dead
+ * items dropped, equal keys deduplicated; btree_scan.c or, in stats mode,
+ * the estimate below), item its mean per rebuilt tuple (posting lists
+ * make large items) and pivot a bare key with its line pointer.
+ * Suffix truncation makes real pivots shorter: the model errs towards a
+ * larger index, that is towards less bloat.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/nbtree.h"
+#include "catalog/pg_statistic.h"
+#include "pgstat.h"
+#include "storage/bufmgr.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "campmon.h"
+
+#define BTREE_PAGE_SPACE \
+	(BLCKSZ - SizeOfPageHeaderData - MAXALIGN(sizeof(BTPageOpaqueData)))
+
+double
+btree_min_pages(Relation rel, double rebuilt_need, double rebuilt_tuples,
+				double pivot_need)
+{
+	double		item = rebuilt_tuples > 0 ? rebuilt_need / rebuilt_tuples : 0;
+	double		leaf_room = BTREE_PAGE_SPACE - BTGetTargetPageFreeSpace(rel) -
+		pivot_need - item / 2;
+	double		internal_room = BTREE_PAGE_SPACE -
+		BLCKSZ * (100 - BTREE_NONLEAF_FILLFACTOR) / 100 - 1.5 * pivot_need;
+	double		leaf_pages;
+	double		level_pages;
+	double		internal = 0;
+
+	if (rebuilt_need <= 0)
+		return 1;				/* an empty index is its metapage */
+
+	leaf_pages = ceil(rebuilt_need / leaf_room);
+	level_pages = leaf_pages;
+	while (level_pages > 1)
+	{
+		level_pages = ceil(level_pages * pivot_need / internal_room);
+		internal += level_pages;
+	}
+	return 1 + leaf_pages + internal;
+}
+
+/* Statistics of one column: average stored width, null and distinct. */
+typedef struct ColumnStats
+{
+	double		width;
+	double		nullfrac;
+	double		distinct;		/* > 0 count, < 0 fraction of rows, 0 unknown */
+} ColumnStats;
+
+static bool
+column_stats(Oid relid, AttrNumber attnum, ColumnStats *cs)
+{
+	HeapTuple	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+									  Int16GetDatum(attnum), BoolGetDatum(false));
+	Form_pg_statistic s;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	s = (Form_pg_statistic) GETSTRUCT(tup);
+	cs->width = s->stawidth;
+	cs->nullfrac = s->stanullfrac;
+	cs->distinct = s->stadistinct;
+	ReleaseSysCache(tup);
+	return true;
+}
+
+/*
+ * Stats mode: no page is read.  Size from the index's files; entries from
+ * pg_class.reltuples of the index (set by CREATE INDEX, VACUUM, ANALYZE)
+ * or, for a non-partial index never vacuumed, the table's live rows; key
+ * width from pg_statistic of the table's columns (of the index itself for
+ * expressions) or the type's typical width.  For a single-column index
+ * that deduplicates, equal keys are grouped by the column's n_distinct.
+ * Density and fragmentation are unknown without reading pages.
+ */
+void
+btree_measure_stats(Relation rel, BtreeMeasure *m)
+{
+	Form_pg_index index = rel->rd_index;
+	TupleDesc	desc = RelationGetDescr(rel);
+	double		entries = rel->rd_rel->reltuples;
+	double		data = 0;
+	bool		any_nulls = false;
+	double		distinct = 0;
+	double		keysize;
+	double		need;
+
+	memset(m, 0, sizeof(BtreeMeasure));
+	m->method = CAMPMON_MODE_STATS;
+	m->is_estimate = true;
+	m->fillfactor = BTGetFillFactor(rel);
+	m->level = -1;
+	m->total_pages = RelationGetNumberOfBlocks(rel);
+
+	if (entries < 0 && heap_attisnull(rel->rd_indextuple, Anum_pg_index_indpred, NULL))
+	{
+		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(index->indrelid);
+
+		if (tab != NULL && tab->n_live_tuples > 0)
+			entries = tab->n_live_tuples;
+	}
+	if (entries < 0)
+	{
+		m->unknown = true;
+		return;
+	}
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		AttrNumber	tableatt = index->indkey.values[i];
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		ColumnStats cs = {0};
+		bool		found;
+
+		if (tableatt != 0)
+			found = column_stats(index->indrelid, tableatt, &cs);
+		else
+			found = column_stats(RelationGetRelid(rel), i + 1, &cs);
+		if (!found)
+			cs.width = att->attlen > 0 ? att->attlen :
+				get_typavgwidth(att->atttypid, att->atttypmod);
+		if (cs.nullfrac > 0)
+			any_nulls = true;
+		if (i == 0)
+			distinct = cs.distinct;
+		if (att->attlen > 0)
+			data = att_align_nominal((int) ceil(data), att->attalign);
+		data += cs.width * (1.0 - cs.nullfrac);
+	}
+
+	keysize = MAXALIGN(sizeof(IndexTupleData) +
+					   (any_nulls ? sizeof(IndexAttributeBitMapData) : 0) +
+					   (Size) ceil(data));
+	need = keysize + sizeof(ItemIdData);
+	m->pivot_need = need;
+	m->rebuilt_need = entries * need;
+	m->rebuilt_tuples = entries;
+
+	/* one key column with duplicates: posting lists after a rebuild */
+	if (desc->natts == 1 && !index->indisunique && BTGetDeduplicateItems(rel) &&
+		distinct != 0 && entries > 0)
+	{
+		double		groups = distinct > 0 ? distinct : -distinct * entries;
+		double		per_group = entries / Max(groups, 1);
+		double		per_posting = floor((MAXALIGN_DOWN((BLCKSZ * 10 / 100)) -
+										 sizeof(ItemIdData) - keysize) /
+										sizeof(ItemPointerData));
+
+		if (per_group >= 2 && per_posting >= 2)
+		{
+			double		postings = ceil(per_group / per_posting);
+			double		posting_bytes = MAXALIGN(keysize + per_group / postings *
+												 sizeof(ItemPointerData)) +
+				sizeof(ItemIdData);
+
+			m->rebuilt_need = groups * postings * posting_bytes;
+			m->rebuilt_tuples = groups * postings;
+		}
+	}
+	m->leaf_items = entries;
+	m->min_pages = btree_min_pages(rel, m->rebuilt_need, m->rebuilt_tuples,
+								   m->pivot_need);
+}

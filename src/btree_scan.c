@@ -1,0 +1,424 @@
+/*-------------------------------------------------------------------------
+ *
+ * btree_scan.c
+ *	  The B-tree measurements that read pages: exact (every page) and
+ *	  sampled (uniformly random pages).
+ *
+ * Pages are classified as pgstatindex classifies them: block 0 is the
+ * metapage; a deleted page is deleted; a half-dead page is "empty"; a leaf
+ * page counts towards density (100 - 100 * free / (pd_special - page
+ * header), summed over leaves) and fragmentation (share of leaves whose
+ * right sibling lies at an earlier block); everything else is internal.
+ * Exact mode equals pgstatindex.  A never-initialized (all-zero) page,
+ * which pgstatindex would misread as internal, counts as empty here.
+ *
+ * Every leaf page also feeds the REINDEX size model (btree_estimate.c):
+ * the bytes its items would take in a freshly built index.  Items marked
+ * LP_DEAD are gone after a rebuild; in a non-unique index whose columns
+ * allow deduplication, runs of equal keys merge into posting-list tuples
+ * as nbtsort.c builds them (at most BTREE_BUILD_POSTING bytes each).
+ *
+ * Reads use a BAS_BULKREAD ring and share locks, one page at a time, under
+ * AccessShareLock on the index: like pgstatindex, never in a writer's way.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/nbtree.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+#include "utils/sampling.h"
+#include "utils/spccache.h"
+
+#include "campmon.h"
+#include "sampling.h"
+
+/* largest posting-list tuple a B-tree build makes (nbtsort.c, _bt_load) */
+#define BTREE_BUILD_POSTING (MAXALIGN_DOWN((BLCKSZ * 10 / 100)) - sizeof(ItemIdData))
+
+/* What one page contributes. */
+typedef struct BtreePage
+{
+	enum
+	{
+		BTP_KIND_LEAF,
+		BTP_KIND_INTERNAL,
+		BTP_KIND_EMPTY,
+		BTP_KIND_DELETED
+	}			kind;
+	double		density;		/* leaf: 100 - 100 * free / max_avail */
+	double		free;			/* leaf: PageGetFreeSpace */
+	double		max_avail;		/* leaf: pd_special - SizeOfPageHeaderData */
+	bool		fragment;		/* leaf: right sibling at an earlier block */
+	double		items;			/* leaf: non-pivot tuples */
+	double		rebuilt_need;	/* leaf: their bytes after REINDEX */
+	double		rebuilt_tuples; /* leaf: the tuples they make then */
+	double		key_need;		/* leaf: summed bytes of their bare keys */
+} BtreePage;
+
+/* Key part of a leaf tuple: everything but the posting list. */
+static inline Size
+key_size(IndexTuple itup)
+{
+	return BTreeTupleIsPosting(itup) ? BTreeTupleGetPostingOffset(itup) :
+		IndexTupleSize(itup);
+}
+
+static inline int
+tuple_tids(IndexTuple itup)
+{
+	return BTreeTupleIsPosting(itup) ? BTreeTupleGetNPosting(itup) : 1;
+}
+
+/* Binary equality of two keys: what deduplication requires (allequalimage). */
+static bool
+same_key(IndexTuple a, IndexTuple b)
+{
+	Size		ka = key_size(a);
+
+	if (ka != key_size(b) ||
+		(a->t_info & INDEX_NULL_MASK) != (b->t_info & INDEX_NULL_MASK))
+		return false;
+	return memcmp((char *) a + sizeof(IndexTupleData),
+				  (char *) b + sizeof(IndexTupleData),
+				  ka - sizeof(IndexTupleData)) == 0;
+}
+
+/*
+ * Bytes (tuples plus line pointers) that `tids` heap TIDs sharing one key of
+ * `keysize` bytes take after a build: one plain tuple, or posting-list
+ * tuples of at most BTREE_BUILD_POSTING bytes.
+ */
+static double
+group_need(Size keysize, int tids, bool dedup, double *tuples)
+{
+	double		need = 0;
+	int			per_posting;
+
+	if (!dedup || tids == 1)
+	{
+		*tuples += tids;
+		return (double) tids * (MAXALIGN(keysize) + sizeof(ItemIdData));
+	}
+
+	per_posting = (BTREE_BUILD_POSTING - MAXALIGN(keysize)) / sizeof(ItemPointerData);
+	per_posting = Max(per_posting, 2);
+	while (tids > 0)
+	{
+		int			n = Min(tids, per_posting);
+
+		need += (n == 1 ? MAXALIGN(keysize) :
+				 MAXALIGN(MAXALIGN(keysize) + n * sizeof(ItemPointerData))) +
+			sizeof(ItemIdData);
+		*tuples += 1;
+		tids -= n;
+	}
+	return need;
+}
+
+/* Sum what the live items of a leaf page take after REINDEX. */
+static void
+leaf_items(Page page, BTPageOpaque opaque, bool dedup, BtreePage *bp)
+{
+	OffsetNumber off,
+				maxoff = PageGetMaxOffsetNumber(page);
+	IndexTuple	run = NULL;
+	int			run_tids = 0;
+
+	for (off = P_FIRSTDATAKEY(opaque); off <= maxoff; off = OffsetNumberNext(off))
+	{
+		ItemId		itemid = PageGetItemId(page, off);
+		IndexTuple	itup;
+
+		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
+			continue;			/* known dead: not in a rebuilt index */
+
+		itup = (IndexTuple) PageGetItem(page, itemid);
+		bp->items += 1;
+		bp->key_need += MAXALIGN(key_size(itup)) + sizeof(ItemIdData);
+
+		if (run != NULL && dedup && same_key(run, itup))
+		{
+			run_tids += tuple_tids(itup);
+			continue;
+		}
+		if (run != NULL)
+			bp->rebuilt_need += group_need(key_size(run), run_tids, dedup,
+										   &bp->rebuilt_tuples);
+		run = itup;
+		run_tids = tuple_tids(itup);
+	}
+	if (run != NULL)
+		bp->rebuilt_need += group_need(key_size(run), run_tids, dedup,
+										   &bp->rebuilt_tuples);
+}
+
+/* Classify one share-locked page as pgstatindex does, and measure it. */
+static void
+measure_page(Page page, BlockNumber blkno, bool dedup, BtreePage *bp)
+{
+	BTPageOpaque opaque;
+
+	memset(bp, 0, sizeof(BtreePage));
+
+	if (PageIsNew(page))
+	{
+		bp->kind = BTP_KIND_EMPTY;
+		return;
+	}
+
+	opaque = BTPageGetOpaque(page);
+	if (P_ISDELETED(opaque))
+		bp->kind = BTP_KIND_DELETED;
+	else if (P_IGNORE(opaque))
+		bp->kind = BTP_KIND_EMPTY;	/* half-dead */
+	else if (P_ISLEAF(opaque))
+	{
+		bp->kind = BTP_KIND_LEAF;
+		bp->max_avail = ((PageHeader) page)->pd_special - SizeOfPageHeaderData;
+		bp->free = PageGetFreeSpace(page);
+		bp->density = 100.0 - 100.0 * bp->free / bp->max_avail;
+		bp->fragment = opaque->btpo_next != P_NONE && opaque->btpo_next < blkno;
+		leaf_items(page, opaque, dedup, bp);
+	}
+	else
+		bp->kind = BTP_KIND_INTERNAL;
+}
+
+/*
+ * Does a rebuild of this index deduplicate?  As nbtsort.c decides: not for
+ * unique indexes, only when deduplicate_items is on and every column's
+ * equality is binary equality (metapage's btm_allequalimage).
+ */
+static bool
+rebuild_dedups(Relation rel, Page metapage)
+{
+	BTMetaPageData *meta = BTPageGetMeta(metapage);
+
+	return !rel->rd_index->indisunique && BTGetDeduplicateItems(rel) &&
+		meta->btm_version >= BTREE_NOVAC_VERSION && meta->btm_allequalimage;
+}
+
+/* Read the metapage: tree level and the deduplication rule. */
+static bool
+read_metapage(Relation rel, BufferAccessStrategy strategy, BtreeMeasure *m)
+{
+	Buffer		buf = ReadBufferExtended(rel, MAIN_FORKNUM, BTREE_METAPAGE,
+										 RBM_NORMAL, strategy);
+	Page		page;
+	bool		dedup = false;
+
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	if (!PageIsNew(page) && (BTPageGetOpaque(page)->btpo_flags & BTP_META))
+	{
+		m->level = BTPageGetMeta(page)->btm_level;
+		dedup = rebuild_dedups(rel, page);
+	}
+	UnlockReleaseBuffer(buf);
+	return dedup;
+}
+
+static void
+measure_init(Relation rel, CampmonMode method, BtreeMeasure *m)
+{
+	memset(m, 0, sizeof(BtreeMeasure));
+	m->method = method;
+	m->fillfactor = BTGetFillFactor(rel);
+	m->level = -1;
+	m->total_pages = RelationGetNumberOfBlocks(rel);
+}
+
+/* Running totals over the pages read. */
+typedef struct BtreeTotals
+{
+	double		leaf,
+				internal,
+				empty,
+				deleted;
+	double		free,
+				max_avail,
+				fragments;
+	double		items,
+				rebuilt_need,
+				rebuilt_tuples,
+				key_need;
+	SampleStat	density;		/* over leaf pages */
+	SampleStat	fragment;		/* over leaf pages, 0 or 1 */
+	SampleStat	need;			/* over every page read */
+} BtreeTotals;
+
+static void
+add_page(BtreeTotals *t, const BtreePage *bp)
+{
+	switch (bp->kind)
+	{
+		case BTP_KIND_LEAF:
+			t->leaf += 1;
+			t->free += bp->free;
+			t->max_avail += bp->max_avail;
+			t->fragments += bp->fragment ? 1 : 0;
+			t->items += bp->items;
+			t->rebuilt_need += bp->rebuilt_need;
+			t->rebuilt_tuples += bp->rebuilt_tuples;
+			t->key_need += bp->key_need;
+			sample_stat_add(&t->density, bp->density);
+			sample_stat_add(&t->fragment, bp->fragment ? 100.0 : 0.0);
+			break;
+		case BTP_KIND_INTERNAL:
+			t->internal += 1;
+			break;
+		case BTP_KIND_EMPTY:
+			t->empty += 1;
+			break;
+		case BTP_KIND_DELETED:
+			t->deleted += 1;
+			break;
+	}
+	sample_stat_add(&t->need, bp->rebuilt_need);
+}
+
+/* Turn totals over `read` of the index's non-meta pages into measures. */
+static void
+finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
+{
+	double		population = m->total_pages > 0 ? m->total_pages - 1 : 0;
+	double		scale = read > 0 ? population / read : 0;
+
+	m->leaf_pages = t->leaf * scale;
+	m->internal_pages = t->internal * scale;
+	m->empty_pages = t->empty * scale;
+	m->deleted_pages = t->deleted * scale;
+	m->leaf_items = t->items * scale;
+	m->rebuilt_need = t->rebuilt_need * scale;
+	m->rebuilt_tuples = t->rebuilt_tuples * scale;
+	m->pivot_need = t->items > 0 ? t->key_need / t->items : 0;
+
+	/* pgstatindex: density over live leaves, ratio of sums */
+	m->has_density = t->leaf > 0;
+	if (t->leaf > 0)
+	{
+		m->avg_leaf_density = 100.0 - 100.0 * t->free / t->max_avail;
+		m->leaf_fragmentation = 100.0 * t->fragments / t->leaf;
+	}
+
+	m->min_pages = btree_min_pages(rel, m->rebuilt_need, m->rebuilt_tuples,
+								   m->pivot_need);
+}
+
+void
+btree_measure_exact(Relation rel, BtreeMeasure *m)
+{
+	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
+	BtreeTotals totals;
+	BlockNumber blkno;
+	bool		dedup;
+
+	measure_init(rel, CAMPMON_MODE_EXACT, m);
+	memset(&totals, 0, sizeof(totals));
+
+	if (m->total_pages == 0)
+	{
+		FreeAccessStrategy(strategy);
+		m->min_pages = btree_min_pages(rel, 0, 0, 0);
+		return;
+	}
+	dedup = read_metapage(rel, strategy, m);
+
+	for (blkno = 1; blkno < m->total_pages; blkno++)
+	{
+		Buffer		buf;
+		BtreePage	bp;
+
+		CHECK_FOR_INTERRUPTS();
+		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		measure_page(BufferGetPage(buf), blkno, dedup, &bp);
+		UnlockReleaseBuffer(buf);
+		add_page(&totals, &bp);
+	}
+
+	m->scanned_pages = m->total_pages;
+	finish(rel, &totals, m->total_pages - 1, m);
+	FreeAccessStrategy(strategy);
+}
+
+/*
+ * Sampled mode: a simple random sample of the non-meta pages (PostgreSQL's
+ * block sampler), classified and measured as in exact mode.  Density and
+ * fragmentation are estimated over the sampled leaves, page counts and the
+ * rebuilt size are extrapolated; sampling.c gives the standard errors.
+ */
+void
+btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
+{
+	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
+	BtreeTotals totals;
+	BlockSamplerData bs;
+	bool		dedup;
+	double		leaves;
+
+#ifdef USE_PREFETCH
+	BlockSamplerData prefetch_bs;
+	int			prefetch_max;
+#endif
+
+	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
+	memset(&totals, 0, sizeof(totals));
+
+	if (m->total_pages <= 1)
+	{
+		FreeAccessStrategy(strategy);
+		m->scanned_pages = m->total_pages;
+		m->has_interval = true;
+		m->min_pages = btree_min_pages(rel, 0, 0, 0);
+		return;
+	}
+	dedup = read_metapage(rel, strategy, m);
+	m->scanned_pages = 1;
+
+	/* sample blocks 1 .. N-1: block k of the sampler is block k + 1 */
+	BlockSampler_Init(&bs, m->total_pages - 1, sample_pages,
+					  campmon_sample_seed_value());
+
+#ifdef USE_PREFETCH
+	prefetch_max = get_tablespace_maintenance_io_concurrency(rel->rd_rel->reltablespace);
+	prefetch_bs = bs;
+	for (int i = 0; i < prefetch_max && BlockSampler_HasMore(&prefetch_bs); i++)
+		PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs) + 1);
+#endif
+
+	while (BlockSampler_HasMore(&bs))
+	{
+		BlockNumber blkno = BlockSampler_Next(&bs) + 1;
+		Buffer		buf;
+		BtreePage	bp;
+
+		CHECK_FOR_INTERRUPTS();
+#ifdef USE_PREFETCH
+		if (prefetch_max > 0 && BlockSampler_HasMore(&prefetch_bs))
+			PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs) + 1);
+#endif
+		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		measure_page(BufferGetPage(buf), blkno, dedup, &bp);
+		UnlockReleaseBuffer(buf);
+		add_page(&totals, &bp);
+		m->scanned_pages++;
+	}
+
+	finish(rel, &totals, m->scanned_pages - 1, m);
+	m->is_estimate = m->scanned_pages < m->total_pages;
+	m->has_interval = true;
+	leaves = Max(m->leaf_pages, totals.leaf);
+	m->density_se = sample_stat_se_mean(&totals.density, leaves, 0, 100);
+	m->fragmentation_se = sample_stat_se_mean(&totals.fragment, leaves, 0, 100);
+	m->need_se = sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
+									 BLCKSZ - SizeOfPageHeaderData -
+									 MAXALIGN(sizeof(BTPageOpaqueData)));
+	FreeAccessStrategy(strategy);
+}

@@ -1,0 +1,284 @@
+/*-------------------------------------------------------------------------
+ *
+ * index_bloat.c
+ *	  SQL-callable campmon.index_bloat() and campmon.try_index_bloat():
+ *	  argument checks, the choice of mode, access methods other than
+ *	  B-tree, index validity, and the derived figures.
+ *
+ * Definitions (README, "Index bloat"):
+ *	  index_bytes = main fork size
+ *	  min_bytes   = size right after REINDEX (btree_estimate.c)
+ *	  bloat_bytes = index_bytes - min_bytes, never below 0
+ *	  bloat_pct   = 100 * bloat_bytes / index_bytes
+ *	  avg_leaf_density, leaf_fragmentation: as pgstatindex
+ *
+ * Indexes of other access methods (GIN, GiST, hash, BRIN, SP-GiST...) get a
+ * row with their size and method 'unsupported' rather than an error, so
+ * that listings over every index stay whole.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/pg_am.h"
+#include "commands/defrem.h"
+#include "funcapi.h"
+#include "storage/bufmgr.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+
+#include "campmon.h"
+#include "sampling.h"
+
+PG_FUNCTION_INFO_V1(campmon_index_bloat);
+PG_FUNCTION_INFO_V1(campmon_try_index_bloat);
+
+#define INDEX_BLOAT_COLS 28
+
+static void
+measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
+{
+	if (mode == CAMPMON_MODE_AUTO)
+		mode = RelationGetNumberOfBlocks(rel) <= (BlockNumber) campmon_auto_exact_max_pages ?
+			CAMPMON_MODE_EXACT : CAMPMON_MODE_SAMPLED;
+
+	switch (mode)
+	{
+		case CAMPMON_MODE_EXACT:
+			btree_measure_exact(rel, m);
+			break;
+		case CAMPMON_MODE_SAMPLED:
+			btree_measure_sampled(rel, sample_pages, m);
+			break;
+		case CAMPMON_MODE_STATS:
+			btree_measure_stats(rel, m);
+			break;
+		case CAMPMON_MODE_APPROX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mode approx applies to tables only"),
+					 errdetail("It skips pages the visibility map marks all-visible; indexes have no visibility map."),
+					 errhint("Use exact, sampled, stats or auto for indexes.")));
+			break;
+		case CAMPMON_MODE_AUTO:
+			Assert(false);
+	}
+}
+
+static double
+bloat_bytes(const BtreeMeasure *m)
+{
+	double		bloat = ((double) m->total_pages - m->min_pages) * BLCKSZ;
+
+	return Max(bloat, 0);
+}
+
+static double
+bloat_pct(const BtreeMeasure *m)
+{
+	if (m->total_pages == 0)
+		return 0;
+	return 100.0 * bloat_bytes(m) / ((double) m->total_pages * BLCKSZ);
+}
+
+#define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
+#define SET_FLOAT8(v)	(values[i++] = Float8GetDatum(v))
+#define SET_NULL()		(nulls[i++] = true)
+
+/*
+ * Check the arguments, measure, and fill values/nulls with one result row.
+ * Returns false, with missing_ok, when the index cannot be measured.
+ */
+static bool
+index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
+				Datum *values, bool *nulls)
+{
+	MeasureArgs args;
+	Relation	rel;
+	BtreeMeasure m;
+	bool		btree;
+	int			i = 0;
+
+	if (!campmon_measure_args(fcinfo, missing_ok,
+							  "campmon.index_bloat('nmsbroadlogrcp_pkey')", &args))
+		return false;
+
+	if (tupdesc->natts != INDEX_BLOAT_COLS)
+		elog(ERROR, "campmon: the SQL definition of index_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
+
+	rel = campmon_open_index(args.relid, missing_ok);
+	if (rel == NULL)
+		return false;
+
+	btree = rel->rd_rel->relam == BTREE_AM_OID;
+	if (btree)
+		measure_btree(rel, args.mode, args.sample_pages, &m);
+	else
+	{
+		memset(&m, 0, sizeof(m));
+		m.total_pages = RelationGetNumberOfBlocks(rel);
+	}
+
+	memset(nulls, 0, sizeof(bool) * INDEX_BLOAT_COLS);
+	values[i++] = ObjectIdGetDatum(args.relid);
+	values[i++] = ObjectIdGetDatum(rel->rd_index->indrelid);
+	values[i++] = CStringGetTextDatum(get_am_name(rel->rd_rel->relam));
+	values[i++] = CStringGetTextDatum(btree ? campmon_mode_name(m.method) : "unsupported");
+	if (btree)
+		values[i++] = BoolGetDatum(m.is_estimate);
+	else
+		SET_NULL();
+	values[i++] = BoolGetDatum(rel->rd_index->indisvalid);
+	values[i++] = BoolGetDatum(rel->rd_index->indisready);
+	if (btree)
+		values[i++] = Int32GetDatum(m.fillfactor);
+	else
+		SET_NULL();
+	SET_INT8((double) m.total_pages * BLCKSZ);
+	SET_INT8(m.total_pages);
+	SET_INT8(m.scanned_pages);
+
+	if (!btree)
+	{
+		while (i < INDEX_BLOAT_COLS)
+			SET_NULL();
+	}
+	else
+	{
+		bool		pages_known = m.method != CAMPMON_MODE_STATS;
+
+		if (m.level >= 0)
+			values[i++] = Int32GetDatum(m.level);
+		else
+			SET_NULL();
+
+		if (pages_known)
+		{
+			SET_INT8(m.leaf_pages);
+			SET_INT8(m.internal_pages);
+			SET_INT8(m.empty_pages);
+			SET_INT8(m.deleted_pages);
+		}
+		else
+		{
+			for (int k = 0; k < 4; k++)
+				SET_NULL();
+		}
+
+		if (m.has_density)
+		{
+			double		low,
+						high;
+
+			SET_FLOAT8(m.avg_leaf_density);
+			if (m.has_interval)
+			{
+				interval95(m.avg_leaf_density, m.density_se, &low, &high);
+				SET_FLOAT8(low);
+				SET_FLOAT8(high);
+			}
+			else
+			{
+				SET_NULL();
+				SET_NULL();
+			}
+			SET_FLOAT8(m.leaf_fragmentation);
+			if (m.has_interval)
+			{
+				interval95(m.leaf_fragmentation, m.fragmentation_se, &low, &high);
+				SET_FLOAT8(low);
+				SET_FLOAT8(high);
+			}
+			else
+			{
+				SET_NULL();
+				SET_NULL();
+			}
+		}
+		else
+		{
+			for (int k = 0; k < 6; k++)
+				SET_NULL();
+		}
+
+		if (m.unknown)
+		{
+			while (i < INDEX_BLOAT_COLS)
+				SET_NULL();
+		}
+		else
+		{
+			SET_INT8(m.leaf_items);
+			SET_INT8(m.min_pages * BLCKSZ);
+			SET_INT8(bloat_bytes(&m));
+			SET_FLOAT8(bloat_pct(&m));
+			if (m.has_interval && m.total_pages > 0)
+			{
+				double		low,
+							high;
+				double		per_page;
+
+				/*
+				 * As for heaps: bloat_pct falls by 100 / N points per page of
+				 * min_pages, which grows by N / B per byte of mean per-page
+				 * need, B = rebuilt bytes per leaf page of the model.
+				 */
+				per_page = m.min_pages > 1 ? m.rebuilt_need / (m.min_pages - 1) :
+					BLCKSZ;
+				interval95(bloat_pct(&m), 100.0 * m.need_se / Max(per_page, 1.0),
+						   &low, &high);
+				SET_FLOAT8(low);
+				SET_FLOAT8(high);
+			}
+			else
+			{
+				SET_NULL();
+				SET_NULL();
+			}
+		}
+	}
+	Assert(i == INDEX_BLOAT_COLS);
+
+	relation_close(rel, AccessShareLock);
+	return true;
+}
+
+/* campmon.index_bloat(idx regclass, mode text, sample_pages int) */
+Datum
+campmon_index_bloat(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[INDEX_BLOAT_COLS];
+	bool		nulls[INDEX_BLOAT_COLS];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	index_bloat_row(fcinfo, tupdesc, false, values, nulls);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * campmon.try_index_bloat(idx oid, mode text, sample_pages int): the same
+ * row, or no row instead of an error for an index that vanished, is not an
+ * index, belongs to another session's temporary table or may not be
+ * measured by this user.  campmon.indexes uses it.
+ */
+Datum
+campmon_try_index_bloat(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[INDEX_BLOAT_COLS];
+	bool		nulls[INDEX_BLOAT_COLS];
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (index_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
