@@ -13,10 +13,18 @@
  * which pgstatindex would misread as internal, counts as empty here.
  *
  * Every leaf page also feeds the REINDEX size model (btree_estimate.c):
- * the bytes its items would take in a freshly built index.  Items marked
- * LP_DEAD are gone after a rebuild; in a non-unique index whose columns
- * allow deduplication, runs of equal keys merge into posting-list tuples
- * as nbtsort.c builds them (at most BTREE_BUILD_POSTING bytes each).
+ * the bytes its items would take in a freshly built index.  Each leaf's
+ * data items take `used` bytes now (tuple space between pd_upper and
+ * pd_special, plus line pointers, less the high key), known from the page
+ * header alone.  A rebuild drops items marked LP_DEAD and, in a non-unique
+ * index whose columns allow deduplication, merges runs of equal keys into
+ * posting-list tuples as nbtsort.c builds them (at most BTREE_BUILD_POSTING
+ * bytes each); that needs every tuple read.  Tuples are therefore read on
+ * "detailed" leaves only -- every leaf when the index has at most
+ * sample_pages pages, else a uniform sample of sample_pages blocks -- and
+ * the rebuilt/used ratio found there is applied to the used bytes of every
+ * leaf (a ratio estimator).  That keeps exact mode to the per-page work of
+ * pgstatindex, which reads no tuple either.
  *
  * Reads use a BAS_BULKREAD ring and share locks, one page at a time, under
  * AccessShareLock on the index: like pgstatindex, never in a writer's way.
@@ -40,6 +48,13 @@
 /* largest posting-list tuple a B-tree build makes (nbtsort.c, _bt_load) */
 #define BTREE_BUILD_POSTING (MAXALIGN_DOWN((BLCKSZ * 10 / 100)) - sizeof(ItemIdData))
 
+/* Ask the CPU for a cache line we are about to read (a hint, no access). */
+#if defined(__GNUC__) || defined(__clang__)
+#define prefetch_line(p) __builtin_prefetch(p)
+#else
+#define prefetch_line(p) ((void) 0)
+#endif
+
 /* What one page contributes. */
 typedef struct BtreePage
 {
@@ -50,10 +65,11 @@ typedef struct BtreePage
 		BTP_KIND_EMPTY,
 		BTP_KIND_DELETED
 	}			kind;
-	double		density;		/* leaf: 100 - 100 * free / max_avail */
 	double		free;			/* leaf: PageGetFreeSpace */
 	double		max_avail;		/* leaf: pd_special - SizeOfPageHeaderData */
 	bool		fragment;		/* leaf: right sibling at an earlier block */
+	double		used;			/* leaf: bytes its data items take now */
+	bool		detailed;		/* leaf: tuples read, fields below set */
 	double		items;			/* leaf: non-pivot tuples */
 	double		rebuilt_need;	/* leaf: their bytes after REINDEX */
 	double		rebuilt_tuples; /* leaf: the tuples they make then */
@@ -157,9 +173,30 @@ leaf_items(Page page, BTPageOpaque opaque, bool dedup, BtreePage *bp)
 										   &bp->rebuilt_tuples);
 }
 
-/* Classify one share-locked page as pgstatindex does, and measure it. */
+/*
+ * Bytes the data items of a leaf take now: tuple space and line pointers,
+ * less the high key of a non-rightmost page.  Page header only.
+ */
+static double
+leaf_used(Page page, BTPageOpaque opaque)
+{
+	PageHeader	ph = (PageHeader) page;
+	double		used = (ph->pd_special - ph->pd_upper) +
+		(double) PageGetMaxOffsetNumber(page) * sizeof(ItemIdData);
+
+	if (!P_RIGHTMOST(opaque) && PageGetMaxOffsetNumber(page) >= P_HIKEY)
+		used -= MAXALIGN(ItemIdGetLength(PageGetItemId(page, P_HIKEY))) +
+			sizeof(ItemIdData);
+	return Max(used, 0);
+}
+
+/*
+ * Classify one share-locked page as pgstatindex does, and measure it; read
+ * its tuples when detailed.
+ */
 static void
-measure_page(Page page, BlockNumber blkno, bool dedup, BtreePage *bp)
+measure_page(Page page, BlockNumber blkno, bool dedup, bool detailed,
+			 BtreePage *bp)
 {
 	BTPageOpaque opaque;
 
@@ -181,9 +218,11 @@ measure_page(Page page, BlockNumber blkno, bool dedup, BtreePage *bp)
 		bp->kind = BTP_KIND_LEAF;
 		bp->max_avail = ((PageHeader) page)->pd_special - SizeOfPageHeaderData;
 		bp->free = PageGetFreeSpace(page);
-		bp->density = 100.0 - 100.0 * bp->free / bp->max_avail;
 		bp->fragment = opaque->btpo_next != P_NONE && opaque->btpo_next < blkno;
-		leaf_items(page, opaque, dedup, bp);
+		bp->used = leaf_used(page, opaque);
+		bp->detailed = detailed;
+		if (detailed)
+			leaf_items(page, opaque, dedup, bp);
 	}
 	else
 		bp->kind = BTP_KIND_INTERNAL;
@@ -243,12 +282,15 @@ typedef struct BtreeTotals
 	double		free,
 				max_avail,
 				fragments;
+	double		used;			/* every leaf */
+	double		detailed_used;	/* detailed leaves only, from here on */
 	double		items,
 				rebuilt_need,
 				rebuilt_tuples,
 				key_need;
+	bool		sampling;		/* keep the per-page statistics below */
 	SampleStat	density;		/* over leaf pages */
-	SampleStat	fragment;		/* over leaf pages, 0 or 1 */
+	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
 	SampleStat	need;			/* over every page read */
 } BtreeTotals;
 
@@ -262,12 +304,20 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			t->free += bp->free;
 			t->max_avail += bp->max_avail;
 			t->fragments += bp->fragment ? 1 : 0;
-			t->items += bp->items;
-			t->rebuilt_need += bp->rebuilt_need;
-			t->rebuilt_tuples += bp->rebuilt_tuples;
-			t->key_need += bp->key_need;
-			sample_stat_add(&t->density, bp->density);
-			sample_stat_add(&t->fragment, bp->fragment ? 100.0 : 0.0);
+			t->used += bp->used;
+			if (bp->detailed)
+			{
+				t->detailed_used += bp->used;
+				t->items += bp->items;
+				t->rebuilt_need += bp->rebuilt_need;
+				t->rebuilt_tuples += bp->rebuilt_tuples;
+				t->key_need += bp->key_need;
+			}
+			if (t->sampling)
+			{
+				sample_stat_add(&t->density, 100.0 - 100.0 * bp->free / bp->max_avail);
+				sample_stat_add(&t->fragment, bp->fragment ? 100.0 : 0.0);
+			}
 			break;
 		case BTP_KIND_INTERNAL:
 			t->internal += 1;
@@ -279,7 +329,8 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			t->deleted += 1;
 			break;
 	}
-	sample_stat_add(&t->need, bp->rebuilt_need);
+	if (t->sampling)
+		sample_stat_add(&t->need, bp->rebuilt_need);
 }
 
 /* Turn totals over `read` of the index's non-meta pages into measures. */
@@ -289,13 +340,17 @@ finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
 	double		population = m->total_pages > 0 ? m->total_pages - 1 : 0;
 	double		scale = read > 0 ? population / read : 0;
 
+	/* detailed leaves' rebuilt/used ratio applied to every leaf read */
+	double		per_used = t->detailed_used > 0 ? 1.0 / t->detailed_used : 0;
+	double		used = t->used * scale;
+
 	m->leaf_pages = t->leaf * scale;
 	m->internal_pages = t->internal * scale;
 	m->empty_pages = t->empty * scale;
 	m->deleted_pages = t->deleted * scale;
-	m->leaf_items = t->items * scale;
-	m->rebuilt_need = t->rebuilt_need * scale;
-	m->rebuilt_tuples = t->rebuilt_tuples * scale;
+	m->leaf_items = t->items * per_used * used;
+	m->rebuilt_need = t->rebuilt_need * per_used * used;
+	m->rebuilt_tuples = t->rebuilt_tuples * per_used * used;
 	m->pivot_need = t->items > 0 ? t->key_need / t->items : 0;
 
 	/* pgstatindex: density over live leaves, ratio of sums */
@@ -311,11 +366,14 @@ finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
 }
 
 void
-btree_measure_exact(Relation rel, BtreeMeasure *m)
+btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 {
 	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
 	BtreeTotals totals;
+	BlockSamplerData detail;
+	BlockNumber next_detail;
 	BlockNumber blkno;
+	Buffer		next_buf;
 	bool		dedup;
 
 	measure_init(rel, CAMPMON_MODE_EXACT, m);
@@ -329,15 +387,45 @@ btree_measure_exact(Relation rel, BtreeMeasure *m)
 	}
 	dedup = read_metapage(rel, strategy, m);
 
+	/* which blocks get their tuples read (all, for a small index) */
+	BlockSampler_Init(&detail, m->total_pages - 1, sample_pages,
+					  campmon_sample_seed_value());
+	next_detail = BlockSampler_HasMore(&detail) ? BlockSampler_Next(&detail) + 1 : InvalidBlockNumber;
+
+	/*
+	 * Software pipelining: block N+1 is pinned, and the cache lines of its
+	 * header and special space requested, before block N is examined, so
+	 * that the memory stalls of the two overlap.  Only the pin is held
+	 * ahead; the share lock is taken when the page is examined.
+	 */
+	next_buf = m->total_pages > 1 ?
+		ReadBufferExtended(rel, MAIN_FORKNUM, 1, RBM_NORMAL, strategy) :
+		InvalidBuffer;
 	for (blkno = 1; blkno < m->total_pages; blkno++)
 	{
-		Buffer		buf;
+		Buffer		buf = next_buf;
 		BtreePage	bp;
+		bool		detailed = blkno == next_detail;
 
 		CHECK_FOR_INTERRUPTS();
-		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
+		if (detailed)
+			next_detail = BlockSampler_HasMore(&detail) ?
+				BlockSampler_Next(&detail) + 1 : InvalidBlockNumber;
+
+		next_buf = InvalidBuffer;
+		if (blkno + 1 < m->total_pages)
+		{
+			char	   *next_page;
+
+			next_buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno + 1,
+										  RBM_NORMAL, strategy);
+			next_page = (char *) BufferGetPage(next_buf);
+			prefetch_line(next_page);
+			prefetch_line(next_page + BLCKSZ - sizeof(BTPageOpaqueData));
+		}
+
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(BufferGetPage(buf), blkno, dedup, &bp);
+		measure_page(BufferGetPage(buf), blkno, dedup, detailed, &bp);
 		UnlockReleaseBuffer(buf);
 		add_page(&totals, &bp);
 	}
@@ -369,6 +457,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&totals, 0, sizeof(totals));
+	totals.sampling = true;
 
 	if (m->total_pages <= 1)
 	{
@@ -405,7 +494,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 #endif
 		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(BufferGetPage(buf), blkno, dedup, &bp);
+		measure_page(BufferGetPage(buf), blkno, dedup, true, &bp);
 		UnlockReleaseBuffer(buf);
 		add_page(&totals, &bp);
 		m->scanned_pages++;

@@ -22,6 +22,7 @@
 PG_MODULE_MAGIC;
 
 int			campmon_sample_pages = 3000;
+int			campmon_index_sample_pages = 1000;
 int			campmon_auto_exact_max_pages = 8192;	/* 64MB at 8kB pages */
 int			campmon_sample_seed = 0;
 static char *campmon_tables_mode = NULL;
@@ -71,6 +72,14 @@ _PG_init(void)
 							"Larger samples narrow the 95% interval; the cost does not depend on the table's size.",
 							&campmon_sample_pages,
 							3000, 1, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.index_sample_pages",
+							"Pages read by the sampled mode of index_bloat when sample_pages is not given.",
+							"Also the number of leaves whose tuples exact mode reads for the deduplication ratio.",
+							&campmon_index_sample_pages,
+							1000, 1, INT_MAX,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
 
@@ -133,11 +142,13 @@ campmon_mode_name(CampmonMode mode)
  * Check the (rel, mode, sample_pages) arguments of a measurement function.
  * Returns false, with missing_ok, for a NULL rel (nothing to measure);
  * every other bad argument is an error.  example names a relation for the
- * hint, e.g. "campmon.table_bloat('nmsbroadlogrcp')".
+ * hint, e.g. "campmon.table_bloat('nmsbroadlogrcp')"; sample_guc names the
+ * GUC that gives the default sample size.
  */
 bool
 campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
-					 const char *example, MeasureArgs *args)
+					 const char *example, const char *sample_guc,
+					 int default_sample_pages, MeasureArgs *args)
 {
 	if (PG_ARGISNULL(0))
 	{
@@ -157,7 +168,7 @@ campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 				 errhint(VALID_MODES_HINT)));
 	args->mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
 
-	args->sample_pages = campmon_sample_pages;
+	args->sample_pages = default_sample_pages;
 	if (!PG_ARGISNULL(2))
 	{
 		args->sample_pages = PG_GETARG_INT32(2);
@@ -166,8 +177,8 @@ campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("sample_pages must be greater than zero, not %d",
 							args->sample_pages),
-					 errhint("Omit it to use campmon.sample_pages (%d).",
-							 campmon_sample_pages)));
+					 errhint("Omit it to use %s (%d).",
+							 sample_guc, default_sample_pages)));
 		if (args->mode != CAMPMON_MODE_SAMPLED && args->mode != CAMPMON_MODE_AUTO)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

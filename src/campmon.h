@@ -25,6 +25,7 @@ typedef enum CampmonMode
 
 /* GUC variables (campmon.c) */
 extern int	campmon_sample_pages;
+extern int	campmon_index_sample_pages;
 extern int	campmon_auto_exact_max_pages;
 extern int	campmon_sample_seed;
 
@@ -40,7 +41,8 @@ typedef struct MeasureArgs
 } MeasureArgs;
 
 extern bool campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
-								 const char *example, MeasureArgs *args);
+								 const char *example, const char *sample_guc,
+								 int default_sample_pages, MeasureArgs *args);
 
 /*
  * Counts gathered from heap pages.  Doubles, because sampled and approximate
@@ -137,7 +139,8 @@ extern double heap_packer_pages(const HeapPacker *p);
 extern void heap_measure_stats(Relation rel, HeapMeasure *m);
 
 /* btree_scan.c: modes that read index pages */
-extern void btree_measure_exact(Relation rel, BtreeMeasure *m);
+extern void btree_measure_exact(Relation rel, int sample_pages,
+								BtreeMeasure *m);
 extern void btree_measure_sampled(Relation rel, int sample_pages,
 								  BtreeMeasure *m);
 

@@ -51,7 +51,7 @@ measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
 	switch (mode)
 	{
 		case CAMPMON_MODE_EXACT:
-			btree_measure_exact(rel, m);
+			btree_measure_exact(rel, sample_pages, m);
 			break;
 		case CAMPMON_MODE_SAMPLED:
 			btree_measure_sampled(rel, sample_pages, m);
@@ -106,7 +106,8 @@ index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 	int			i = 0;
 
 	if (!campmon_measure_args(fcinfo, missing_ok,
-							  "campmon.index_bloat('nmsbroadlogrcp_pkey')", &args))
+							  "campmon.index_bloat('nmsbroadlogrcp_pkey')",
+							  "campmon.index_sample_pages", campmon_index_sample_pages, &args))
 		return false;
 
 	if (tupdesc->natts != INDEX_BLOAT_COLS)

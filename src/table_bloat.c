@@ -115,7 +115,8 @@ table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 	int			i = 0;
 
 	if (!campmon_measure_args(fcinfo, missing_ok,
-							  "campmon.table_bloat('nmsbroadlogrcp')", &args))
+							  "campmon.table_bloat('nmsbroadlogrcp')",
+							  "campmon.sample_pages", campmon_sample_pages, &args))
 		return false;
 
 	if (tupdesc->natts != TABLE_BLOAT_COLS)
