@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-10000000}"
-reps="${2:-3}"
+reps="${2:-7}"
 bash scripts/install_deps.sh
 bash scripts/build.sh
 pg_virtualenv -t -o fsync=off -o shared_buffers=128MB -o max_wal_size=4GB -o autovacuum=off \

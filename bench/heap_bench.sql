@@ -1,10 +1,10 @@
 -- heap_bench.sql: campmon's heap modes against pgstattuple on one bloated
 -- table, measured in one run.  Run by bench/heap_bench.sh; psql variables:
 --   rows  rows inserted before the purge (default 10000000: about 1.1 GB)
---   reps  timed repetitions per function, median reported (default 3)
+--   reps  interleaved timing rounds, median reported (default 7)
 \set ON_ERROR_STOP 1
 \if :{?rows} \else \set rows 10000000 \endif
-\if :{?reps} \else \set reps 3 \endif
+\if :{?reps} \else \set reps 7 \endif
 SET max_parallel_workers_per_gather = 0;
 CREATE EXTENSION IF NOT EXISTS pgstattuple;
 CREATE EXTENSION IF NOT EXISTS campmon;
@@ -33,28 +33,34 @@ SELECT pg_size_pretty(pg_relation_size('bench_broadlog')) AS table_size,
        pg_relation_size('bench_broadlog') >= 1024 * 1024 * 1024 AS at_least_1gb;
 
 CREATE TEMP TABLE timing (name text, ms double precision);
-CREATE FUNCTION pg_temp.median_ms(q text, reps int) RETURNS double precision
+-- Each round times every function once, in turn, so that cache state and
+-- machine noise fall on all of them alike; the median over rounds is kept.
+CREATE TEMP TABLE runs (label text, q text, round int, ms double precision);
+CREATE FUNCTION pg_temp.time_rounds(reps int) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; times double precision[] := '{}';
+DECLARE r record; t0 timestamptz;
 BEGIN
-    EXECUTE q;                                   -- warm-up, not timed
-    FOR i IN 1 .. reps LOOP
-        t0 := clock_timestamp();
-        EXECUTE q;
-        times := times || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    FOR r IN SELECT DISTINCT label, q FROM runs LOOP EXECUTE r.q; END LOOP;   -- warm-up
+    FOR k IN 1 .. reps LOOP
+        FOR r IN SELECT DISTINCT label, q FROM runs WHERE round = 0 ORDER BY label LOOP
+            t0 := clock_timestamp();
+            EXECUTE r.q;
+            INSERT INTO runs VALUES (r.label, r.q, k, extract(epoch FROM clock_timestamp() - t0) * 1000);
+        END LOOP;
     END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(times) x);
 END $$;
 
-\echo == timing (median of :reps runs each, after one warm-up run)
-INSERT INTO timing VALUES
- ('pgstattuple',         pg_temp.median_ms($$SELECT * FROM pgstattuple('bench_broadlog')$$, :reps)),
- ('pgstattuple_approx',  pg_temp.median_ms($$SELECT * FROM pgstattuple_approx('bench_broadlog')$$, :reps)),
- ('campmon exact',       pg_temp.median_ms($$SELECT * FROM campmon.table_bloat('bench_broadlog', 'exact')$$, :reps)),
- ('campmon approx',      pg_temp.median_ms($$SELECT * FROM campmon.table_bloat('bench_broadlog', 'approx')$$, :reps)),
- ('campmon sampled',     pg_temp.median_ms($$SELECT * FROM campmon.table_bloat('bench_broadlog', 'sampled')$$, :reps)),
- ('campmon stats',       pg_temp.median_ms($$SELECT * FROM campmon.table_bloat('bench_broadlog', 'stats')$$, :reps));
-
+\echo == timing (median of :reps interleaved rounds, after one warm-up run)
+INSERT INTO runs VALUES
+ ('pgstattuple',        $$SELECT * FROM pgstattuple('bench_broadlog')$$, 0, NULL),
+ ('pgstattuple_approx', $$SELECT * FROM pgstattuple_approx('bench_broadlog')$$, 0, NULL),
+ ('campmon exact',      $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'exact')$$, 0, NULL),
+ ('campmon approx',     $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'approx')$$, 0, NULL),
+ ('campmon sampled',    $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'sampled')$$, 0, NULL),
+ ('campmon stats',      $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'stats')$$, 0, NULL);
+SELECT pg_temp.time_rounds(:reps);
+INSERT INTO timing
+SELECT label, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FROM runs WHERE round > 0 GROUP BY label;
 SELECT name, round(ms::numeric, 1) AS ms,
        round((ms / (SELECT ms FROM timing WHERE name = 'pgstattuple'))::numeric, 4) AS time_ratio_to_pgstattuple,
        round(((SELECT ms FROM timing WHERE name = 'pgstattuple') / ms)::numeric, 1) AS speedup

@@ -1,10 +1,10 @@
 -- index_bench.sql: campmon's B-tree modes against pgstatindex on two large
 -- indexes, measured in one run.  Run by bench/index_bench.sh; psql variables:
 --   rows  rows inserted (default 10000000: two indexes of about 550 MB)
---   reps  timed repetitions per function, median reported (default 3)
+--   reps  interleaved timing rounds, median reported (default 7)
 \set ON_ERROR_STOP 1
 \if :{?rows} \else \set rows 10000000 \endif
-\if :{?reps} \else \set reps 3 \endif
+\if :{?reps} \else \set reps 7 \endif
 SET max_parallel_workers_per_gather = 0;
 SET max_parallel_maintenance_workers = 0;
 CREATE EXTENSION IF NOT EXISTS pgstattuple;
@@ -31,27 +31,35 @@ SELECT i AS index, pg_size_pretty(pg_relation_size(i)) AS size, pg_relation_size
 FROM unnest('{bench_log_addr,bench_log_skey}'::regclass[]) i, pgstatindex(i) p;
 
 CREATE TEMP TABLE timing (index text, name text, ms double precision);
-CREATE FUNCTION pg_temp.median_ms(q text, reps int) RETURNS double precision
+-- Each round times every function once, in turn, so that cache state and
+-- machine noise fall on all of them alike; the median over rounds is kept.
+CREATE TEMP TABLE runs (label text, q text, round int, ms double precision);
+CREATE FUNCTION pg_temp.time_rounds(reps int) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; times double precision[] := '{}';
+DECLARE r record; t0 timestamptz;
 BEGIN
-    EXECUTE q;                                   -- warm-up, not timed
-    FOR i IN 1 .. reps LOOP
-        t0 := clock_timestamp();
-        EXECUTE q;
-        times := times || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    FOR r IN SELECT DISTINCT label, q FROM runs LOOP EXECUTE r.q; END LOOP;   -- warm-up
+    FOR k IN 1 .. reps LOOP
+        FOR r IN SELECT DISTINCT label, q FROM runs WHERE round = 0 ORDER BY label LOOP
+            t0 := clock_timestamp();
+            EXECUTE r.q;
+            INSERT INTO runs VALUES (r.label, r.q, k, extract(epoch FROM clock_timestamp() - t0) * 1000);
+        END LOOP;
     END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(times) x);
 END $$;
 
-\echo == timing (median of :reps runs each, after one warm-up run)
-INSERT INTO timing
-SELECT i, f.name, pg_temp.median_ms(format(f.q, i), :reps)
+\echo == timing (median of :reps interleaved rounds, after one warm-up run)
+INSERT INTO runs
+SELECT i || '|' || f.name, format(f.q, i), 0, NULL
 FROM unnest('{bench_log_addr,bench_log_skey}'::text[]) i,
      (VALUES ('pgstatindex',     'SELECT * FROM pgstatindex(%L)'),
              ('campmon exact',   'SELECT * FROM campmon.index_bloat(%L, ''exact'')'),
              ('campmon sampled', 'SELECT * FROM campmon.index_bloat(%L, ''sampled'')'),
              ('campmon stats',   'SELECT * FROM campmon.index_bloat(%L, ''stats'')')) f(name, q);
+SELECT pg_temp.time_rounds(:reps);
+INSERT INTO timing
+SELECT split_part(label, '|', 1), split_part(label, '|', 2), percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)
+FROM runs WHERE round > 0 GROUP BY label;
 SELECT t.index, t.name, round(t.ms::numeric, 1) AS ms,
        round((t.ms / p.ms)::numeric, 4) AS time_ratio_to_pgstatindex,
        round((p.ms / t.ms)::numeric, 1) AS speedup

@@ -21,7 +21,8 @@
  * posting-list tuples as nbtsort.c builds them (at most BTREE_BUILD_POSTING
  * bytes each); that needs every tuple read.  Tuples are therefore read on
  * "detailed" leaves only -- every leaf when the index has at most
- * sample_pages pages, else a uniform sample of sample_pages blocks -- and
+ * sample_pages pages, else about sample_pages blocks (the sample itself in
+ * sampled mode; every k-th block from a random start in exact mode) -- and
  * the rebuilt/used ratio found there is applied to the used bytes of every
  * leaf (a ratio estimator).  That keeps exact mode to the per-page work of
  * pgstatindex, which reads no tuple either.
@@ -200,7 +201,9 @@ measure_page(Page page, BlockNumber blkno, bool dedup, bool detailed,
 {
 	BTPageOpaque opaque;
 
-	memset(bp, 0, sizeof(BtreePage));
+	bp->items = bp->rebuilt_need = bp->rebuilt_tuples = bp->key_need = 0;
+	bp->used = 0;
+	bp->detailed = false;
 
 	if (PageIsNew(page))
 	{
@@ -370,7 +373,7 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 {
 	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
 	BtreeTotals totals;
-	BlockSamplerData detail;
+	BlockNumber detail_step;
 	BlockNumber next_detail;
 	BlockNumber blkno;
 	Buffer		next_buf;
@@ -387,10 +390,13 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 	}
 	dedup = read_metapage(rel, strategy, m);
 
-	/* which blocks get their tuples read (all, for a small index) */
-	BlockSampler_Init(&detail, m->total_pages - 1, sample_pages,
-					  campmon_sample_seed_value());
-	next_detail = BlockSampler_HasMore(&detail) ? BlockSampler_Next(&detail) + 1 : InvalidBlockNumber;
+	/*
+	 * Which blocks get their tuples read: every block of a small index, else
+	 * every detail_step-th block from a random start (a systematic sample:
+	 * each block equally likely, and no per-block cost on the others).
+	 */
+	detail_step = Max((m->total_pages - 1 + sample_pages - 1) / sample_pages, 1);
+	next_detail = 1 + campmon_sample_seed_value() % detail_step;
 
 	/*
 	 * Software pipelining: block N+1 is pinned, and the cache lines of its
@@ -409,8 +415,7 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 
 		CHECK_FOR_INTERRUPTS();
 		if (detailed)
-			next_detail = BlockSampler_HasMore(&detail) ?
-				BlockSampler_Next(&detail) + 1 : InvalidBlockNumber;
+			next_detail += detail_step;
 
 		next_buf = InvalidBuffer;
 		if (blkno + 1 < m->total_pages)
