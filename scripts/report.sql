@@ -37,3 +37,19 @@ SELECT method, scanned_pages, pg_size_pretty(table_bytes) AS size, live_tuples, 
 FROM (SELECT 'nmsbroadlogrcp'::regclass AS rel) r,
      LATERAL (SELECT * FROM campmon.table_bloat(r.rel, 'exact')
               UNION ALL SELECT * FROM campmon.table_bloat(r.rel, 'sampled')) b;
+
+\echo == Indexes by reclaimable space (campmon.indexes, mode auto)
+SET campmon.indexes_mode = 'auto';
+SELECT table_name, index_name, method,
+       pg_size_pretty(index_bytes) AS size,
+       pg_size_pretty(bloat_bytes) AS bloat,
+       bloat_pct AS "bloat %",
+       avg_leaf_density AS "leaf density %",
+       leaf_fragmentation AS "fragmentation %",
+       CASE WHEN NOT is_valid THEN 'INVALID' WHEN constraint_name IS NOT NULL THEN 'constraint' ELSE '' END AS note,
+       idx_scan AS scans
+FROM campmon.indexes
+WHERE schema_name NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+ORDER BY bloat_bytes DESC NULLS LAST, index_name
+LIMIT 15;
+RESET campmon.indexes_mode;

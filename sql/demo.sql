@@ -53,6 +53,25 @@ SELECT s.scanned_pages, s.scanned_pages < s.total_pages AS part_of_table, s.is_e
        s.bloat_pct_low <= e.bloat_pct AND e.bloat_pct <= s.bloat_pct_high AS holds_exact
 FROM campmon.table_bloat('nmsbroadlogrcp', 'sampled', 200) s, campmon.table_bloat('nmsbroadlogrcp', 'exact') e;
 
+-- campmon.indexes covers every index of the demo database; exact equals
+-- pgstatindex on each B-tree of the Campaign tables
+SELECT count(*) AS demo_indexes,
+       count(*) = (SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relnamespace = 'public'::regnamespace) AS every_index
+FROM campmon.indexes WHERE schema_name = 'public';
+SELECT count(*) AS btrees_compared,
+       count(*) FILTER (WHERE c.leaf_pages = p.leaf_pages AND c.deleted_pages = p.deleted_pages
+                          AND round(c.avg_leaf_density::numeric, 2) = p.avg_leaf_density::numeric
+                          AND round(c.leaf_fragmentation::numeric, 2) = p.leaf_fragmentation::numeric) AS equal
+FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid,
+     campmon.index_bloat(x.indexrelid, 'exact') c, pgstatindex(x.indexrelid) p
+WHERE t.relnamespace = 'public'::regnamespace AND t.relname ~ '^(nms|xtk)';
+SET campmon.indexes_mode = 'exact';
+SELECT table_name, index_name, bloat_pct > 10 AS bloated
+FROM campmon.indexes
+WHERE schema_name = 'public' AND table_name IN ('nmsbroadlogrcp', 'nmsdelivery', 'xtkworkflow')
+ORDER BY 1, 2;
+RESET campmon.indexes_mode;
+
 -- min_bytes against a real VACUUM FULL of the demo's hot tables
 CREATE TEMP TABLE predicted AS
 SELECT t AS rel, e.min_bytes FROM unnest('{nmsbroadlogrcp,nmsdelivery,xtkworkflow,xtkjob}'::regclass[]) t,
