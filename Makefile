@@ -10,13 +10,14 @@ OBJS = \
 	src/table_bloat.o \
 	src/btree_scan.o \
 	src/btree_estimate.o \
-	src/index_bloat.o
+	src/index_bloat.o \
+	src/relation_files.o
 
-DATA = campmon--0.1.sql campmon--0.1--0.2.sql
+DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo
+REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo campaign
 REGRESS_OPTS =
 ISOLATION = concurrent_drop
 ISOLATION_OPTS =

@@ -4,6 +4,7 @@
 # cluster (pg_virtualenv; works as root) and run every suite in it:
 #   regress    pg_regress: sql/*.sql against expected/*.out
 #   isolation  pg_isolation_regress: specs/*.spec against expected/*.out
+#   shell      test/shell/*.sh: what needs several databases (dump/restore)
 # Prints the failing diffs, then one closing line "N passed, N failed"
 # summing all suites.  Exit status 0 only when every test passed and every
 # suite ran at least one test.
@@ -24,16 +25,18 @@ pg_virtualenv -t -o fsync=off -o max_connections=40 bash -c '
     cd "$1"
     make -s installcheck-regress  > log/regress.out 2>&1;  echo $? > log/regress.rc
     make -s installcheck-isolation > log/isolation.out 2>&1; echo $? > log/isolation.rc
+    rc=0; for t in test/shell/*.sh; do bash "$t" || rc=1; done > log/shell.out 2>&1; echo $rc > log/shell.rc
 ' _ "$root" > "$log/cluster.out" 2>&1
 
 passed=0
 failed=0
-for suite in regress isolation; do
+for suite in regress isolation shell; do
     out="$log/$suite.out"
     p=0; f=0
     if [ -f "$out" ]; then
         p=$(grep -cE '\.\.\. ok' "$out")
         f=$(grep -cE '\.\.\. (FAILED|failed)' "$out")
+        [ "$suite" = shell ] && [ "$f" -gt 0 ] && grep -E '\.\.\. FAILED' "$out"
     fi
     rc=$(cat "$log/$suite.rc" 2>/dev/null || echo 1)
     echo "== $suite: $p passed, $f failed (exit $rc)"

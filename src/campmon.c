@@ -26,6 +26,14 @@ int			campmon_index_sample_pages = 1000;
 int			campmon_auto_exact_max_pages = 8192;	/* 64MB at 8kB pages */
 int			campmon_sample_seed = 0;
 static char *campmon_tables_mode = NULL;
+static int	campmon_stale_min_age = 7 * 86400;
+static int	campmon_held_max_idle = 7 * 86400;
+static int	campmon_cleanup_max_age = 2 * 86400;
+static int	campmon_bloat_warning_pct = 30;
+static int	campmon_bloat_critical_pct = 60;
+static int	campmon_stale_tables_critical = 1000;
+static char *campmon_work_table_schemas = NULL;
+static char *campmon_reference_time = NULL;
 static char *campmon_indexes_mode = NULL;
 
 static const char *const mode_names[] = {
@@ -114,6 +122,43 @@ _PG_init(void)
 							   "stats",
 							   PGC_USERSET, 0,
 							   check_index_view_mode, NULL, NULL);
+
+	/* Campaign knowledge: thresholds of campmon.stale_tables and campmon.checks */
+	DefineCustomIntVariable("campmon.stale_min_age",
+							"A work table without owner rule is suspect once unwritten for this long.",
+							NULL, &campmon_stale_min_age, 7 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.held_max_idle",
+							"campmon.checks warns of held work tables unwritten for longer than this.",
+							NULL, &campmon_held_max_idle, 7 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.cleanup_max_age",
+							"campmon.checks warns when Campaign's cleanup last ran longer ago than this.",
+							"Critical beyond three times as long.",
+							&campmon_cleanup_max_age, 2 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.bloat_warning_pct",
+							"campmon.checks warns of high-churn tables with more bloat than this (percent).",
+							NULL, &campmon_bloat_warning_pct, 30, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.bloat_critical_pct",
+							"campmon.checks is critical about high-churn tables with more bloat than this (percent).",
+							NULL, &campmon_bloat_critical_pct, 60, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.stale_tables_critical",
+							"campmon.checks is critical from this many stale work tables.",
+							NULL, &campmon_stale_tables_critical, 1000, 1, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.work_table_schemas",
+							   "Schemas (comma-separated) where Campaign keeps its work tables.",
+							   "Tables named like work tables elsewhere are not work tables.",
+							   &campmon_work_table_schemas, "public",
+							   PGC_USERSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.reference_time",
+							   "Evaluate Campaign dates (last cleanup, purge backlog) as of this time; empty: now.",
+							   "For what-if analysis and repeatable tests; file ages always use the real clock.",
+							   &campmon_reference_time, "",
+							   PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
 }

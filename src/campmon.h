@@ -13,6 +13,8 @@
 #include "storage/block.h"
 #include "utils/relcache.h"
 
+#define CAMPMON_VERSION "0.3"
+
 /* How a measurement reads the relation (see README, "Modes"). */
 typedef enum CampmonMode
 {
