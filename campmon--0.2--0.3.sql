@@ -31,18 +31,32 @@ LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
 
 -- A duration for messages: "5 days 2 h", "3 h 20 min", "12 min".
 CREATE FUNCTION campmon._human(i interval) RETURNS text
+AS 'MODULE_PATHNAME', 'campmon_human'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The facts of many relations, in one pass over pg_class.
+CREATE FUNCTION campmon._relation_files(relids oid[])
+RETURNS TABLE (relid oid, bytes bigint, last_write timestamptz)
+AS 'MODULE_PATHNAME', 'campmon_relation_files'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+-- The literal text every match of an anchored pattern starts with
+-- ('^wkdlv_([0-9]+)_' -> 'wkdlv_'), '' when there is none, and the same as a
+-- LIKE pattern ('wkdlv\_%'): cheap filters before the regular expression,
+-- never a different answer.
+CREATE FUNCTION campmon._literal_prefix(pattern text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT CASE
-        WHEN i IS NULL THEN NULL
-        WHEN secs >= 86400 THEN
-            floor(secs / 86400) || CASE WHEN floor(secs / 86400) = 1 THEN ' day' ELSE ' days' END
-            || CASE WHEN floor(secs / 3600)::bigint % 24 > 0 THEN ' ' || floor(secs / 3600)::bigint % 24 || ' h' ELSE '' END
-        WHEN secs >= 3600 THEN floor(secs / 3600) || ' h ' || floor(secs / 60)::bigint % 60 || ' min'
-        ELSE greatest(floor(secs / 60), 0) || ' min'
-    END
-    FROM (SELECT extract(epoch FROM i)::numeric AS secs) x
-$$;
+AS $$ SELECT coalesce((regexp_match(pattern, '^\^([A-Za-z0-9_]+)(?![*+?{])'))[1], '') $$;
+
+CREATE FUNCTION campmon._like_prefix(pattern text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT replace(campmon._literal_prefix(pattern), '_', '\_') || '%' $$;
+
+-- The owner id in a work-table name: the pattern's first group, if 1 to 18
+-- digits (C: called for every work table and rule).
+CREATE FUNCTION campmon._match_id(name text, pattern text, prefix text) RETURNS bigint
+AS 'MODULE_PATHNAME', 'campmon_match_id'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- A campmon GUC counted in seconds (loads the library so that it exists).
 CREATE FUNCTION campmon._seconds(name text) RETURNS interval
@@ -341,6 +355,9 @@ RETURNS TABLE (
     verdict text, reason text, total_bytes bigint, last_write timestamptz, idle interval)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+-- the owner lookups join thousands of work tables with thousands of owners;
+-- the planner cannot know (CTE and function row estimates), so say it
+SET enable_nestloop = off
 AS $fn$
 DECLARE
     schemas text[];
@@ -348,6 +365,8 @@ DECLARE
     work_re text;
     r campmon.work_table_rule;
     s text;
+    k integer := 0;
+    ids text := '';
     parts text[] := '{}';
     sql text;
 BEGIN
@@ -361,28 +380,31 @@ BEGIN
         RETURN;
     END IF;
 
-    -- one part per rule and schema whose owner table can be read
+    -- one part per rule and schema whose owner table can be read; the
+    -- owner id each such rule reads in a name is computed once, in c0
     FOR r IN SELECT * FROM campmon.work_table_rule ORDER BY priority, rule LOOP
         FOREACH s IN ARRAY schemas LOOP
             CONTINUE WHEN campmon._rule_problem(r, s) IS NOT NULL;
+            k := k + 1;
+            ids := ids || format(', CASE WHEN n.nspname = %L THEN campmon._match_id(c.relname, %L, %L) END AS id_%s',
+                                 s, r.pattern, campmon._literal_prefix(r.pattern), k);
             parts := parts || format($part$
-SELECT w.*, %1$L::text AS rule, %2$L::text AS owner_table, m.id AS owner_id, %3$s AS priority,
+SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write,
+       %1$L::text AS rule, %2$L::text AS owner_table, w.id_%15$s AS owner_id, %3$s AS priority,
        o.%4$I IS NOT NULL AS owner_exists,
        %5$s AS state, %6$s AS deleted, %7$s AS failed, %8$s AS since,
        %9$L::int[] AS stale_states, %10$L::int[] AS suspect_states, %11$L::text AS missing_owner,
        %12$L::text AS owner_noun, %13$L::text AS held_advice
 FROM w
-CROSS JOIN LATERAL (SELECT (regexp_match(w.table_name, %14$L))[1] AS id_text) t
-CROSS JOIN LATERAL (SELECT CASE WHEN t.id_text ~ '^[0-9]{1,18}$' THEN t.id_text::bigint END AS id) m
-LEFT JOIN %15$I.%16$I o ON o.%4$I = m.id
-WHERE w.schema_name = %17$L AND m.id IS NOT NULL$part$,
+LEFT JOIN %14$I.%16$I o ON o.%4$I = w.id_%15$s
+WHERE w.id_%15$s IS NOT NULL$part$,
                 r.rule, r.owner_table, r.priority, r.owner_key,
                 CASE WHEN r.state_column IS NULL THEN 'NULL::integer' ELSE format('o.%I::integer', r.state_column) END,
                 CASE WHEN r.deleted_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.deleted_column) END,
                 CASE WHEN r.failed_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.failed_column) END,
                 CASE WHEN r.since_column IS NULL THEN 'NULL::timestamptz' ELSE format('o.%I::timestamptz', r.since_column) END,
                 r.stale_states, r.suspect_states, r.missing_owner, r.owner_noun, r.held_advice,
-                r.pattern, s, r.owner_table, s);
+                s, k, r.owner_table);
         END LOOP;
     END LOOP;
 
@@ -390,7 +412,7 @@ WHERE w.schema_name = %17$L AND m.id IS NOT NULL$part$,
 WITH c0 AS MATERIALIZED (
     SELECT c.oid AS relid, c.reltoastrelid, n.nspname::text AS schema_name, c.relname::text AS table_name,
            CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END AS table_kind,
-           pg_get_userbyid(c.relowner)::text AS table_owner
+           pg_get_userbyid(c.relowner)::text AS table_owner %5$s
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ANY (%1$L::text[]) AND c.relkind IN ('r', 'v') AND c.relname ~ %2$L
@@ -405,28 +427,29 @@ parts AS (
 files AS (
     SELECT p.relid, sum(f.bytes)::bigint AS total_bytes, max(f.last_write) AS last_write
     FROM parts p
-    JOIN pg_class x ON x.oid = p.part
-    CROSS JOIN LATERAL campmon._relfile_stats(x.oid, x.relfilenode, x.reltablespace, x.relkind,
-                                              x.relpersistence, x.relnamespace) f
+    JOIN campmon._relation_files((SELECT array_agg(part) FROM parts)) f ON f.relid = p.part
     GROUP BY p.relid
 ),
 w AS MATERIALIZED (
-    SELECT c0.relid, c0.schema_name, c0.table_name, c0.table_kind, c0.table_owner,
-           coalesce(files.total_bytes, 0) AS total_bytes, files.last_write
+    SELECT c0.*, coalesce(files.total_bytes, 0) AS total_bytes, files.last_write
     FROM c0 LEFT JOIN files ON files.relid = c0.relid
 ),
 matched AS (
     SELECT DISTINCT ON (relid) * FROM (%3$s) x ORDER BY relid, priority, rule
+),
+-- labels of the (few) owner states that occur
+labels AS (
+    SELECT s.owner_table, s.state,
+           coalesce((SELECT os.label FROM campmon.owner_state os
+                     WHERE os.owner_table = s.owner_table AND s.state BETWEEN os.state_from AND os.state_to
+                     ORDER BY os.state_from LIMIT 1), 'state ' || s.state) AS label
+    FROM (SELECT DISTINCT owner_table, state FROM matched WHERE state IS NOT NULL) s
 )
 SELECT m.relid, m.schema_name, m.table_name, m.table_kind, m.table_owner,
        m.rule, m.owner_table, m.owner_id, m.state, l.label,
        v.verdict, v.reason, m.total_bytes, m.last_write, now() - m.last_write
 FROM matched m
-LEFT JOIN LATERAL (SELECT coalesce((SELECT os.label FROM campmon.owner_state os
-                                    WHERE os.owner_table = m.owner_table
-                                      AND m.state BETWEEN os.state_from AND os.state_to
-                                    ORDER BY os.state_from LIMIT 1),
-                                   CASE WHEN m.state IS NOT NULL THEN 'state ' || m.state END) AS label) l ON true
+LEFT JOIN labels l ON l.owner_table = m.owner_table AND l.state = m.state
 CROSS JOIN LATERAL (SELECT
     CASE
         WHEN NOT m.owner_exists THEN m.missing_owner
@@ -477,9 +500,9 @@ WHERE w.relid NOT IN (SELECT relid FROM matched)
 $q$,
         schemas, work_re,
         CASE WHEN cardinality(parts) = 0
-             THEN 'SELECT w.*, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice FROM w WHERE false'
+             THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice FROM w WHERE false'
              ELSE array_to_string(parts, E'\nUNION ALL\n') END,
-        min_age);
+        min_age, ids);
     RETURN QUERY EXECUTE sql;
 END $fn$;
 
@@ -677,21 +700,30 @@ BEGIN
             AND campmon.family_of(ns.nspname, c.relname) IN ('broadlog', 'tracking', 'delivery', 'workflow', 'recipient')) x
     ORDER BY x.rel::text;
 
+    -- bloat of the high-churn tables: candidates by name first (a LIKE on
+    -- the pattern's literal prefix, then the pattern), then measured
     RETURN QUERY
     SELECT 'table_bloat',
-           CASE WHEN t.bloat_pct IS NULL THEN 'warning'
-                WHEN t.bloat_pct >= crit_pct THEN 'critical'
-                WHEN t.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
-           format('%I.%I', t.schema_name, t.table_name), t.bloat_pct, warn_pct,
-           CASE WHEN t.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
-                ELSE format('%s%% bloat (%s of %s, %s, mode %s)', t.bloat_pct, pg_size_pretty(t.bloat_bytes),
-                            pg_size_pretty(t.table_bytes), t.family, t.method) END
-    FROM campmon.tables t
-    WHERE t.table_bytes > 0
-      AND EXISTS (SELECT FROM campmon.family f
-                  WHERE f.high_churn AND t.table_name ~ f.pattern
-                    AND (f.schema_name = t.schema_name OR (f.schema_name IS NULL AND t.schema_name = ANY (schemas))))
-    ORDER BY t.schema_name, t.table_name;
+           CASE WHEN b.bloat_pct IS NULL THEN 'warning'
+                WHEN b.bloat_pct >= crit_pct THEN 'critical'
+                WHEN b.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
+           format('%I.%I', t.nspname, t.relname), round(b.bloat_pct::numeric, 2), warn_pct,
+           CASE WHEN b.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
+                ELSE format('%s%% bloat (%s of %s, %s, mode %s)', round(b.bloat_pct::numeric, 2),
+                            pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.table_bytes), t.family, b.method) END
+    FROM (SELECT c.oid, ns.nspname, c.relname, f.family
+          FROM pg_class c
+          JOIN pg_namespace ns ON ns.oid = c.relnamespace
+          CROSS JOIN LATERAL (SELECT fam.family FROM campmon.family fam
+                              WHERE fam.high_churn
+                                AND c.relname LIKE campmon._like_prefix(fam.pattern) AND c.relname ~ fam.pattern
+                                AND (fam.schema_name = ns.nspname OR (fam.schema_name IS NULL AND ns.nspname = ANY (schemas)))
+                              ORDER BY fam.priority LIMIT 1) f
+          WHERE c.relkind = 'r') t
+    CROSS JOIN LATERAL campmon.try_table_bloat(t.oid,
+        COALESCE(current_setting('campmon.tables_mode', true), 'stats')) b
+    WHERE b.table_bytes > 0
+    ORDER BY t.nspname, t.relname;
 END $fn$;
 
 -- Purge backlog of one log table: its oldest date, found through an index
@@ -790,8 +822,12 @@ COMMENT ON VIEW campmon.checks IS
 REVOKE ALL ON FUNCTION campmon.version() FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon.relation_last_write(regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon._relfile_stats(oid, oid, oid, "char", "char", oid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION campmon._relation_files(oid[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon._seconds(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon._human(interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION campmon._like_prefix(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION campmon._literal_prefix(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION campmon._match_id(text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon._reference_time() FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon._valid_regex(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon.family_of(text, text) FROM PUBLIC;
@@ -803,8 +839,9 @@ REVOKE ALL ON campmon.family, campmon.work_table_rule, campmon.owner_state, camp
               campmon.stale_tables, campmon.checks FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION campmon.version(), campmon.relation_last_write(regclass),
-    campmon._relfile_stats(oid, oid, oid, "char", "char", oid),
-    campmon._seconds(text), campmon._human(interval), campmon._reference_time(), campmon._valid_regex(text),
+    campmon._relfile_stats(oid, oid, oid, "char", "char", oid), campmon._relation_files(oid[]),
+    campmon._seconds(text), campmon._human(interval), campmon._like_prefix(text), campmon._literal_prefix(text),
+    campmon._match_id(text, text, text), campmon._reference_time(), campmon._valid_regex(text),
     campmon.family_of(text, text), campmon._rule_problem(campmon.work_table_rule, text),
     campmon._stale_tables(), campmon._checks(),
     campmon._purge_backlog(regclass, text, text, interval, regclass, timestamptz)

@@ -14,7 +14,11 @@
 #include <limits.h>
 
 #include "fmgr.h"
+#include "catalog/pg_collation.h"
+#include "mb/pg_wchar.h"
+#include "regex/regex.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 #include "utils/guc.h"
 
 #include "campmon.h"
@@ -231,4 +235,99 @@ campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 							campmon_mode_name(args->mode))));
 	}
 	return true;
+}
+
+PG_FUNCTION_INFO_V1(campmon_human);
+
+/*
+ * campmon._human(interval) -> text: a duration for messages, "5 days 2 h",
+ * "3 h 20 min", "12 min" (months count as 30 days).  In C because the
+ * listings call it for every row.
+ */
+Datum
+campmon_human(PG_FUNCTION_ARGS)
+{
+	Interval   *i = PG_GETARG_INTERVAL_P(0);
+	int64		secs;
+	int64		days;
+
+	secs = i->time / USECS_PER_SEC +
+		((int64) i->day + (int64) i->month * DAYS_PER_MONTH) * SECS_PER_DAY;
+	if (secs < 0)
+		secs = 0;
+	days = secs / SECS_PER_DAY;
+
+	if (days > 0)
+	{
+		int64		hours = (secs % SECS_PER_DAY) / SECS_PER_HOUR;
+
+		if (hours > 0)
+			PG_RETURN_TEXT_P(cstring_to_text(psprintf(INT64_FORMAT " %s " INT64_FORMAT " h",
+													  days, days == 1 ? "day" : "days", hours)));
+		PG_RETURN_TEXT_P(cstring_to_text(psprintf(INT64_FORMAT " %s", days,
+												  days == 1 ? "day" : "days")));
+	}
+	if (secs >= SECS_PER_HOUR)
+		PG_RETURN_TEXT_P(cstring_to_text(psprintf(INT64_FORMAT " h " INT64_FORMAT " min",
+												  secs / SECS_PER_HOUR,
+												  (secs % SECS_PER_HOUR) / SECS_PER_MINUTE)));
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf(INT64_FORMAT " min", secs / SECS_PER_MINUTE)));
+}
+
+PG_FUNCTION_INFO_V1(campmon_match_id);
+
+/*
+ * campmon._match_id(name text, pattern text, prefix text) -> bigint
+ *
+ * The owner id a work-table name carries: the first group of pattern, when
+ * it is 1 to 18 digits; NULL otherwise (no match, or a "number" that cannot
+ * be an id).  prefix is the literal text every match starts with: names
+ * without it are rejected before the regular expression runs, which is
+ * what keeps a listing of tens of thousands of work tables fast.
+ */
+Datum
+campmon_match_id(PG_FUNCTION_ARGS)
+{
+	text	   *name = PG_GETARG_TEXT_PP(0);
+	text	   *pattern = PG_GETARG_TEXT_PP(1);
+	text	   *prefix = PG_GETARG_TEXT_PP(2);
+	const char *n = VARDATA_ANY(name);
+	int			nlen = VARSIZE_ANY_EXHDR(name);
+	int			plen = VARSIZE_ANY_EXHDR(prefix);
+	regex_t    *re;
+	pg_wchar   *wide;
+	int			wlen;
+	regmatch_t	match[2];
+	int			rc;
+	int64		id = 0;
+
+	if (plen > nlen || memcmp(n, VARDATA_ANY(prefix), plen) != 0)
+		PG_RETURN_NULL();
+
+	re = RE_compile_and_cache(pattern, REG_ADVANCED, C_COLLATION_OID);
+	wide = (pg_wchar *) palloc((nlen + 1) * sizeof(pg_wchar));
+	wlen = pg_mb2wchar_with_len(n, wide, nlen);
+	rc = pg_regexec(re, wide, wlen, 0, NULL, lengthof(match), match, 0);
+	if (rc == REG_NOMATCH || (rc == REG_OKAY && match[1].rm_so < 0))
+		PG_RETURN_NULL();
+	if (rc != REG_OKAY)
+	{
+		char		errmsg_buf[100];
+
+		pg_regerror(rc, re, errmsg_buf, sizeof(errmsg_buf));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+				 errmsg("regular expression failed: %s", errmsg_buf)));
+	}
+
+	if (match[1].rm_eo - match[1].rm_so < 1 || match[1].rm_eo - match[1].rm_so > 18)
+		PG_RETURN_NULL();
+	for (regoff_t k = match[1].rm_so; k < match[1].rm_eo; k++)
+	{
+		if (wide[k] < '0' || wide[k] > '9')
+			PG_RETURN_NULL();
+		id = id * 10 + (wide[k] - '0');
+	}
+	pfree(wide);
+	PG_RETURN_INT64(id);
 }

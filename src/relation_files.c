@@ -24,9 +24,14 @@
 #include "postgres.h"
 
 #include <sys/stat.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -35,7 +40,12 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/backendid.h"
+#include "storage/fd.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/tuplestore.h"
+#include "catalog/pg_type.h"
 #include "utils/relmapper.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -43,6 +53,7 @@
 #include "campmon.h"
 
 PG_FUNCTION_INFO_V1(campmon_relfile_stats);
+PG_FUNCTION_INFO_V1(campmon_relation_files);
 PG_FUNCTION_INFO_V1(campmon_relation_last_write);
 PG_FUNCTION_INFO_V1(campmon_version);
 
@@ -52,29 +63,125 @@ typedef struct FileFacts
 	time_t		last_write;		/* 0: no file found */
 } FileFacts;
 
-/* Add one fork: the file and its numbered segments. */
+/*
+ * Files of this database's default tablespace directory, listed once per
+ * call of _relation_files: a relation whose fork is not listed needs no
+ * stat(), and the others are stat()ed relative to the directory.
+ */
+typedef struct DirListing
+{
+	int			dirfd;			/* -1: no listing, stat full paths */
+	HTAB	   *names;			/* file names present */
+} DirListing;
+
+typedef struct FileName
+{
+	char		name[32];
+} FileName;
+
+static DirListing dir_listing = {-1, NULL};
+
+static void
+dir_listing_open(void)
+{
+	char	   *dbpath = GetDatabasePath(MyDatabaseId, MyDatabaseTableSpace);
+	DIR		   *dir;
+	struct dirent *de;
+	HASHCTL		ctl;
+
+	dir = AllocateDir(dbpath);
+	if (dir == NULL)
+		return;
+	ctl.keysize = sizeof(FileName);
+	ctl.entrysize = sizeof(FileName);
+	ctl.hcxt = CurrentMemoryContext;
+	dir_listing.names = hash_create("campmon directory listing", 1024, &ctl,
+									HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	while ((de = ReadDir(dir, dbpath)) != NULL)
+	{
+		FileName	key;
+
+		if (strlen(de->d_name) >= sizeof(key.name))
+			continue;
+		memset(&key, 0, sizeof(key));
+		strlcpy(key.name, de->d_name, sizeof(key.name));
+		(void) hash_search(dir_listing.names, &key, HASH_ENTER, NULL);
+	}
+	FreeDir(dir);
+	dir_listing.dirfd = OpenTransientFile(dbpath, O_RDONLY | O_DIRECTORY);
+	if (dir_listing.dirfd < 0)
+	{
+		hash_destroy(dir_listing.names);
+		dir_listing.names = NULL;
+	}
+	pfree(dbpath);
+}
+
+static void
+dir_listing_close(void)
+{
+	if (dir_listing.dirfd >= 0)
+		CloseTransientFile(dir_listing.dirfd);
+	if (dir_listing.names != NULL)
+		hash_destroy(dir_listing.names);
+	dir_listing.dirfd = -1;
+	dir_listing.names = NULL;
+}
+
+/*
+ * Add one fork: the file and its numbered segments.  A segment shorter
+ * than RELSEG_SIZE blocks is the last one, so a small relation costs a
+ * single stat() per fork.
+ */
 static void
 stat_fork(const char *path, FileFacts *ff)
 {
 	struct stat st;
-	char	   *segpath;
+	char		segpath[MAXPGPATH];
+	const char *name = NULL;
+
+	/* in the listed directory: skip what is not there, stat the rest there */
+	if (dir_listing.dirfd >= 0)
+	{
+		name = last_dir_separator(path);
+		name = name ? name + 1 : path;
+	}
 
 	for (int segno = 0;; segno++)
 	{
-		segpath = segno == 0 ? pstrdup(path) : psprintf("%s.%d", path, segno);
-		if (stat(segpath, &st) != 0)
+		int			rc;
+
+		if (segno == 0)
+			strlcpy(segpath, name ? name : path, sizeof(segpath));
+		else
+			snprintf(segpath, sizeof(segpath), "%s.%d", name ? name : path, segno);
+
+		if (name != NULL)
+		{
+			FileName	key;
+
+			memset(&key, 0, sizeof(key));
+			strlcpy(key.name, segpath, sizeof(key.name));
+			if (hash_search(dir_listing.names, &key, HASH_FIND, NULL) == NULL)
+				return;
+			rc = fstatat(dir_listing.dirfd, segpath, &st, 0);
+		}
+		else
+			rc = stat(segpath, &st);
+
+		if (rc != 0)
 		{
 			if (errno != ENOENT)
 				ereport(WARNING,
 						(errcode_for_file_access(),
 						 errmsg("could not stat file \"%s\": %m", segpath)));
-			pfree(segpath);
 			return;
 		}
-		pfree(segpath);
 		ff->bytes += st.st_size;
 		if (st.st_mtime > ff->last_write)
 			ff->last_write = st.st_mtime;
+		if (st.st_size < (off_t) RELSEG_SIZE * BLCKSZ)
+			return;
 	}
 }
 
@@ -109,9 +216,19 @@ relation_facts(Oid relid, Oid relfilenode, Oid reltablespace, char relkind,
 
 	for (ForkNumber fork = MAIN_FORKNUM; fork <= MAX_FORKNUM; fork++)
 	{
-		char	   *path = relpathbackend(rnode, backend, fork);
+		char	   *path;
+		bool		listed = dir_listing.dirfd >= 0 && backend == InvalidBackendId &&
+			rnode.spcNode == MyDatabaseTableSpace && rnode.dbNode == MyDatabaseId;
+		int			saved_fd = dir_listing.dirfd;
 
+		/* only unlogged relations have an init fork */
+		if (fork == INIT_FORKNUM && relpersistence != RELPERSISTENCE_UNLOGGED)
+			continue;
+		path = relpathbackend(rnode, backend, fork);
+		if (!listed)
+			dir_listing.dirfd = -1;		/* elsewhere: full paths */
 		stat_fork(path, ff);
+		dir_listing.dirfd = saved_fd;
 		pfree(path);
 	}
 	return true;
@@ -147,6 +264,95 @@ campmon_relfile_stats(PG_FUNCTION_ARGS)
 	else
 		nulls[1] = true;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * campmon._relation_files(relids oid[])
+ *		-> SETOF (relid oid, bytes bigint, last_write timestamptz)
+ *
+ * The facts of many relations in one pass over pg_class (a plain scan: no
+ * catalog cache fills up however many relations there are), for listings
+ * of tens of thousands of work tables.  Relations not found are left out.
+ */
+Datum
+campmon_relation_files(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *elemnulls;
+	int			nelems;
+	HASHCTL		ctl;
+	HTAB	   *wanted;
+	Relation	pg_class_rel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+
+	arr = PG_GETARG_ARRAYTYPE_P(0);
+	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT,
+					  &elems, &elemnulls, &nelems);
+	if (nelems == 0)
+		return (Datum) 0;
+
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(Oid);
+	ctl.hcxt = CurrentMemoryContext;
+	wanted = hash_create("campmon relation files", nelems, &ctl,
+						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (int i = 0; i < nelems; i++)
+	{
+		Oid			relid;
+
+		if (elemnulls[i])
+			continue;
+		relid = DatumGetObjectId(elems[i]);
+		(void) hash_search(wanted, &relid, HASH_ENTER, NULL);
+	}
+
+	/*
+	 * The listing is static for stat_fork's sake: whatever ends the scan,
+	 * it must be gone afterwards (an aborted transaction closes the file).
+	 */
+	dir_listing_open();
+	PG_TRY();
+	{
+	pg_class_rel = table_open(RelationRelationId, AccessShareLock);
+	scan = systable_beginscan(pg_class_rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_class form = (Form_pg_class) GETSTRUCT(tup);
+		FileFacts	ff;
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		if (hash_search(wanted, &form->oid, HASH_FIND, NULL) == NULL)
+			continue;
+		relation_facts(form->oid, form->relfilenode, form->reltablespace,
+					   form->relkind, form->relpersistence,
+					   form->relnamespace, &ff);
+		values[0] = ObjectIdGetDatum(form->oid);
+		values[1] = Int64GetDatum(ff.bytes);
+		if (ff.last_write != 0)
+			values[2] = TimestampTzGetDatum(time_t_to_timestamptz((pg_time_t) ff.last_write));
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	systable_endscan(scan);
+	table_close(pg_class_rel, AccessShareLock);
+	}
+	PG_FINALLY();
+	{
+		dir_listing_close();
+	}
+	PG_END_TRY();
+	hash_destroy(wanted);
+	return (Datum) 0;
 }
 
 /*
