@@ -53,3 +53,16 @@ WHERE schema_name NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
 ORDER BY bloat_bytes DESC NULLS LAST, index_name
 LIMIT 15;
 RESET campmon.indexes_mode;
+
+\echo == Work tables: what Campaign's cleanup would drop (stale), probably dead (suspect), kept (held)
+SELECT verdict, coalesce(rule, 'no owner rule') AS rule, count(*) AS tables, pg_size_pretty(sum(total_bytes)) AS size
+FROM campmon.stale_tables GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT table_name, verdict, reason FROM campmon.stale_tables
+WHERE verdict <> 'stale' ORDER BY verdict DESC, total_bytes DESC LIMIT 5;
+
+\echo == Checks that are not ok (campmon.checks, Campaign dates as of the demo reference time)
+SET campmon.reference_time = '2026-11-20 03:00:00';
+SELECT check_name, status, target, message FROM campmon.checks
+WHERE status <> 'ok' AND check_name NOT IN ('delivery_holding_tables')
+ORDER BY CASE status WHEN 'critical' THEN 0 ELSE 1 END, check_name, target;
+RESET campmon.reference_time;
