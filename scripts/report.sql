@@ -54,7 +54,7 @@ ORDER BY bloat_bytes DESC NULLS LAST, index_name
 LIMIT 15;
 RESET campmon.indexes_mode;
 
-\echo == Work tables: what Campaign's cleanup would drop (stale), probably dead (suspect), kept (held)
+\echo == Work tables: stale (the Campaign cleanup would drop them), suspect (probably dead), held (kept)
 SELECT verdict, coalesce(rule, 'no owner rule') AS rule, count(*) AS tables, pg_size_pretty(sum(total_bytes)) AS size
 FROM campmon.stale_tables GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT table_name, verdict, reason FROM campmon.stale_tables
