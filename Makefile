@@ -11,9 +11,10 @@ OBJS = \
 	src/btree_scan.o \
 	src/btree_estimate.o \
 	src/index_bloat.o \
-	src/relation_files.o
+	src/relation_files.o \
+	src/plan_runner.o
 
-DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql
+DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)

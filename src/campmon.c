@@ -37,6 +37,15 @@ static int	campmon_bloat_warning_pct = 30;
 static int	campmon_bloat_critical_pct = 60;
 static int	campmon_stale_tables_critical = 1000;
 static char *campmon_work_table_schemas = NULL;
+static int	campmon_vacuum_min_dead_pct = 20;
+static int	campmon_reindex_min_bloat_pct = 30;
+static int	campmon_reindex_min_size = 1280;	/* 10MB in blocks */
+static int	campmon_analyze_min_changed_pct = 10;
+static int	campmon_freeze_age_pct = 80;
+static int	campmon_vacuum_full_max_size = 655360;	/* 5GB in blocks */
+static int	campmon_run_lock_timeout = 5000;
+static int	campmon_run_statement_timeout = 3600 * 1000;
+static int	campmon_run_time_budget = 4 * 3600;
 static char *campmon_reference_time = NULL;
 static char *campmon_indexes_mode = NULL;
 
@@ -163,6 +172,44 @@ _PG_init(void)
 							   "For what-if analysis and repeatable tests; file ages always use the real clock.",
 							   &campmon_reference_time, "",
 							   PGC_USERSET, 0, NULL, NULL, NULL);
+
+	/* plans and their runs */
+	DefineCustomIntVariable("campmon.vacuum_min_dead_pct",
+							"campmon.plan vacuums tables whose dead rows exceed this share of live rows (percent).",
+							NULL, &campmon_vacuum_min_dead_pct, 20, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.reindex_min_bloat_pct",
+							"campmon.plan rebuilds B-tree indexes with at least this much bloat (percent).",
+							NULL, &campmon_reindex_min_bloat_pct, 30, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.reindex_min_size",
+							"campmon.plan rebuilds or rewrites only what gives back at least this much.",
+							NULL, &campmon_reindex_min_size, 1280, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.analyze_min_changed_pct",
+							"campmon.plan analyzes tables whose rows changed by more than this since the last ANALYZE (percent).",
+							NULL, &campmon_analyze_min_changed_pct, 10, 0, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.freeze_age_pct",
+							"campmon.plan freezes tables whose transaction id age passes this share of autovacuum_freeze_max_age (percent).",
+							NULL, &campmon_freeze_age_pct, 80, 1, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.vacuum_full_max_size",
+							"campmon.plan never rewrites (VACUUM FULL) tables larger than this.",
+							NULL, &campmon_vacuum_full_max_size, 655360, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_lock_timeout",
+							"lock_timeout of each step of campmon.run_plan; a step that waits longer is skipped.",
+							NULL, &campmon_run_lock_timeout, 5000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_statement_timeout",
+							"statement_timeout of each step of campmon.run_plan (0: none).",
+							NULL, &campmon_run_statement_timeout, 3600 * 1000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_time_budget",
+							"campmon.run_plan starts no step after this much time (0: no budget).",
+							NULL, &campmon_run_time_budget, 4 * 3600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
 }

@@ -13,7 +13,7 @@
 #include "storage/block.h"
 #include "utils/relcache.h"
 
-#define CAMPMON_VERSION "0.3"
+#define CAMPMON_VERSION "0.4"
 
 /* How a measurement reads the relation (see README, "Modes"). */
 typedef enum CampmonMode
