@@ -282,9 +282,8 @@ COMMENT ON FUNCTION campmon.drop_work_table(oid, boolean) IS
 -- Running plans: a background worker executes the steps at top level
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION campmon.run_plan(
+CREATE FUNCTION campmon.start_plan(
     dry_run boolean DEFAULT true,
-    wait boolean DEFAULT true,
     families text[] DEFAULT NULL,
     actions text[] DEFAULT NULL,
     min_gain_bytes bigint DEFAULT 0,
@@ -295,11 +294,59 @@ CREATE FUNCTION campmon.run_plan(
     statement_timeout interval DEFAULT NULL,
     time_budget interval DEFAULT NULL)
 RETURNS bigint
-AS 'MODULE_PATHNAME', 'campmon_run_plan'
+AS 'MODULE_PATHNAME', 'campmon_start_plan'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE;
 
-COMMENT ON FUNCTION campmon.run_plan(boolean, boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval) IS
-'Run the maintenance plan in a background worker (dry run unless dry_run => false); returns the run id';
+COMMENT ON FUNCTION campmon.start_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval) IS
+'Start running the maintenance plan in a background worker (dry run unless dry_run => false); returns the run id at once';
+
+-- Run the plan and wait for it.  A procedure, because it must commit while
+-- it waits: a caller holding a snapshot would make every CONCURRENTLY step
+-- of the run wait for it.  (Transaction control forbids a SET clause, hence
+-- no SET search_path: every name below is schema-qualified, and it runs
+-- with the caller's rights.)  Fails when a step failed, so that a pg_cron
+-- job's status says so.
+CREATE PROCEDURE campmon.run_plan(
+    dry_run boolean DEFAULT true,
+    families text[] DEFAULT NULL,
+    actions text[] DEFAULT NULL,
+    min_gain_bytes bigint DEFAULT 0,
+    max_steps integer DEFAULT NULL,
+    include_suspect boolean DEFAULT false,
+    allow_blocking boolean DEFAULT false,
+    lock_timeout interval DEFAULT NULL,
+    statement_timeout interval DEFAULT NULL,
+    time_budget interval DEFAULT NULL,
+    INOUT run_id bigint DEFAULT NULL,
+    INOUT summary text DEFAULT NULL)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    st text;
+    failed bigint;
+BEGIN
+    run_id := campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
+                                 include_suspect, allow_blocking, lock_timeout,
+                                 statement_timeout, time_budget);
+    LOOP
+        COMMIT;
+        SELECT r.status, r.summary INTO st, summary FROM campmon.run r WHERE r.run_id = run_plan.run_id;
+        EXIT WHEN st NOT IN ('running', 'cancelling');
+        PERFORM pg_catalog.pg_sleep(0.1);
+    END LOOP;
+    SELECT pg_catalog.count(*) INTO failed FROM campmon.run_step s
+    WHERE s.run_id = run_plan.run_id AND s.outcome = 'failed';
+    IF failed > 0 THEN
+        RAISE EXCEPTION 'campmon run %: % steps failed', run_id, failed
+            USING ERRCODE = 'triggered_action_exception', DETAIL = summary,
+                  HINT = pg_catalog.format('SELECT step, command, error FROM campmon.history WHERE run_id = %s AND outcome = ''failed'';', run_id);
+    END IF;
+    RAISE NOTICE 'campmon run %: %', run_id, summary;
+END
+$proc$;
+
+COMMENT ON PROCEDURE campmon.run_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, bigint, text) IS
+'Run the maintenance plan (dry run unless dry_run => false) and wait for it; returns run id and summary';
 
 CREATE FUNCTION campmon.cancel_run(run_id bigint) RETURNS boolean
 AS 'MODULE_PATHNAME', 'campmon_cancel_run'
@@ -314,7 +361,8 @@ COMMENT ON FUNCTION campmon.cancel_run(bigint) IS 'Stop a running plan, between 
 REVOKE ALL ON FUNCTION campmon._size_of(oid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon.drop_work_table(oid, boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION campmon.run_plan(boolean, boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION campmon.start_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE campmon.run_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, bigint, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION campmon.cancel_run(bigint) FROM PUBLIC;
 REVOKE ALL ON campmon.run, campmon.run_step, campmon.history FROM PUBLIC;
 REVOKE ALL ON SEQUENCE campmon.run_run_id_seq FROM PUBLIC;
@@ -322,8 +370,10 @@ REVOKE ALL ON SEQUENCE campmon.run_run_id_seq FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._size_of(oid),
     campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean) TO campmon_reader, pg_monitor;
 GRANT EXECUTE ON FUNCTION campmon.drop_work_table(oid, boolean),
-    campmon.run_plan(boolean, boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval),
+    campmon.start_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval),
     campmon.cancel_run(bigint) TO campmon_admin;
+GRANT EXECUTE ON PROCEDURE campmon.run_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, bigint, text)
+    TO campmon_admin;
 GRANT SELECT ON campmon.run, campmon.run_step, campmon.history TO campmon_reader, pg_monitor;
 GRANT INSERT, UPDATE ON campmon.run, campmon.run_step TO campmon_admin;
 GRANT USAGE ON SEQUENCE campmon.run_run_id_seq TO campmon_admin;

@@ -26,6 +26,8 @@ pg_virtualenv -t -o fsync=off -o max_connections=40 bash -c '
     make -s installcheck-regress  > log/regress.out 2>&1;  echo $? > log/regress.rc
     make -s installcheck-isolation > log/isolation.out 2>&1; echo $? > log/isolation.rc
     rc=0; for t in test/shell/*.sh; do bash "$t" || rc=1; done > log/shell.out 2>&1; echo $rc > log/shell.rc
+    # keep the server log for the diagnosis of a failure
+    cp "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log log/server.log 2>/dev/null || true
 ' _ "$root" > "$log/cluster.out" 2>&1
 
 passed=0
@@ -57,6 +59,10 @@ if [ "$failed" -ne 0 ]; then
         [ -s "$d" ] && { echo "== $d"; head -n 300 "$d"; }
     done
     tail -n 20 "$log/cluster.out"
+    if [ -f "$log/server.log" ]; then
+        echo "== server log (errors, crashes)"
+        grep -E "PANIC|FATAL|terminated by signal|TRAP|Failed process" "$log/server.log" | tail -n 20
+    fi
 fi
 
 echo "$passed passed, $failed failed"

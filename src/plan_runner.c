@@ -67,7 +67,7 @@
 
 #include "campmon.h"
 
-PG_FUNCTION_INFO_V1(campmon_run_plan);
+PG_FUNCTION_INFO_V1(campmon_start_plan);
 PG_FUNCTION_INFO_V1(campmon_cancel_run);
 
 PGDLLEXPORT void campmon_run_worker(Datum main_arg);
@@ -94,7 +94,12 @@ typedef struct RunShared
 	int			nfailed;
 	int			ncancelled;
 	char		error[256];		/* why the worker could not start a run */
-	/* in: arguments of campmon.plan(), as SQL (NUL-terminated) */
+	int			settings_offset;	/* where the settings start in text */
+	/*
+	 * in: the arguments of campmon.plan() as SQL, NUL, then the caller's
+	 * campmon.* settings as "name=value\n" lines, NUL: the worker plans
+	 * with exactly the thresholds and modes the caller's plan() uses.
+	 */
 	char		plan_args[FLEXIBLE_ARRAY_MEMBER];
 } RunShared;
 
@@ -133,25 +138,34 @@ interval_ms(FunctionCallInfo fcinfo, int argno, const char *guc, const char *wha
 static void
 append_array_arg(StringInfo buf, FunctionCallInfo fcinfo, int argno, const char *name)
 {
+	Oid			outfunc;
+	bool		isvarlena;
+
 	if (PG_ARGISNULL(argno))
 		return;
+	/* array_out needs a real FmgrInfo (it caches in fn_extra) */
+	getTypeOutputInfo(TEXTARRAYOID, &outfunc, &isvarlena);
 	appendStringInfo(buf, ", %s => %s::text[]", name,
-					 quote_literal_cstr(TextDatumGetCString(
-						DirectFunctionCall1(array_out, PG_GETARG_DATUM(argno)))));
+					 quote_literal_cstr(OidOutputFunctionCall(outfunc, PG_GETARG_DATUM(argno))));
 }
 
 /*
- * campmon.run_plan(dry_run, wait, families, actions, min_gain_bytes,
- *					max_steps, include_suspect, allow_blocking, lock_timeout,
- *					statement_timeout, time_budget) -> bigint
+ * campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
+ *					  include_suspect, allow_blocking, lock_timeout,
+ *					  statement_timeout, time_budget) -> bigint
+ *
+ * Starts the run and returns its id once it is recorded; the worker goes on
+ * alone.  Waiting for it belongs in the procedure campmon.run_plan, which
+ * commits while it waits: a caller waiting inside its own transaction would
+ * hold a snapshot that every CONCURRENTLY step of the run must wait for.
  */
 Datum
-campmon_run_plan(PG_FUNCTION_ARGS)
+campmon_start_plan(PG_FUNCTION_ARGS)
 {
 	bool		dry_run = PG_ARGISNULL(0) ? true : PG_GETARG_BOOL(0);
-	bool		wait = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	StringInfoData args;
 	StringInfoData check;
+	StringInfoData settings;
 	LOCKTAG		tag;
 	HeapTuple	roletup;
 	bool		canlogin;
@@ -162,7 +176,6 @@ campmon_run_plan(PG_FUNCTION_ARGS)
 	BgwHandleStatus status;
 	pid_t		pid;
 	int64		run_id = 0;
-	RunShared	result;
 
 	if (RecoveryInProgress())
 		ereport(ERROR,
@@ -174,21 +187,29 @@ campmon_run_plan(PG_FUNCTION_ARGS)
 	/* the plan's own arguments, checked by planning once here */
 	initStringInfo(&args);
 	appendStringInfo(&args, "min_gain_bytes => %s",
-					 PG_ARGISNULL(4) ? "0" : psprintf(INT64_FORMAT, PG_GETARG_INT64(4)));
-	append_array_arg(&args, fcinfo, 2, "families");
-	append_array_arg(&args, fcinfo, 3, "actions");
-	if (!PG_ARGISNULL(5))
-		appendStringInfo(&args, ", max_steps => %d", PG_GETARG_INT32(5));
+					 PG_ARGISNULL(3) ? "0" : psprintf(INT64_FORMAT, PG_GETARG_INT64(3)));
+	append_array_arg(&args, fcinfo, 1, "families");
+	append_array_arg(&args, fcinfo, 2, "actions");
+	if (!PG_ARGISNULL(4))
+		appendStringInfo(&args, ", max_steps => %d", PG_GETARG_INT32(4));
 	appendStringInfo(&args, ", include_suspect => %s",
-					 (!PG_ARGISNULL(6) && PG_GETARG_BOOL(6)) ? "true" : "false");
+					 (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5)) ? "true" : "false");
 	appendStringInfo(&args, ", allow_blocking => %s",
-					 (!PG_ARGISNULL(7) && PG_GETARG_BOOL(7)) ? "true" : "false");
+					 (!PG_ARGISNULL(6) && PG_GETARG_BOOL(6)) ? "true" : "false");
 
 	initStringInfo(&check);
 	appendStringInfo(&check, "SELECT count(*) FROM campmon.plan(%s)", args.data);
+	initStringInfo(&settings);
 	SPI_connect();
 	if (SPI_execute(check.data, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not check the plan's arguments");
+	/* the caller's campmon settings, in their base units */
+	if (SPI_execute("SELECT name || '=' || setting FROM pg_settings WHERE name LIKE 'campmon.%' ORDER BY 1",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read campmon's settings");
+	for (uint64 r = 0; r < SPI_processed; r++)
+		appendStringInfo(&settings, "%s\n",
+						 SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
 	SPI_finish();
 
 	/* the worker logs in as the current user: say so clearly if it cannot */
@@ -214,7 +235,7 @@ campmon_run_plan(PG_FUNCTION_ARGS)
 				 errhint("See SELECT * FROM campmon.run WHERE status IN ('running', 'cancelling'); stop it with campmon.cancel_run(run_id).")));
 	LockRelease(&tag, ExclusiveLock, true);
 
-	seg = dsm_create(offsetof(RunShared, plan_args) + args.len + 1, 0);
+	seg = dsm_create(offsetof(RunShared, plan_args) + args.len + 1 + settings.len + 1, 0);
 	shared = (RunShared *) dsm_segment_address(seg);
 	memset(shared, 0, offsetof(RunShared, plan_args));
 	SpinLockInit(&shared->mutex);
@@ -222,14 +243,16 @@ campmon_run_plan(PG_FUNCTION_ARGS)
 	shared->roleoid = GetUserId();
 	shared->caller_pid = MyProcPid;
 	shared->dry_run = dry_run;
-	shared->include_suspect = !PG_ARGISNULL(6) && PG_GETARG_BOOL(6);
-	shared->lock_timeout_ms = interval_ms(fcinfo, 8, "campmon.run_lock_timeout", "lock_timeout");
-	shared->statement_timeout_ms = interval_ms(fcinfo, 9, "campmon.run_statement_timeout", "statement_timeout");
+	shared->include_suspect = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
+	shared->lock_timeout_ms = interval_ms(fcinfo, 7, "campmon.run_lock_timeout", "lock_timeout");
+	shared->statement_timeout_ms = interval_ms(fcinfo, 8, "campmon.run_statement_timeout", "statement_timeout");
 	/* campmon.run_time_budget is in seconds, the argument an interval */
-	shared->time_budget_s = PG_ARGISNULL(10) ?
+	shared->time_budget_s = PG_ARGISNULL(9) ?
 		atoi(GetConfigOption("campmon.run_time_budget", false, false)) :
-		interval_ms(fcinfo, 10, "campmon.run_time_budget", "time_budget") / 1000;
+		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget") / 1000;
 	memcpy(shared->plan_args, args.data, args.len + 1);
+	shared->settings_offset = args.len + 1;
+	memcpy(shared->plan_args + shared->settings_offset, settings.data, settings.len + 1);
 
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
@@ -283,42 +306,12 @@ campmon_run_plan(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 
-	if (!wait)
-	{
-		/* the worker holds the segment from here on */
-		dsm_detach(seg);
-		ereport(NOTICE,
-				(errmsg("campmon run " INT64_FORMAT " started", run_id),
-				 errhint("Follow it in campmon.history; stop it with campmon.cancel_run(" INT64_FORMAT ").",
-						 run_id)));
-		PG_RETURN_INT64(run_id);
-	}
-
-	status = WaitForBackgroundWorkerShutdown(handle);
-	SpinLockAcquire(&shared->mutex);
-	memcpy(&result, shared, offsetof(RunShared, plan_args));
-	SpinLockRelease(&shared->mutex);
+	/* the worker holds the segment from here on */
 	dsm_detach(seg);
-
-	if (!result.finished)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("campmon run " INT64_FORMAT " was cut off", run_id),
-				 errdetail("Its worker stopped before the end (terminated, or the server is shutting down)."),
-				 errhint("The next run marks its unfinished steps interrupted; see campmon.history.")));
-	if (result.nfailed > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-				 errmsg("campmon run " INT64_FORMAT ": %d of %d steps failed", run_id,
-						result.nfailed, result.nsteps),
-				 errdetail("%d done, %d skipped, %d cancelled.", result.ndone,
-						   result.nskipped, result.ncancelled),
-				 errhint("SELECT step, command, error FROM campmon.history WHERE run_id = " INT64_FORMAT " AND outcome = 'failed';",
-						 run_id)));
 	ereport(NOTICE,
-			(errmsg("campmon run " INT64_FORMAT "%s: %d steps, %d done, %d skipped, %d cancelled",
-					run_id, dry_run ? " (dry run)" : "", result.nsteps, result.ndone,
-					result.nskipped, result.ncancelled)));
+			(errmsg("campmon run " INT64_FORMAT " started%s", run_id, dry_run ? " (dry run)" : ""),
+			 errhint("Follow it in campmon.history; stop it with campmon.cancel_run(" INT64_FORMAT ").",
+					 run_id)));
 	PG_RETURN_INT64(run_id);
 }
 
@@ -675,6 +668,29 @@ campmon_run_worker(Datum main_arg)
 
 	BackgroundWorkerInitializeConnectionByOid(my_shared->dboid, my_shared->roleoid, 0);
 	pgstat_report_appname("campmon run");
+
+	/* the caller's campmon settings (loading the library defines them) */
+	StartTransactionCommand();
+	{
+		char	   *line = pstrdup(my_shared->plan_args + my_shared->settings_offset);
+		char	   *next;
+
+		for (; *line; line = next)
+		{
+			char	   *eq;
+
+			next = strchr(line, '\n');
+			if (next == NULL)
+				break;
+			*next++ = '\0';
+			eq = strchr(line, '=');
+			if (eq == NULL)
+				continue;
+			*eq = '\0';
+			SetConfigOption(line, eq + 1, PGC_USERSET, PGC_S_SESSION);
+		}
+	}
+	CommitTransactionCommand();
 
 	runcxt = AllocSetContextCreate(TopMemoryContext, "campmon run", ALLOCSET_DEFAULT_SIZES);
 

@@ -1,0 +1,148 @@
+--
+-- plan: campmon.plan on what the demo and campaign tests left, quoting
+-- through \gexec, dry and real runs by the background worker, re-checks at
+-- execution time, sizes against predictions, privileges
+--
+SET campmon.tables_mode = 'exact';
+SET campmon.indexes_mode = 'exact';
+SET campmon.sample_seed = 5;
+
+-- the plan: ordered phases, each step complete
+SELECT action, count(*) AS steps, min(step) AS first, max(step) AS last
+FROM campmon.plan() GROUP BY action ORDER BY min(step);
+SELECT count(*) FILTER (WHERE command IS NULL OR reason IS NULL OR lock_level IS NULL
+                          OR expected_gain_bytes IS NULL OR estimated_seconds IS NULL) AS incomplete_steps,
+       count(*) = count(DISTINCT step) AND min(step) = 1 AND max(step) = count(*) AS numbered
+FROM campmon.plan();
+SELECT step, action, target, lock_level, command FROM campmon.plan() WHERE action <> 'DROP TABLE' ORDER BY step LIMIT 6;
+
+-- narrowing the plan
+SELECT DISTINCT action FROM campmon.plan(actions => '{ANALYZE}');
+SELECT DISTINCT family FROM campmon.plan(families => '{workflow}');
+SELECT count(*) AS steps FROM campmon.plan(max_steps => 3);
+SELECT bool_and(expected_gain_bytes >= 200000 OR action IN ('ANALYZE', 'VACUUM (FREEZE)')) AS gains_ok
+FROM campmon.plan(min_gain_bytes => 200000);
+-- suspect work tables only on request; held ones never, but shown as kept
+SELECT count(*) FILTER (WHERE reason LIKE 'suspect:%') AS suspect_default,
+       (SELECT count(*) FROM campmon.plan(include_suspect => true) WHERE reason LIKE 'suspect:%') AS suspect_on_request
+FROM campmon.plan();
+SELECT action, command IS NULL AS no_command, count(*) FROM campmon.plan(show_kept => true)
+WHERE action = 'keep' GROUP BY 1, 2;
+SELECT count(*) AS held_in_plan FROM campmon.plan(include_suspect => true) p
+JOIN campmon.stale_tables s ON s.relid = p.target_relid WHERE s.verdict = 'held' AND p.action <> 'keep';
+
+-- bad arguments
+\set VERBOSITY default
+SELECT * FROM campmon.plan(actions => '{TRUNCATE}');
+SELECT * FROM campmon.plan(max_steps => 0);
+SELECT * FROM campmon.plan(min_gain_bytes => -1);
+\set VERBOSITY terse
+
+-- quoting: work tables with quotes, spaces, semicolons, and an upper-case
+-- table to vacuum; the plan's commands run through \gexec
+CREATE TABLE "wkf24038_9_1 ""quoted""" (id int);
+CREATE TABLE "wkf24038_10_1 with spaces" (id int);
+CREATE TABLE "wkf24038_11_1; DROP TABLE nmsdelivery; --" (id int);
+CREATE TABLE "Pl Upper ""Case""; x" (id int, v text) WITH (autovacuum_enabled = false);
+INSERT INTO "Pl Upper ""Case""; x" SELECT g, repeat('x', 50) FROM generate_series(1, 20000) g;
+DELETE FROM "Pl Upper ""Case""; x" WHERE id % 2 = 0;
+SELECT action, command FROM campmon.plan()
+WHERE target LIKE '%24038\_9\_%' OR target LIKE '%24038\_10\_%' OR target LIKE '%24038\_11\_%' OR target LIKE '%Pl Upper%'
+ORDER BY step;
+SELECT command FROM campmon.plan()
+WHERE target LIKE '%24038\_9\_%' OR target LIKE '%24038\_10\_%' OR target LIKE '%24038\_11\_%' OR target LIKE '%Pl Upper%'
+ORDER BY step \gexec
+SELECT count(*) AS quoted_tables_left FROM pg_class
+WHERE relname LIKE 'wkf24038\_9\_%' OR relname LIKE 'wkf24038\_10\_%' OR relname LIKE 'wkf24038\_11\_%';
+SELECT to_regclass('nmsdelivery') IS NOT NULL AS nmsdelivery_intact;
+SELECT n_dead_tup = 0 AS vacuumed FROM pg_stat_user_tables WHERE relname = 'Pl Upper "Case"; x';
+
+-- a dry run changes nothing and records every step as skipped
+SELECT count(*) AS stale_before FROM campmon.stale_tables WHERE verdict = 'stale';
+CALL campmon.run_plan(actions => '{DROP TABLE}')\gset
+\set dry_run_id :run_id
+SELECT r.dry_run, r.status, r.run_by = current_user AS run_by_me, s.outcome, s.error, count(*) > 0 AS steps
+FROM campmon.run r JOIN campmon.run_step s USING (run_id) WHERE r.run_id = :dry_run_id GROUP BY 1, 2, 3, 4, 5;
+SELECT count(*) AS stale_after_dry_run FROM campmon.stale_tables WHERE verdict = 'stale';
+
+-- a table whose workflow comes back to life after planning is not dropped:
+-- the drop re-reads the verdict under the table's lock
+CREATE TABLE wkf24038_12_1 (id int);
+SELECT oid AS revived FROM pg_class WHERE relname = 'wkf24038_12_1' \gset
+SELECT verdict FROM campmon.stale_tables WHERE relid = :revived;
+UPDATE xtkworkflow SET istate = 11 WHERE iworkflowid = 24038;
+SELECT campmon.drop_work_table(:revived);
+SELECT to_regclass('wkf24038_12_1') IS NOT NULL AS still_there;
+-- and the worker's plan, made at run time, leaves it out altogether
+CALL campmon.run_plan(dry_run => false, actions => '{DROP TABLE}')\gset
+\set drop_run_id :run_id
+SELECT outcome, count(*) FROM campmon.history WHERE run_id = :drop_run_id GROUP BY 1;
+SELECT count(*) AS revived_in_run FROM campmon.history WHERE run_id = :drop_run_id AND target LIKE '%wkf24038\_12\_1';
+SELECT to_regclass('wkf24038_12_1') IS NOT NULL AS still_there,
+       (SELECT count(*) FROM campmon.stale_tables WHERE verdict = 'stale') AS stale_left;
+UPDATE xtkworkflow SET istate = 20 WHERE iworkflowid = 24038;
+SELECT campmon.drop_work_table(:revived);
+DROP TABLE IF EXISTS wkf24038_12_1;
+
+-- rewrites and rebuilds shrink tables and indexes as predicted (DESIGN:
+-- tables within 5% of min_bytes after VACUUM FULL, indexes within 10% after
+-- REINDEX); the test tables get a family of their own to keep runs to them
+INSERT INTO campmon.family (family, pattern, description) VALUES ('pltest', '^pl_', 'plan test tables');
+SET campmon.reindex_min_size = '64kB';
+CREATE TABLE pl_rewrite (id int PRIMARY KEY, d int, v text) WITH (autovacuum_enabled = false);
+INSERT INTO pl_rewrite SELECT g, g % 40, repeat(md5(g::text), 3) FROM generate_series(1, 60000) g;
+CREATE INDEX pl_rewrite_d ON pl_rewrite (d);
+DELETE FROM pl_rewrite WHERE id % 10 <> 0;
+VACUUM pl_rewrite;
+CREATE TABLE pl_dup (id int) WITH (autovacuum_enabled = false);
+INSERT INTO pl_dup SELECT g % 100 FROM generate_series(1, 2000) g;
+CREATE UNIQUE INDEX CONCURRENTLY pl_dup_id ON pl_dup (id);
+SELECT action, target, lock_level, reason LIKE '%bloat%' OR reason LIKE 'invalid index%' AS reason_ok
+FROM campmon.plan(allow_blocking => true, families => '{pltest}') ORDER BY step;
+-- without allow_blocking no rewrite: the kept row says what it would give back, and names pg_repack
+SELECT action, reason LIKE 'a rewrite would give back %pg_repack (not installed)' AS reason_ok
+FROM campmon.plan(show_kept => true, families => '{pltest}') WHERE action = 'keep';
+-- (by name: REINDEX CONCURRENTLY builds a new index, with a new OID)
+CREATE TEMP TABLE pl_predicted AS
+SELECT 'pl_rewrite_d'::text AS rel, min_bytes FROM campmon.index_bloat('pl_rewrite_d', 'exact')
+UNION ALL SELECT 'pl_rewrite_pkey', min_bytes FROM campmon.index_bloat('pl_rewrite_pkey', 'exact');
+CALL campmon.run_plan(dry_run => false, families => '{pltest}',
+                        actions => '{REINDEX INDEX CONCURRENTLY,DROP INDEX CONCURRENTLY}')\gset
+\set rebuild_run_id :run_id
+SELECT action, target, outcome FROM campmon.history WHERE run_id = :rebuild_run_id ORDER BY step;
+SELECT rel, abs(min_bytes::numeric / pg_relation_size(rel::regclass) - 1) <= 0.10 AS index_as_predicted FROM pl_predicted ORDER BY 1;
+SELECT to_regclass('pl_dup_id') IS NULL AS invalid_index_dropped;
+INSERT INTO pl_predicted SELECT 'pl_rewrite', min_bytes FROM campmon.table_bloat('pl_rewrite', 'exact');
+CALL campmon.run_plan(dry_run => false, allow_blocking => true, families => '{pltest}',
+                        actions => '{VACUUM (FULL)}')\gset
+\set rewrite_run_id :run_id
+SELECT action, target, outcome, size_after < size_before AS shrank FROM campmon.history WHERE run_id = :rewrite_run_id;
+SELECT abs(min_bytes::numeric / pg_relation_size(rel::regclass) - 1) <= 0.05 AS table_as_predicted
+FROM pl_predicted WHERE rel = 'pl_rewrite';
+SELECT last_analyze IS NOT NULL AS analyzed_after_rewrite FROM pg_stat_user_tables WHERE relname = 'pl_rewrite';
+RESET campmon.reindex_min_size;
+DELETE FROM campmon.family WHERE family = 'pltest';
+
+-- privileges: readers plan, admins run, steps a role may not run fail cleanly
+CREATE ROLE regress_campmon_planner IN ROLE campmon_reader;
+CREATE ROLE regress_campmon_runner LOGIN IN ROLE campmon_admin;
+SET ROLE regress_campmon_planner;
+SELECT count(*) > 0 AS may_plan FROM campmon.plan();
+CALL campmon.run_plan();
+RESET ROLE;
+SET ROLE campmon_admin;
+CALL campmon.run_plan();
+RESET ROLE;
+SET ROLE regress_campmon_runner;
+CALL campmon.run_plan(dry_run => false, actions => '{ANALYZE}', max_steps => 2);
+RESET ROLE;
+SELECT outcome, error LIKE 'permission denied: role "regress_campmon_runner" does not own %' AS denied, count(*)
+FROM campmon.history WHERE run_id = (SELECT max(run_id) FROM campmon.run) GROUP BY 1, 2;
+SELECT run_by, status FROM campmon.run WHERE run_id = (SELECT max(run_id) FROM campmon.run);
+DROP ROLE regress_campmon_planner, regress_campmon_runner;
+
+-- cancelling a run that is not running
+SELECT campmon.cancel_run(:dry_run_id) AS cancelled, campmon.cancel_run(-1) AS cancelled_missing;
+-- every run ended; none left running
+SELECT status, count(*) FROM campmon.run GROUP BY 1 ORDER BY 1;
+DROP TABLE pl_rewrite, pl_dup, "Pl Upper ""Case""; x";
