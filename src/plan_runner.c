@@ -565,6 +565,8 @@ run_step(int64 run_id, StepToRun *s, char **error)
 
 	PG_TRY();
 	{
+		/* a cancel (campmon.cancel_run) may interrupt the step, nothing else */
+		RESUME_CANCEL_INTERRUPTS();
 		if (my_shared->statement_timeout_ms > 0)
 			enable_timeout_after(STATEMENT_TIMEOUT, my_shared->statement_timeout_ms);
 
@@ -580,11 +582,15 @@ run_step(int64 run_id, StepToRun *s, char **error)
 			execute_top_level(s->command);
 
 		disable_timeout(STATEMENT_TIMEOUT, false);
+		HOLD_CANCEL_INTERRUPTS();
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata;
 
+		/* back to holding cancels, whatever depth the error left */
+		QueryCancelHoldoffCount = 1;
+		QueryCancelPending = false;
 		disable_timeout(STATEMENT_TIMEOUT, false);
 		MemoryContextSwitchTo(oldcxt);
 		edata = CopyErrorData();
@@ -658,6 +664,13 @@ campmon_run_worker(Datum main_arg)
 	MemoryContext runcxt;
 
 	BackgroundWorkerUnblockSignals();
+
+	/*
+	 * A query cancel must interrupt a step (it is how campmon.cancel_run
+	 * stops one), never the worker's own bookkeeping: cancels are held except
+	 * while a step runs (run_step).
+	 */
+	HOLD_CANCEL_INTERRUPTS();
 
 	seg = dsm_attach(DatumGetUInt32(main_arg));
 	if (seg == NULL)
