@@ -124,6 +124,18 @@ SELECT last_analyze IS NOT NULL AS analyzed_after_rewrite FROM pg_stat_user_tabl
 RESET campmon.reindex_min_size;
 DELETE FROM campmon.family WHERE family = 'pltest';
 
+-- a time budget, counted from the run's start (planning included): once
+-- spent, no step starts
+CALL campmon.run_plan(dry_run => false, actions => '{ANALYZE}', max_steps => 3, time_budget => '1 ms')\gset
+SELECT outcome, error, count(*) FROM campmon.history WHERE run_id = :run_id GROUP BY 1, 2 ORDER BY 1;
+-- never a rewrite of the delivery logs, however bloated
+SET campmon.bloat_critical_pct = 5;
+SET campmon.reindex_min_size = '8kB';
+SELECT DISTINCT action, reason LIKE '%never on the delivery logs%' AS never_broadlog
+FROM campmon.plan(allow_blocking => true, show_kept => true, families => '{broadlog}', actions => '{VACUUM (FULL),keep}');
+RESET campmon.bloat_critical_pct;
+RESET campmon.reindex_min_size;
+
 -- privileges: readers plan, admins run, steps a role may not run fail cleanly
 CREATE ROLE regress_campmon_planner IN ROLE campmon_reader;
 CREATE ROLE regress_campmon_runner LOGIN IN ROLE campmon_admin;

@@ -84,7 +84,7 @@ typedef struct RunShared
 	bool		include_suspect;
 	int			lock_timeout_ms;
 	int			statement_timeout_ms;
-	int			time_budget_s;
+	int			time_budget_ms;
 	/* out */
 	int64		run_id;			/* 0 until the run is recorded */
 	bool		finished;
@@ -247,9 +247,9 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	shared->lock_timeout_ms = interval_ms(fcinfo, 7, "campmon.run_lock_timeout", "lock_timeout");
 	shared->statement_timeout_ms = interval_ms(fcinfo, 8, "campmon.run_statement_timeout", "statement_timeout");
 	/* campmon.run_time_budget is in seconds, the argument an interval */
-	shared->time_budget_s = PG_ARGISNULL(9) ?
-		atoi(GetConfigOption("campmon.run_time_budget", false, false)) :
-		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget") / 1000;
+	shared->time_budget_ms = PG_ARGISNULL(9) ?
+		atoi(GetConfigOption("campmon.run_time_budget", false, false)) * 1000 :
+		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget");
 	memcpy(shared->plan_args, args.data, args.len + 1);
 	shared->settings_offset = args.len + 1;
 	memcpy(shared->plan_args + shared->settings_offset, settings.data, settings.len + 1);
@@ -718,6 +718,9 @@ campmon_run_worker(Datum main_arg)
 		proc_exit(0);
 	}
 
+	/* the time budget counts from here: planning is part of the run */
+	started = GetCurrentTimestamp();
+
 	/*
 	 * Runs left 'running' were cut off (crash, restart, terminated worker):
 	 * we hold the run lock, so none of them is alive.  Then record our run
@@ -746,10 +749,10 @@ campmon_run_worker(Datum main_arg)
 		values[2] = CStringGetTextDatum(my_shared->plan_args);
 		if (SPI_execute_with_args(psprintf("INSERT INTO campmon.run (dry_run, worker_pid, options) "
 										   "VALUES ($1, $2, jsonb_build_object('plan', $3::text, "
-										   "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_s', %d)) "
+										   "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_ms', %d)) "
 										   "RETURNING run_id",
 										   my_shared->lock_timeout_ms, my_shared->statement_timeout_ms,
-										   my_shared->time_budget_s),
+										   my_shared->time_budget_ms),
 								  3, types, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "could not record the run");
 		{
@@ -798,7 +801,6 @@ campmon_run_worker(Datum main_arg)
 	SpinLockRelease(&my_shared->mutex);
 	report_to_caller();
 
-	started = GetCurrentTimestamp();
 	foreach(lc, steps)
 	{
 		StepToRun  *s = (StepToRun *) lfirst(lc);
@@ -822,8 +824,8 @@ campmon_run_worker(Datum main_arg)
 			cancelled = true;
 			break;
 		}
-		if (my_shared->time_budget_s > 0 &&
-			TimestampDifferenceExceeds(started, GetCurrentTimestamp(), my_shared->time_budget_s * 1000))
+		if (my_shared->time_budget_ms > 0 &&
+			TimestampDifferenceExceeds(started, GetCurrentTimestamp(), my_shared->time_budget_ms))
 		{
 			out_of_time = true;
 			break;

@@ -63,3 +63,7 @@ SELECT * FROM campmon.checks;
 SELECT campmon.relation_last_write('wkf1_1_1') IS NOT NULL;
 SELECT campmon._human(interval '3 days 4 hours'), campmon._human(interval '59 s'), campmon._human(interval '-5 min');
 SELECT campmon._match_id('wkdlv_123_4', '^wkdlv_([0-9]+)_', 'wkdlv_'), campmon._match_id('wkdlv_x', '^wkdlv_([0-9]+)_', 'wkdlv_'), campmon._match_id('wkf1234567890123456789_1', '^wkf([0-9]+)_', 'wkf');
+SELECT count(*) FROM campmon.plan();
+SELECT count(*) FROM campmon.plan(include_suspect => true, allow_blocking => true, show_kept => true);
+SELECT campmon.drop_work_table('wkf2_1_1'::regclass);
+SELECT campmon.drop_work_table('wkdlv_6_1'::regclass);
