@@ -355,6 +355,16 @@ LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION campmon.cancel_run(bigint) IS 'Stop a running plan, between or inside steps';
 
 ------------------------------------------------------------------------------
+-- Every SQL and PL/pgSQL function of campmon runs with a fixed search_path
+-- (run_plan excepted: a procedure with transaction control cannot have one;
+-- it names everything with its schema).  These three lacked it.
+------------------------------------------------------------------------------
+
+ALTER FUNCTION campmon._literal_prefix(text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION campmon._like_prefix(text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION campmon._valid_regex(text) SET search_path = pg_catalog, pg_temp;
+
+------------------------------------------------------------------------------
 -- Privileges: readers may plan, admins may run and cancel
 ------------------------------------------------------------------------------
 

@@ -48,3 +48,12 @@ SELECT name, setting, unit FROM pg_settings WHERE name LIKE 'campmon.%' ORDER BY
 SHOW campmon.indexes_mode;
 SET campmon.tables_mode = 'fast';
 SET campmon.sample_pages = 0;
+
+-- every SQL and PL/pgSQL function has a fixed search_path (the procedure
+-- run_plan cannot: transaction control), none is SECURITY DEFINER
+SELECT p.oid::regprocedure AS without_fixed_search_path
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'campmon'::regnamespace AND l.lanname <> 'c'
+  AND NOT coalesce(array_to_string(p.proconfig, ',') LIKE '%search_path=pg_catalog, pg_temp%', false)
+ORDER BY 1;
+SELECT count(*) AS security_definer FROM pg_proc WHERE pronamespace = 'campmon'::regnamespace AND prosecdef;
