@@ -33,22 +33,7 @@ SELECT pg_size_pretty(pg_relation_size('bench_broadlog')) AS table_size,
        pg_relation_size('bench_broadlog') >= 1024 * 1024 * 1024 AS at_least_1gb;
 
 CREATE TEMP TABLE timing (name text, ms double precision);
--- Each round times every function once, in turn, so that cache state and
--- machine noise fall on all of them alike; the median over rounds is kept.
-CREATE TEMP TABLE runs (label text, q text, round int, ms double precision);
-CREATE FUNCTION pg_temp.time_rounds(reps int) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE r record; t0 timestamptz;
-BEGIN
-    FOR r IN SELECT DISTINCT label, q FROM runs LOOP EXECUTE r.q; END LOOP;   -- warm-up
-    FOR k IN 1 .. reps LOOP
-        FOR r IN SELECT DISTINCT label, q FROM runs WHERE round = 0 ORDER BY label LOOP
-            t0 := clock_timestamp();
-            EXECUTE r.q;
-            INSERT INTO runs VALUES (r.label, r.q, k, extract(epoch FROM clock_timestamp() - t0) * 1000);
-        END LOOP;
-    END LOOP;
-END $$;
+\ir timing.sql
 
 \echo == timing (median of :reps interleaved rounds, after one warm-up run)
 INSERT INTO runs VALUES

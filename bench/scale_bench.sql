@@ -29,9 +29,39 @@ CALL pg_temp.make_work_tables(:work_tables);
 \timing off
 SELECT count(*) AS relations FROM pg_class;
 
-\echo == timings (each query run twice, second run shown)
+\echo == timings in a fresh session each (default modes), with the backend's peak memory
+SELECT pg_backend_pid() AS pid \gset
+\setenv CAMPMON_PID :pid
+\! grep VmHWM /proc/$CAMPMON_PID/status
 \timing on
-SELECT count(*) FROM campmon.stale_tables;
-SELECT verdict, count(*) FROM campmon.stale_tables GROUP BY 1 ORDER BY 1;
-SELECT count(*) FROM campmon.checks;
+SELECT count(*) AS stale_tables FROM campmon.stale_tables;
 \timing off
+\! grep VmHWM /proc/$CAMPMON_PID/status
+\connect
+SELECT pg_backend_pid() AS pid \gset
+\setenv CAMPMON_PID :pid
+\timing on
+SELECT count(*) AS tables FROM campmon.tables;
+\timing off
+\! grep VmHWM /proc/$CAMPMON_PID/status
+\connect
+SELECT pg_backend_pid() AS pid \gset
+\setenv CAMPMON_PID :pid
+\timing on
+SELECT count(*) AS indexes FROM campmon.indexes;
+\timing off
+\! grep VmHWM /proc/$CAMPMON_PID/status
+\connect
+SELECT pg_backend_pid() AS pid \gset
+\setenv CAMPMON_PID :pid
+\timing on
+SELECT count(*) AS plan_steps FROM campmon.plan();
+\timing off
+\! grep VmHWM /proc/$CAMPMON_PID/status
+\connect
+SELECT pg_backend_pid() AS pid \gset
+\setenv CAMPMON_PID :pid
+\timing on
+SELECT count(*) AS checks FROM campmon.checks;
+\timing off
+\! grep VmHWM /proc/$CAMPMON_PID/status

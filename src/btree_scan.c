@@ -40,8 +40,6 @@
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
-#include "utils/sampling.h"
-#include "utils/spccache.h"
 
 #include "campmon.h"
 #include "sampling.h"
@@ -451,14 +449,10 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 {
 	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
 	BtreeTotals totals;
-	BlockSamplerData bs;
+	PageSampler sampler;
+	BlockNumber blkno;
 	bool		dedup;
 	double		leaves;
-
-#ifdef USE_PREFETCH
-	BlockSamplerData prefetch_bs;
-	int			prefetch_max;
-#endif
 
 	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&totals, 0, sizeof(totals));
@@ -475,28 +469,14 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 	dedup = read_metapage(rel, strategy, m);
 	m->scanned_pages = 1;
 
-	/* sample blocks 1 .. N-1: block k of the sampler is block k + 1 */
-	BlockSampler_Init(&bs, m->total_pages - 1, sample_pages,
-					  campmon_sample_seed_value());
-
-#ifdef USE_PREFETCH
-	prefetch_max = get_tablespace_maintenance_io_concurrency(rel->rd_rel->reltablespace);
-	prefetch_bs = bs;
-	for (int i = 0; i < prefetch_max && BlockSampler_HasMore(&prefetch_bs); i++)
-		PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs) + 1);
-#endif
-
-	while (BlockSampler_HasMore(&bs))
+	/* every block but the metapage, 1 .. N-1 */
+	page_sampler_init(&sampler, rel, 1, m->total_pages - 1, sample_pages);
+	while (page_sampler_next(&sampler, &blkno))
 	{
-		BlockNumber blkno = BlockSampler_Next(&bs) + 1;
 		Buffer		buf;
 		BtreePage	bp;
 
 		CHECK_FOR_INTERRUPTS();
-#ifdef USE_PREFETCH
-		if (prefetch_max > 0 && BlockSampler_HasMore(&prefetch_bs))
-			PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs) + 1);
-#endif
 		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
 		measure_page(BufferGetPage(buf), blkno, dedup, true, &bp);

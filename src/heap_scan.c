@@ -36,9 +36,7 @@
 #include "storage/freespace.h"
 #include "storage/procarray.h"
 #include "utils/rel.h"
-#include "utils/sampling.h"
 #include "utils/snapmgr.h"
-#include "utils/spccache.h"
 
 #include "campmon.h"
 #include "sampling.h"
@@ -282,17 +280,12 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 {
 	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
 	SnapshotData dirty;
-	BlockSamplerData bs;
+	PageSampler sampler;
+	BlockNumber blkno;
 	HeapCounts	sum;
 	SampleStat	need_stat;
 	HeapPacker	packer;
 	double		scale;
-
-#ifdef USE_PREFETCH
-	BlockSamplerData prefetch_bs;
-	int			prefetch_max;
-	int			prefetched = 0;
-#endif
 
 	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&sum, 0, sizeof(sum));
@@ -306,30 +299,12 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 		return;
 	}
 
-	BlockSampler_Init(&bs, m->total_pages, sample_pages,
-					  campmon_sample_seed_value());
-
-#ifdef USE_PREFETCH
-	/* a copy of the sampler runs ahead and announces the next blocks */
-	prefetch_max = get_tablespace_maintenance_io_concurrency(rel->rd_rel->reltablespace);
-	prefetch_bs = bs;
-	for (; prefetched < prefetch_max && BlockSampler_HasMore(&prefetch_bs);
-		 prefetched++)
-		PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs));
-#endif
-
-	while (BlockSampler_HasMore(&bs))
+	page_sampler_init(&sampler, rel, 0, m->total_pages, sample_pages);
+	while (page_sampler_next(&sampler, &blkno))
 	{
-		BlockNumber blkno = BlockSampler_Next(&bs);
 		HeapCounts	page;
 
 		CHECK_FOR_INTERRUPTS();
-
-#ifdef USE_PREFETCH
-		if (prefetch_max > 0 && BlockSampler_HasMore(&prefetch_bs))
-			PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&prefetch_bs));
-#endif
-
 		memset(&page, 0, sizeof(page));
 		read_and_count(rel, blkno, strategy, &dirty, &page, &packer);
 

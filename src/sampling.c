@@ -32,6 +32,9 @@
 #include <math.h>
 
 #include "common/pg_prng.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+#include "utils/spccache.h"
 
 #include "campmon.h"
 #include "sampling.h"
@@ -83,4 +86,35 @@ interval95(double estimate, double se, double *low, double *high)
 
 	*low = Max(estimate - half, 0.0);
 	*high = Min(estimate + half, 100.0);
+}
+
+void
+page_sampler_init(PageSampler *ps, Relation rel, BlockNumber offset,
+				  BlockNumber nblocks, int sample_pages)
+{
+	ps->rel = rel;
+	ps->offset = offset;
+	BlockSampler_Init(&ps->bs, nblocks, sample_pages, campmon_sample_seed_value());
+	ps->prefetch_max = 0;
+#ifdef USE_PREFETCH
+	ps->prefetch_max = get_tablespace_maintenance_io_concurrency(rel->rd_rel->reltablespace);
+	ps->prefetch_bs = ps->bs;
+	for (int i = 0; i < ps->prefetch_max && BlockSampler_HasMore(&ps->prefetch_bs); i++)
+		PrefetchBuffer(rel, MAIN_FORKNUM, BlockSampler_Next(&ps->prefetch_bs) + offset);
+#endif
+}
+
+/* The next sampled block; false when the sample is exhausted. */
+bool
+page_sampler_next(PageSampler *ps, BlockNumber *blkno)
+{
+	if (!BlockSampler_HasMore(&ps->bs))
+		return false;
+	*blkno = BlockSampler_Next(&ps->bs) + ps->offset;
+#ifdef USE_PREFETCH
+	if (ps->prefetch_max > 0 && BlockSampler_HasMore(&ps->prefetch_bs))
+		PrefetchBuffer(ps->rel, MAIN_FORKNUM,
+					   BlockSampler_Next(&ps->prefetch_bs) + ps->offset);
+#endif
+	return true;
 }
