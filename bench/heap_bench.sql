@@ -43,7 +43,9 @@ INSERT INTO runs VALUES
  ('campmon approx',     $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'approx')$$, 0, NULL),
  ('campmon sampled',    $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'sampled')$$, 0, NULL),
  ('campmon stats',      $$SELECT * FROM campmon.table_bloat('bench_broadlog', 'stats')$$, 0, NULL);
+\o /dev/null
 SELECT pg_temp.time_rounds(:reps);
+\o
 INSERT INTO timing
 SELECT label, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FROM runs WHERE round > 0 GROUP BY label;
 SELECT name, round(ms::numeric, 1) AS ms,

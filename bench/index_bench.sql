@@ -41,7 +41,9 @@ FROM unnest('{bench_log_addr,bench_log_skey}'::text[]) i,
              ('campmon exact',   'SELECT * FROM campmon.index_bloat(%L, ''exact'')'),
              ('campmon sampled', 'SELECT * FROM campmon.index_bloat(%L, ''sampled'')'),
              ('campmon stats',   'SELECT * FROM campmon.index_bloat(%L, ''stats'')')) f(name, q);
+\o /dev/null
 SELECT pg_temp.time_rounds(:reps);
+\o
 INSERT INTO timing
 SELECT split_part(label, '|', 1), split_part(label, '|', 2), percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)
 FROM runs WHERE round > 0 GROUP BY label;
