@@ -66,3 +66,9 @@ SELECT check_name, status, target, message FROM campmon.checks
 WHERE status <> 'ok' AND check_name NOT IN ('delivery_holding_tables')
 ORDER BY CASE status WHEN 'critical' THEN 0 ELSE 1 END, check_name, target;
 RESET campmon.reference_time;
+
+\echo == What campmon would do (campmon.plan; run it with CALL campmon.run_plan(dry_run => false))
+SELECT action, count(*) AS steps, pg_size_pretty(sum(expected_gain_bytes)) AS expected_gain
+FROM campmon.plan() GROUP BY action ORDER BY min(step);
+SELECT step, action, target, left(reason, 90) AS reason, command
+FROM campmon.plan() WHERE action <> 'DROP TABLE' ORDER BY step LIMIT 8;
