@@ -17,6 +17,7 @@
 #include "catalog/pg_collation.h"
 #include "mb/pg_wchar.h"
 #include "regex/regex.h"
+#include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 #include "utils/guc.h"
@@ -232,6 +233,35 @@ const char *
 campmon_mode_name(CampmonMode mode)
 {
 	return mode_names[mode];
+}
+
+/* auto: exact up to campmon.auto_exact_max_size, sampled above */
+CampmonMode
+campmon_resolve_auto(Relation rel, CampmonMode mode)
+{
+	if (mode != CAMPMON_MODE_AUTO)
+		return mode;
+	return RelationGetNumberOfBlocks(rel) <= (BlockNumber) campmon_auto_exact_max_pages ?
+		CAMPMON_MODE_EXACT : CAMPMON_MODE_SAMPLED;
+}
+
+/* bloat_bytes = size - min_bytes, never below 0 */
+double
+campmon_bloat_bytes(BlockNumber total_pages, double min_pages)
+{
+	double		bloat = ((double) total_pages - min_pages) * BLCKSZ;
+
+	return Max(bloat, 0);
+}
+
+/* bloat_pct = 100 * bloat_bytes / size, 0 for an empty relation */
+double
+campmon_bloat_pct(BlockNumber total_pages, double min_pages)
+{
+	if (total_pages == 0)
+		return 0;
+	return 100.0 * campmon_bloat_bytes(total_pages, min_pages) /
+		((double) total_pages * BLCKSZ);
 }
 
 /*

@@ -33,6 +33,11 @@ extern int	campmon_sample_seed;
 
 extern CampmonMode campmon_parse_mode(const char *name);
 extern const char *campmon_mode_name(CampmonMode mode);
+extern CampmonMode campmon_resolve_auto(Relation rel, CampmonMode mode);
+
+/* DESIGN's bloat definitions, for tables and indexes alike */
+extern double campmon_bloat_bytes(BlockNumber total_pages, double min_pages);
+extern double campmon_bloat_pct(BlockNumber total_pages, double min_pages);
 
 /* The (rel, mode, sample_pages) arguments every measurement takes. */
 typedef struct MeasureArgs

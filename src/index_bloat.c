@@ -44,11 +44,7 @@ PG_FUNCTION_INFO_V1(campmon_try_index_bloat);
 static void
 measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
 {
-	if (mode == CAMPMON_MODE_AUTO)
-		mode = RelationGetNumberOfBlocks(rel) <= (BlockNumber) campmon_auto_exact_max_pages ?
-			CAMPMON_MODE_EXACT : CAMPMON_MODE_SAMPLED;
-
-	switch (mode)
+	switch (campmon_resolve_auto(rel, mode))
 	{
 		case CAMPMON_MODE_EXACT:
 			btree_measure_exact(rel, sample_pages, m);
@@ -74,17 +70,13 @@ measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
 static double
 bloat_bytes(const BtreeMeasure *m)
 {
-	double		bloat = ((double) m->total_pages - m->min_pages) * BLCKSZ;
-
-	return Max(bloat, 0);
+	return campmon_bloat_bytes(m->total_pages, m->min_pages);
 }
 
 static double
 bloat_pct(const BtreeMeasure *m)
 {
-	if (m->total_pages == 0)
-		return 0;
-	return 100.0 * bloat_bytes(m) / ((double) m->total_pages * BLCKSZ);
+	return campmon_bloat_pct(m->total_pages, m->min_pages);
 }
 
 #define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
