@@ -354,6 +354,9 @@ LANGUAGE C STRICT VOLATILE;
 
 COMMENT ON FUNCTION campmon.cancel_run(bigint) IS 'Stop a running plan, between or inside steps';
 
+-- superseded by campmon._relation_files (one pass over pg_class for many)
+DROP FUNCTION campmon._relfile_stats(oid, oid, oid, "char", "char", oid);
+
 ------------------------------------------------------------------------------
 -- Every SQL and PL/pgSQL function of campmon runs with a fixed search_path
 -- (run_plan excepted: a procedure with transaction control cannot have one;

@@ -239,8 +239,9 @@ relation_facts(Oid relid, Oid relfilenode, Oid reltablespace, char relkind,
  *						  relpersistence, relnamespace)
  *		-> (bytes bigint, last_write timestamptz)
  *
- * For listings over pg_class, which pass the row's own fields: no catalog
- * lookup, no lock.
+ * Declared by the 0.2--0.3 install script and dropped by 0.3--0.4 (the
+ * listings use _relation_files, one pass for many relations); kept so that
+ * the upgrade chain, which creates it on the way, still finds it.
  */
 Datum
 campmon_relfile_stats(PG_FUNCTION_ARGS)
