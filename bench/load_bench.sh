@@ -65,6 +65,7 @@ cleanup() {
     if [ -n "${KEEP:-}" ]; then echo "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
@@ -87,6 +88,14 @@ pgb() {   # pgb <seconds> [pgbench options...]
 datadir="$(sql -c 'SHOW data_directory')"
 hz="$(getconf CLK_TCK)"
 machine_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+settle() {      # until the block's sessions are gone (and their CPU in the postmaster's cutime)
+    local i
+    for (( i = 0; i < 50; i++ )); do
+        [ "$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type IN ('client backend', 'background worker')")" = 0 ] && break
+        sleep 0.1
+    done
+    sleep 0.2
+}
 own_ticks() {   # sets own: not in a subshell, where `times` would not see this shell's children
     local pm c
     pm="$(head -1 "$datadir/postmaster.pid")"
@@ -121,7 +130,7 @@ campmon_loop() {   # campmon_loop <deadline epoch> <log>
             t0=$(date +%s%N)
             rc=0; out="$(psql -X -q -At -v ON_ERROR_STOP=1 -c "${s#*|}" 2>&1)" || rc=$?
             t1=$(date +%s%N)
-            printf '%s %s %d %.1f %s\n' "$(date +%s)" "$name" "$rc" "$(( (t1 - t0) / 1000 ))e-3" \
+            printf '%s %s %d %.1f %s\n' "$(( t0 / 1000000 ))" "$name" "$rc" "$(( (t1 - t0) / 1000 ))e-3" \
                 "$(tr '\n' ' ' <<< "$out" | cut -c1-300)" >> "$log"
         done
         sleep "$PAUSE"
@@ -142,6 +151,7 @@ block() {
     fi
     pgb "$BLOCK_SECS" -l --log-prefix="$work/txlog_${name}_$k" > "$out.out" 2> "$out.err" || rc=$?
     if [ -n "$loop_pid" ]; then wait "$loop_pid" || true; loop_pid=""; fi
+    settle
     read -r b1 t1 < <(machine_ticks); own_ticks
     busy[$name]=$(( busy[$name] + b1 - b0 )); total[$name]=$(( total[$name] + t1 - t0 ))
     ours[$name]=$(( ours[$name] + own - o0 ))
@@ -202,6 +212,20 @@ awk '{ n[$2]++; if ($3 == 0) { ok[$2]++; ms[$2] += $4; if ($4 > mx[$2]) mx[$2] =
            split("tables indexes plan table_bloat run_plan select1", o, " ")
            for (k = 1; k <= 6; k++) { s = o[k]; if (!n[s]) continue
                printf "    %-12s %6d %6d %9.1f %9.1f\n", s, n[s], ok[s], ok[s] ? ms[s] / ok[s] : 0, mx[s] } }' "$work/campmon.log"
+echo
+echo "    writers' latency in the campmon phase by what the loop was running when each transaction"
+echo "    was scheduled to start (run_plan#1: the first run, the whole plan; between: pauses, connections)"
+{   awk '{ n = $2; if (n == "run_plan" && !first++) n = "run_plan#1"; printf "W %.0f %.0f %s\n", $1, $1 + $4, n }' "$work/campmon.log"
+    cat "$work"/txlog_campmon_* | awk '$3 ~ /^[0-9]+$/ { printf "T %.0f %d\n", $5 * 1000 + $6 / 1000 - $3 / 1000, $3 }'
+} | sort -k2,2n | awk '
+    $1 == "W" { ws = $2; we = $3; wn = $4; next }
+    { print (($2 >= ws && $2 < we) ? wn : "between"), $3 }' | sort -k1,1 -k2,2n | awk '
+    { v[$1, ++n[$1]] = $2; tot++ }
+    END { printf "    %-12s %7s %7s %8s %8s %8s\n", "while", "txns", "share", "p50 ms", "p99 ms", "max ms"
+          split("tables indexes plan table_bloat run_plan#1 run_plan select1 between", o, " ")
+          for (i = 1; i <= 8; i++) { c = o[i]; k = n[c]; if (!k) continue
+              printf "    %-12s %7d %6.1f%% %8.3f %8.3f %8.3f\n", c, k, 100 * k / tot,
+                     v[c, int(0.5 * k + 0.999999)] / 1000, v[c, int(0.99 * k + 0.999999)] / 1000, v[c, k] / 1000 } }'
 if awk '$3 != 0 { f = 1 } END { exit !f }' "$work/campmon.log"; then
     echo "    failed campmon statements (first 10):"; awk '$3 != 0 { $1 = ""; print "     " $0 }' "$work/campmon.log" | head -10
 fi
