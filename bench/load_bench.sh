@@ -130,7 +130,7 @@ campmon_loop() {   # campmon_loop <deadline epoch> <log>
     # NICE=1: each session first lowers its backend's CPU priority (nice 19; not
     # run_plan's background worker, a process of its own)
     local -a nice=()
-    [ -z "${NICE:-}" ] || nice=(-c "DO \$\$ BEGIN EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'renice -n 19 -p ' || pg_backend_pid() || ' > /dev/null'); END \$\$")
+    [ -z "${NICE:-}" ] || nice=(-c "DO \$\$ BEGIN EXECUTE format('COPY (SELECT 1 WHERE false) TO PROGRAM %L', 'renice -n 19 -p ' || pg_backend_pid() || ' > /dev/null'); END \$\$")
     while :; do
         for s in "${stmts[@]}"; do
             [ "$(date +%s)" -lt "$deadline" ] || return 0
