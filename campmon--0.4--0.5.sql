@@ -1,0 +1,96 @@
+/* campmon--0.4--0.5.sql: listings that open no table.  campmon.tables
+   reads the catalogs once per query (sizes, and in stats mode the whole
+   row) instead of opening every table: flat memory and linear time at
+   50,000 relations, and no wait behind a table locked by TRUNCATE or
+   VACUUM FULL in the default mode. */
+
+-- complain if script is sourced in psql, rather than via ALTER EXTENSION
+\echo Use "ALTER EXTENSION campmon UPDATE TO '0.5'" to load this file. \quit
+
+-- campmon.tables' row of one table: try_table_bloat's columns, then
+-- indexes_bytes and total_bytes (as pg_indexes_size and
+-- pg_total_relation_size, from file sizes).  Internal: for the view.
+CREATE FUNCTION campmon._list_table(
+    rel oid,
+    mode text,
+    sample_pages integer)
+RETURNS TABLE (
+    relid regclass,
+    method text,
+    is_estimate boolean,
+    fillfactor integer,
+    table_bytes bigint,
+    total_pages bigint,
+    scanned_pages bigint,
+    live_tuples bigint,
+    dead_tuples bigint,
+    live_bytes bigint,
+    dead_bytes bigint,
+    free_bytes bigint,
+    min_bytes bigint,
+    bloat_bytes bigint,
+    bloat_pct double precision,
+    bloat_pct_low double precision,
+    bloat_pct_high double precision,
+    toast_relid regclass,
+    toast_method text,
+    toast_bytes bigint,
+    toast_scanned_pages bigint,
+    toast_live_bytes bigint,
+    toast_dead_bytes bigint,
+    toast_free_bytes bigint,
+    toast_min_bytes bigint,
+    toast_bloat_bytes bigint,
+    toast_bloat_pct double precision,
+    indexes_bytes bigint,
+    total_bytes bigint)
+AS 'MODULE_PATHNAME', 'campmon_list_table'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL RESTRICTED ROWS 1;
+
+REVOKE ALL ON FUNCTION campmon._list_table(oid, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._list_table(oid, text, integer) TO campmon_reader, pg_monitor;
+
+CREATE OR REPLACE VIEW campmon.tables AS
+SELECT
+    c.oid                                   AS relid,
+    n.nspname::text                         AS schema_name,
+    c.relname::text                         AS table_name,
+    b.method,
+    b.is_estimate,
+    b.table_bytes,
+    COALESCE(b.toast_bytes, 0)              AS toast_bytes,
+    b.indexes_bytes,
+    b.total_bytes,
+    b.live_tuples,
+    b.dead_tuples,
+    b.live_bytes,
+    b.dead_bytes,
+    b.free_bytes,
+    b.min_bytes,
+    b.bloat_bytes,
+    round(b.bloat_pct::numeric, 2)          AS bloat_pct,
+    round(b.bloat_pct_low::numeric, 2)      AS bloat_pct_low,
+    round(b.bloat_pct_high::numeric, 2)     AS bloat_pct_high,
+    b.toast_bloat_bytes,
+    round(b.toast_bloat_pct::numeric, 2)    AS toast_bloat_pct,
+    s.n_live_tup,
+    s.n_dead_tup,
+    s.n_mod_since_analyze,
+    s.last_vacuum,
+    s.last_autovacuum,
+    s.last_analyze,
+    s.last_autoanalyze,
+    s.vacuum_count,
+    s.autovacuum_count,
+    s.analyze_count,
+    s.autoanalyze_count,
+    campmon.family_of(n.nspname, c.relname) AS family
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL campmon._list_table(
+    c.oid,
+    COALESCE(pg_catalog.current_setting('campmon.tables_mode', true), 'stats'),
+    NULL) b
+LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
+WHERE c.relkind = 'r'
+  AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema());
