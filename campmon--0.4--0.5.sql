@@ -1,8 +1,8 @@
-/* campmon--0.4--0.5.sql: listings that open no table.  campmon.tables
-   reads the catalogs once per query (sizes, and in stats mode the whole
-   row) instead of opening every table: flat memory and linear time at
-   50,000 relations, and no wait behind a table locked by TRUNCATE or
-   VACUUM FULL in the default mode. */
+/* campmon--0.4--0.5.sql: listings that open no relation.  campmon.tables
+   and campmon.indexes read the catalogs once per query (sizes, and in
+   stats mode the whole row) instead of opening every relation: flat
+   memory and linear time at 50,000 relations, and no wait behind a table
+   locked by TRUNCATE or VACUUM FULL in the default mode. */
 
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION campmon UPDATE TO '0.5'" to load this file. \quit
@@ -94,3 +94,92 @@ CROSS JOIN LATERAL campmon._list_table(
 LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
 WHERE c.relkind = 'r'
   AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema());
+
+-- campmon.indexes' measurement of one index (try_index_bloat's row); in
+-- stats mode from the catalogs read once per query.  Internal: for the view.
+CREATE FUNCTION campmon._list_index(
+    idx oid,
+    mode text,
+    sample_pages integer)
+RETURNS TABLE (
+    indexrelid regclass,
+    table_relid regclass,
+    access_method text,
+    method text,
+    is_estimate boolean,
+    is_valid boolean,
+    is_ready boolean,
+    fillfactor integer,
+    index_bytes bigint,
+    total_pages bigint,
+    scanned_pages bigint,
+    tree_level integer,
+    leaf_pages bigint,
+    internal_pages bigint,
+    empty_pages bigint,
+    deleted_pages bigint,
+    avg_leaf_density double precision,
+    avg_leaf_density_low double precision,
+    avg_leaf_density_high double precision,
+    leaf_fragmentation double precision,
+    leaf_fragmentation_low double precision,
+    leaf_fragmentation_high double precision,
+    leaf_items bigint,
+    min_bytes bigint,
+    bloat_bytes bigint,
+    bloat_pct double precision,
+    bloat_pct_low double precision,
+    bloat_pct_high double precision)
+AS 'MODULE_PATHNAME', 'campmon_list_index'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL RESTRICTED ROWS 1;
+
+REVOKE ALL ON FUNCTION campmon._list_index(oid, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._list_index(oid, text, integer) TO campmon_reader, pg_monitor;
+
+CREATE OR REPLACE VIEW campmon.indexes AS
+SELECT
+    i.oid                                     AS indexrelid,
+    n.nspname::text                           AS schema_name,
+    i.relname::text                           AS index_name,
+    x.indrelid                                AS table_relid,
+    t.relname::text                           AS table_name,
+    b.access_method,
+    b.method,
+    b.is_estimate,
+    x.indisvalid                              AS is_valid,
+    x.indisready                              AS is_ready,
+    x.indisprimary                            AS is_primary,
+    x.indisunique                             AS is_unique,
+    con.conname::text                         AS constraint_name,
+    b.index_bytes,
+    b.tree_level,
+    b.leaf_pages,
+    b.internal_pages,
+    b.empty_pages,
+    b.deleted_pages,
+    round(b.avg_leaf_density::numeric, 2)     AS avg_leaf_density,
+    round(b.leaf_fragmentation::numeric, 2)   AS leaf_fragmentation,
+    b.leaf_items,
+    b.min_bytes,
+    b.bloat_bytes,
+    round(b.bloat_pct::numeric, 2)            AS bloat_pct,
+    round(b.bloat_pct_low::numeric, 2)        AS bloat_pct_low,
+    round(b.bloat_pct_high::numeric, 2)       AS bloat_pct_high,
+    s.idx_scan,
+    s.idx_tup_read,
+    s.idx_tup_fetch,
+    campmon.family_of(tn.nspname, t.relname)  AS family
+FROM pg_catalog.pg_index x
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
+JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+CROSS JOIN LATERAL campmon._list_index(
+    x.indexrelid,
+    COALESCE(pg_catalog.current_setting('campmon.indexes_mode', true), 'stats'),
+    NULL) b
+LEFT JOIN pg_catalog.pg_constraint con
+       ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
+LEFT JOIN pg_catalog.pg_stat_all_indexes s ON s.indexrelid = x.indexrelid
+WHERE i.relkind = 'i'
+  AND (i.relpersistence <> 't' OR i.relnamespace = pg_catalog.pg_my_temp_schema());

@@ -107,6 +107,15 @@ typedef struct HeapPacker
 	double		need;			/* bytes of all tuples added */
 } HeapPacker;
 
+/* An index's key estimated column by column (stats mode). */
+typedef struct BtreeKeyAcc
+{
+	double		data;			/* bytes of key data so far */
+	bool		any_nulls;		/* tuples carry a null bitmap */
+	double		distinct;		/* n_distinct of the first column */
+	int			natts;			/* columns added */
+} BtreeKeyAcc;
+
 /*
  * The result of measuring one B-tree index.  Page counts are doubles because
  * sampled mode extrapolates them.
@@ -188,8 +197,14 @@ extern void btree_measure_sampled(Relation rel, int sample_pages,
 								  BtreeMeasure *m);
 
 /* btree_estimate.c: REINDEX size model and the catalog-only mode */
-extern double btree_min_pages(Relation rel, double rebuilt_need,
+extern double btree_min_pages(int fillfactor, double rebuilt_need,
 							  double rebuilt_tuples, double pivot_need);
 extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
+extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
+						  bool has_stats, double width, double nullfrac,
+						  double distinct);
+extern void btree_stats_estimate(BlockNumber total_pages, int fillfactor,
+								 bool dedup, bool unique, double entries,
+								 const BtreeKeyAcc *key, BtreeMeasure *m);
 
 #endif							/* CAMPMON_H */

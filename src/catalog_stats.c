@@ -28,11 +28,13 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/nbtree.h"
 #include "access/reloptions.h"
 #include "access/table.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
 #include "miscadmin.h"
@@ -60,6 +62,17 @@ typedef struct RelFacts
 	FileFacts	files;
 	int64		indexes_bytes;	/* all forks of all its indexes */
 	TupleLenAcc width;			/* from pg_attribute + pg_statistic */
+	/* indexes only */
+	Oid			relam;
+	bool		is_index;		/* found in pg_index */
+	Oid			indrelid;
+	bool		indisunique;
+	bool		indisvalid;
+	bool		indisready;
+	bool		has_pred;		/* a partial index */
+	bool		dedup;			/* B-tree deduplicate_items */
+	int16	   *indkey;			/* table column of each index column */
+	BtreeKeyAcc key;			/* from pg_attribute + pg_statistic */
 } RelFacts;
 
 /* pg_statistic's width and null fraction of one column */
@@ -74,6 +87,7 @@ typedef struct ColumnStats
 	ColumnStatsKey key;
 	float4		width;
 	float4		nullfrac;
+	float4		distinct;
 } ColumnStats;
 
 struct CatalogStats
@@ -140,7 +154,15 @@ scan_pg_class(HTAB *rels)
 		rf->may_measure = form->relkind != RELKIND_INDEX &&
 			may_measure(tup, desc, form, scan_role);
 
-		rf->fillfactor = HEAP_DEFAULT_FILLFACTOR;
+		rf->relam = form->relam;
+		rf->is_index = false;
+		rf->indkey = NULL;
+		memset(&rf->key, 0, sizeof(BtreeKeyAcc));
+		rf->dedup = true;
+
+		/* fillfactor (and deduplicate_items) as the relcache would parse them */
+		rf->fillfactor = form->relkind == RELKIND_INDEX ?
+			BTREE_DEFAULT_FILLFACTOR : HEAP_DEFAULT_FILLFACTOR;
 		(void) heap_getattr(tup, Anum_pg_class_reloptions, desc, &isnull);
 		if (!isnull && form->relkind != RELKIND_INDEX)
 		{
@@ -149,6 +171,17 @@ scan_pg_class(HTAB *rels)
 			if (opts != NULL)
 			{
 				rf->fillfactor = opts->fillfactor;
+				pfree(opts);
+			}
+		}
+		else if (!isnull && form->relam == BTREE_AM_OID)
+		{
+			BTOptions  *opts = (BTOptions *) extractRelOptions(tup, desc, btoptions);
+
+			if (opts != NULL)
+			{
+				rf->fillfactor = opts->fillfactor;
+				rf->dedup = opts->deduplicate_items;
 				pfree(opts);
 			}
 		}
@@ -172,8 +205,25 @@ scan_pg_index(HTAB *rels)
 		RelFacts   *index = hash_search(rels, &form->indexrelid, HASH_FIND, NULL);
 		RelFacts   *table = hash_search(rels, &form->indrelid, HASH_FIND, NULL);
 
-		if (index != NULL && table != NULL)
+		if (index == NULL)
+			continue;
+		if (table != NULL)
 			table->indexes_bytes += index->files.bytes;
+
+		index->is_index = true;
+		index->indrelid = form->indrelid;
+		index->indisunique = form->indisunique;
+		index->indisvalid = form->indisvalid;
+		index->indisready = form->indisready;
+		index->has_pred = !heap_attisnull(tup, Anum_pg_index_indpred, NULL);
+		/* measurable when its table is (privilege, other session's temp) */
+		index->may_measure = table != NULL && table->may_measure;
+		if (index->relam == BTREE_AM_OID)
+		{
+			index->indkey = palloc(sizeof(int16) * Max(form->indnatts, 1));
+			for (int i = 0; i < form->indnatts; i++)
+				index->indkey[i] = form->indkey.values[i];
+		}
 	}
 	systable_endscan(scan);
 	table_close(pg_index_rel, AccessShareLock);
@@ -206,7 +256,7 @@ scan_pg_statistic(HTAB *rels)
 		if (form->stainherit)
 			continue;
 		rf = hash_search(rels, &form->starelid, HASH_FIND, NULL);
-		if (rf == NULL || rf->relkind != RELKIND_RELATION)
+		if (rf == NULL || rf->relkind == RELKIND_TOASTVALUE)
 			continue;
 		memset(&key, 0, sizeof(key));
 		key.relid = form->starelid;
@@ -214,6 +264,7 @@ scan_pg_statistic(HTAB *rels)
 		cs = hash_search(stats, &key, HASH_ENTER, NULL);
 		cs->width = form->stawidth;
 		cs->nullfrac = form->stanullfrac;
+		cs->distinct = form->stadistinct;
 	}
 	systable_endscan(scan);
 	table_close(pg_statistic_rel, AccessShareLock);
@@ -246,15 +297,32 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			continue;
 		if (rf == NULL || rf->relid != att->attrelid)
 			rf = hash_search(rels, &att->attrelid, HASH_FIND, NULL);
-		if (rf == NULL || rf->relkind != RELKIND_RELATION)
+		if (rf == NULL)
 			continue;
 
 		memset(&key, 0, sizeof(key));
-		key.relid = att->attrelid;
-		key.attnum = att->attnum;
-		cs = att->attisdropped ? NULL : hash_search(stats, &key, HASH_FIND, NULL);
-		tuple_len_add(&rf->width, att, cs != NULL,
-					  cs ? cs->width : 0, cs ? cs->nullfrac : 0);
+		if (rf->relkind == RELKIND_RELATION)
+		{
+			key.relid = att->attrelid;
+			key.attnum = att->attnum;
+			cs = att->attisdropped ? NULL : hash_search(stats, &key, HASH_FIND, NULL);
+			tuple_len_add(&rf->width, att, cs != NULL,
+						  cs ? cs->width : 0, cs ? cs->nullfrac : 0);
+		}
+		else if (rf->indkey != NULL && att->attnum == rf->key.natts + 1)
+		{
+			/*
+			 * A B-tree's column: statistics of the table's column, of the
+			 * index itself for an expression (as btree_measure_stats).
+			 */
+			AttrNumber	tableatt = rf->indkey[att->attnum - 1];
+
+			key.relid = tableatt != 0 ? rf->indrelid : rf->relid;
+			key.attnum = tableatt != 0 ? tableatt : att->attnum;
+			cs = hash_search(stats, &key, HASH_FIND, NULL);
+			btree_key_add(&rf->key, att, cs != NULL, cs ? cs->width : 0,
+						  cs ? cs->nullfrac : 0, cs ? cs->distinct : 0);
+		}
 	}
 	systable_endscan(scan);
 	table_close(pg_attribute_rel, AccessShareLock);
@@ -343,5 +411,50 @@ catalog_stats_table(CatalogStats *cs, Oid relid, TableListing *out)
 							toast->reltuples, toast_tuple_len(), &out->toast);
 	else
 		out->toastrelid = InvalidOid;
+	return true;
+}
+
+/*
+ * One index's measurement in stats mode.  Returns false when the listing
+ * must leave it out, as try_index_bloat decides for an opened index.
+ */
+bool
+catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
+{
+	RelFacts   *rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
+	double		entries;
+
+	if (rf == NULL)
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("skipping relation with OID %u: it does not exist (dropped while being listed?)", relid)));
+		return false;
+	}
+	if (!rf->is_index || !rf->has_files || !rf->may_measure)
+		return false;
+
+	memset(out, 0, sizeof(IndexListing));
+	out->indrelid = rf->indrelid;
+	out->relam = rf->relam;
+	out->indisvalid = rf->indisvalid;
+	out->indisready = rf->indisready;
+	if (rf->relam != BTREE_AM_OID)
+	{
+		out->m.total_pages = rf->files.main_bytes / BLCKSZ;
+		return true;
+	}
+
+	/* as btree_measure_stats: a never-vacuumed index counts its table's rows */
+	entries = rf->reltuples;
+	if (entries < 0 && !rf->has_pred)
+	{
+		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(rf->indrelid);
+
+		if (tab != NULL && tab->n_live_tuples > 0)
+			entries = tab->n_live_tuples;
+	}
+	btree_stats_estimate(rf->files.main_bytes / BLCKSZ, rf->fillfactor,
+						 rf->dedup, rf->indisunique, entries, &rf->key, &out->m);
 	return true;
 }

@@ -23,8 +23,20 @@ typedef struct TableListing
 	HeapMeasure toast;			/* stats mode, when toastrelid is valid */
 } TableListing;
 
+/* One index's measurement in stats mode, from catalogs alone. */
+typedef struct IndexListing
+{
+	Oid			indrelid;
+	Oid			relam;
+	bool		indisvalid;
+	bool		indisready;
+	BtreeMeasure m;				/* total_pages only, unless a B-tree */
+} IndexListing;
+
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);
 extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
+extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
+								IndexListing *out);
 
 #endif							/* CATALOG_STATS_H */
