@@ -13,6 +13,7 @@ OBJS = \
 	src/index_bloat.o \
 	src/relation_files.o \
 	src/catalog_stats.o \
+	src/family.o \
 	src/plan_runner.o
 
 DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql campmon--0.4--0.5.sql
