@@ -50,6 +50,7 @@ typedef struct MeasureArgs
 	int			sample_pages;
 } MeasureArgs;
 
+extern void campmon_init_srf(FunctionCallInfo fcinfo);
 extern bool campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 								 const char *example, const char *sample_guc,
 								 int default_sample_pages, MeasureArgs *args);

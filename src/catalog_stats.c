@@ -367,6 +367,38 @@ catalog_stats_build(MemoryContext cxt)
 }
 
 /*
+ * The facts for the query whose memory is cxt, read at its first call:
+ * campmon.tables and campmon.indexes in one query (plan() reads both) share
+ * them.  The query's memory going away (its reset callback) forgets them.
+ */
+static CatalogStats *query_stats = NULL;
+static MemoryContext query_stats_cxt = NULL;
+
+static void
+forget_query_stats(void *arg)
+{
+	query_stats = NULL;
+	query_stats_cxt = NULL;
+}
+
+CatalogStats *
+catalog_stats_for_query(MemoryContext cxt)
+{
+	MemoryContextCallback *cb;
+
+	if (query_stats != NULL && query_stats_cxt == cxt)
+		return query_stats;
+
+	query_stats = catalog_stats_build(cxt);
+	query_stats_cxt = cxt;
+	cb = MemoryContextAlloc(cxt, sizeof(MemoryContextCallback));
+	cb->func = forget_query_stats;
+	cb->arg = NULL;
+	MemoryContextRegisterResetCallback(cxt, cb);
+	return query_stats;
+}
+
+/*
  * The sizes and, in stats mode, the measurement of one table.  Returns
  * false when the listing must leave it out: gone (with a WARNING), not a
  * table, another session's temporary table, or not measurable by this

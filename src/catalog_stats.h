@@ -34,6 +34,7 @@ typedef struct IndexListing
 } IndexListing;
 
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);
+extern CatalogStats *catalog_stats_for_query(MemoryContext cxt);
 extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
 extern bool catalog_stats_index(CatalogStats *cs, Oid relid,

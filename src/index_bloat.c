@@ -286,7 +286,7 @@ campmon_try_index_bloat(PG_FUNCTION_ARGS)
 	Datum		values[INDEX_BLOAT_COLS];
 	bool		nulls[INDEX_BLOAT_COLS];
 
-	InitMaterializedSRF(fcinfo, 0);
+	campmon_init_srf(fcinfo);
 	if (index_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
@@ -308,7 +308,7 @@ campmon_list_index(PG_FUNCTION_ARGS)
 	CatalogStats *cs;
 	IndexListing listing;
 
-	InitMaterializedSRF(fcinfo, 0);
+	campmon_init_srf(fcinfo);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || !PG_ARGISNULL(2) ||
 		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) != CAMPMON_MODE_STATS)
 	{
@@ -320,11 +320,11 @@ campmon_list_index(PG_FUNCTION_ARGS)
 	if (rsinfo->setDesc->natts != INDEX_BLOAT_COLS)
 		elog(ERROR, "campmon: the SQL definition of _list_index does not match the library; run ALTER EXTENSION campmon UPDATE");
 
-	/* facts of every index, once per query (fn_extra lives as long) */
+	/* facts of every relation, once per query (fn_extra lives as long) */
 	cs = (CatalogStats *) fcinfo->flinfo->fn_extra;
 	if (cs == NULL)
 	{
-		cs = catalog_stats_build(fcinfo->flinfo->fn_mcxt);
+		cs = catalog_stats_for_query(fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cs;
 	}
 	if (catalog_stats_index(cs, PG_GETARG_OID(0), &listing))

@@ -259,7 +259,7 @@ campmon_try_table_bloat(PG_FUNCTION_ARGS)
 	Datum		values[TABLE_BLOAT_COLS];
 	bool		nulls[TABLE_BLOAT_COLS];
 
-	InitMaterializedSRF(fcinfo, 0);
+	campmon_init_srf(fcinfo);
 	if (table_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
@@ -284,7 +284,7 @@ campmon_list_table(PG_FUNCTION_ARGS)
 	bool		nulls[TABLE_BLOAT_COLS + 2];
 	Oid			relid;
 
-	InitMaterializedSRF(fcinfo, 0);
+	campmon_init_srf(fcinfo);
 	tupdesc = rsinfo->setDesc;
 	if (tupdesc->natts != TABLE_BLOAT_COLS + 2)
 		elog(ERROR, "campmon: the SQL definition of _list_table does not match the library; run ALTER EXTENSION campmon UPDATE");
@@ -292,11 +292,11 @@ campmon_list_table(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	relid = PG_GETARG_OID(0);
 
-	/* facts of every table, once per query (fn_extra lives as long) */
+	/* facts of every relation, once per query (fn_extra lives as long) */
 	cs = (CatalogStats *) fcinfo->flinfo->fn_extra;
 	if (cs == NULL)
 	{
-		cs = catalog_stats_build(fcinfo->flinfo->fn_mcxt);
+		cs = catalog_stats_for_query(fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cs;
 	}
 	if (!catalog_stats_table(cs, relid, &listing))
