@@ -303,8 +303,8 @@ COMMENT ON FUNCTION campmon.start_plan(boolean, text[], text[], bigint, integer,
 -- Run the plan and wait for it.  A procedure, because it must commit while
 -- it waits: a caller holding a snapshot would make every CONCURRENTLY step
 -- of the run wait for it.  (Transaction control forbids a SET clause, hence
--- no SET search_path: every name below is schema-qualified, and it runs
--- with the caller's rights.)  Fails when a step failed, so that a pg_cron
+-- no SET search_path: every name below is schema-qualified, operators
+-- included, and it runs with the caller's rights.)  Fails when a step failed, so that a pg_cron
 -- job's status says so.
 CREATE PROCEDURE campmon.run_plan(
     dry_run boolean DEFAULT true,
@@ -330,13 +330,14 @@ BEGIN
                                  statement_timeout, time_budget);
     LOOP
         COMMIT;
-        SELECT r.status, r.summary INTO st, summary FROM campmon.run r WHERE r.run_id = run_plan.run_id;
-        EXIT WHEN st NOT IN ('running', 'cancelling');
+        SELECT r.status, r.summary INTO st, summary FROM campmon.run r
+        WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id;
+        EXIT WHEN st OPERATOR(pg_catalog.<>) 'running' AND st OPERATOR(pg_catalog.<>) 'cancelling';
         PERFORM pg_catalog.pg_sleep(0.1);
     END LOOP;
     SELECT pg_catalog.count(*) INTO failed FROM campmon.run_step s
-    WHERE s.run_id = run_plan.run_id AND s.outcome = 'failed';
-    IF failed > 0 THEN
+    WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND s.outcome OPERATOR(pg_catalog.=) 'failed';
+    IF failed OPERATOR(pg_catalog.>) 0 THEN
         RAISE EXCEPTION 'campmon run %: % steps failed', run_id, failed
             USING ERRCODE = 'triggered_action_exception', DETAIL = summary,
                   HINT = pg_catalog.format('SELECT step, command, error FROM campmon.history WHERE run_id = %s AND outcome = ''failed'';', run_id);
