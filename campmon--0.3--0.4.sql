@@ -254,12 +254,24 @@ AS $fn$
 DECLARE
     name text;
     kind "char";
+    nsp_name text;
+    rel_name text;
     st record;
 BEGIN
-    SELECT format('%I.%I', n.nspname, c.relname), c.relkind INTO name, kind
+    PERFORM campmon.version();      -- defines campmon.work_table_schemas
+    SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname INTO name, kind, nsp_name, rel_name
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
     IF name IS NULL THEN
         RETURN 'gone already';
+    END IF;
+    -- what cannot be a work table (campmon.stale_tables' kind, schema and
+    -- name filter) is refused before the lock: a wrong OID must not take,
+    -- or queue for, ACCESS EXCLUSIVE on a live table or a catalog
+    IF kind NOT IN ('r', 'v')
+       OR NOT nsp_name = ANY (string_to_array(replace(current_setting('campmon.work_table_schemas'), ' ', ''), ','))
+       OR NOT EXISTS (SELECT FROM campmon.family f WHERE f.family IN ('work_table', 'list') AND rel_name ~ f.pattern
+                      UNION ALL SELECT FROM campmon.work_table_rule w WHERE rel_name ~ w.pattern) THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     -- the lock first: the verdict is then re-read with nobody else inside
     EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', name);
