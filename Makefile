@@ -20,7 +20,7 @@ PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databas
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
 REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo campaign plan hostile
 REGRESS_OPTS =
-ISOLATION = concurrent_drop run_plan
+ISOLATION = concurrent_drop run_plan concurrent_writes
 ISOLATION_OPTS =
 
 EXTRA_CLEAN = results/ output_iso/ log/
