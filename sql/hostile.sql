@@ -681,12 +681,15 @@ CREATE VIEW evil.pg_settings AS SELECT * FROM pg_catalog.pg_settings WHERE evil.
 CREATE VIEW evil.pg_stat_activity AS SELECT * FROM pg_catalog.pg_stat_activity WHERE evil.sprung('evil.pg_stat_activity');
 GRANT SELECT ON evil.pg_settings, evil.pg_stat_activity TO PUBLIC;
 RESET ROLE;
+-- a run is over once its worker has gone: it releases the run lock after
+-- recording the run's end, and the next run needs that lock
 CREATE FUNCTION ho.wait_for_run(id bigint) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 DECLARE st text;
 BEGIN
     LOOP
         SELECT r.status INTO st FROM campmon.run r WHERE r.run_id = id;
-        EXIT WHEN st NOT IN ('running', 'cancelling');
+        EXIT WHEN st NOT IN ('running', 'cancelling')
+              AND NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'campmon run');
         PERFORM pg_sleep(0.05);
     END LOOP;
     RETURN st;
@@ -704,12 +707,12 @@ SELECT count(*) >= 0 AS listed FROM campmon.stale_tables;
 SELECT count(*) >= 0 AS listed FROM campmon.checks;
 SELECT count(*) >= 0 AS planned FROM campmon.plan(include_suspect => true, show_kept => true, allow_blocking => true);
 CALL campmon.run_plan(families => ARRAY['none']) \gset
-SELECT summary FROM campmon.run WHERE run_id = :run_id;
+SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
 SELECT ho.wait_for_run(campmon.start_plan(families => ARRAY['none'])) AS run_status;
 SELECT campmon.cancel_run(-1) AS cancelled;
 RESET ROLE;
 CALL campmon.run_plan(families => ARRAY['none']) \gset
-SELECT summary FROM campmon.run WHERE run_id = :run_id;
+SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
 SELECT campmon.drop_work_table(0) AS dropped;
 SELECT * FROM evil.trap_log ORDER BY 1 COLLATE "C", 2 COLLATE "C";
 
@@ -723,13 +726,15 @@ SELECT * FROM campmon.indexes;
 SELECT * FROM campmon.stale_tables;
 SELECT * FROM campmon.checks;
 SELECT * FROM campmon.plan(include_suspect => true, show_kept => true, allow_blocking => true);
-CALL campmon.run_plan(families => ARRAY['none']);
+CALL campmon.run_plan(families => ARRAY['none']) \gset
+SELECT ho.wait_for_run(:run_id);
 SELECT ho.wait_for_run(campmon.start_plan(families => ARRAY['none']));
 SELECT campmon.cancel_run(-1);
 SELECT campmon.drop_work_table(0);
 RESET ROLE;
 SET search_path = evil, pg_catalog, public;
-CALL campmon.run_plan(families => ARRAY['none']);
+CALL campmon.run_plan(families => ARRAY['none']) \gset
+SELECT ho.wait_for_run(:run_id);
 SELECT campmon.cancel_run(-1);
 SELECT campmon.relation_last_write('pg_class'), campmon._human('1 day'), campmon.family_of('public', 'wkf1_');
 \o
