@@ -190,3 +190,90 @@ WHERE i.relkind = 'i'
 CREATE OR REPLACE FUNCTION campmon.family_of(schema_name text, table_name text) RETURNS text
 AS 'MODULE_PATHNAME', 'campmon_family_of'
 LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+-- drop_work_table refuses what cannot be a work table (kind, schema, name)
+-- before it locks anything: a wrong OID must not take, or queue for,
+-- ACCESS EXCLUSIVE on a live table or a catalog.
+CREATE OR REPLACE FUNCTION campmon.drop_work_table(rel oid, include_suspect boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    name text;
+    kind "char";
+    nsp_name text;
+    rel_name text;
+    st record;
+BEGIN
+    PERFORM campmon.version();      -- defines campmon.work_table_schemas
+    SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname INTO name, kind, nsp_name, rel_name
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
+    IF name IS NULL THEN
+        RETURN 'gone already';
+    END IF;
+    -- what cannot be a work table (campmon.stale_tables' kind, schema and
+    -- name filter) is refused before the lock: a wrong OID must not take,
+    -- or queue for, ACCESS EXCLUSIVE on a live table or a catalog
+    IF kind NOT IN ('r', 'v')
+       OR NOT nsp_name = ANY (string_to_array(replace(current_setting('campmon.work_table_schemas'), ' ', ''), ','))
+       OR NOT EXISTS (SELECT FROM campmon.family f WHERE f.family IN ('work_table', 'list') AND rel_name ~ f.pattern
+                      UNION ALL SELECT FROM campmon.work_table_rule w WHERE rel_name ~ w.pattern) THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- the lock first: the verdict is then re-read with nobody else inside
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', name);
+    SELECT * INTO st FROM campmon._stale_tables() s WHERE s.relid = rel;
+    IF st IS NULL THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    ELSIF st.verdict = 'stale' OR (include_suspect AND st.verdict = 'suspect') THEN
+        EXECUTE format('DROP %s %s', CASE kind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, name);
+        RETURN format('dropped %s (%s: %s)', name, st.verdict, st.reason);
+    ELSE
+        RAISE EXCEPTION 'not dropped: % is % now', name, st.verdict
+            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = st.reason;
+    END IF;
+END $fn$;
+
+-- run_plan names its operators with their schema: it cannot have SET
+-- search_path (it commits), and an operator of a schema the caller puts
+-- before pg_catalog would otherwise run inside it.
+CREATE OR REPLACE PROCEDURE campmon.run_plan(
+    dry_run boolean DEFAULT true,
+    families text[] DEFAULT NULL,
+    actions text[] DEFAULT NULL,
+    min_gain_bytes bigint DEFAULT 0,
+    max_steps integer DEFAULT NULL,
+    include_suspect boolean DEFAULT false,
+    allow_blocking boolean DEFAULT false,
+    lock_timeout interval DEFAULT NULL,
+    statement_timeout interval DEFAULT NULL,
+    time_budget interval DEFAULT NULL,
+    INOUT run_id bigint DEFAULT NULL,
+    INOUT summary text DEFAULT NULL)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    st text;
+    failed bigint;
+BEGIN
+    run_id := campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
+                                 include_suspect, allow_blocking, lock_timeout,
+                                 statement_timeout, time_budget);
+    LOOP
+        COMMIT;
+        SELECT r.status, r.summary INTO st, summary FROM campmon.run r
+        WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id;
+        EXIT WHEN st OPERATOR(pg_catalog.<>) 'running' AND st OPERATOR(pg_catalog.<>) 'cancelling';
+        PERFORM pg_catalog.pg_sleep(0.1);
+    END LOOP;
+    SELECT pg_catalog.count(*) INTO failed FROM campmon.run_step s
+    WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND s.outcome OPERATOR(pg_catalog.=) 'failed';
+    IF failed OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'campmon run %: % steps failed', run_id, failed
+            USING ERRCODE = 'triggered_action_exception', DETAIL = summary,
+                  HINT = pg_catalog.format('SELECT step, command, error FROM campmon.history WHERE run_id = %s AND outcome = ''failed'';', run_id);
+    END IF;
+    RAISE NOTICE 'campmon run %: %', run_id, summary;
+END
+$proc$;

@@ -57,13 +57,7 @@ measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
 		case CAMPMON_MODE_STATS:
 			btree_measure_stats(rel, m);
 			break;
-		case CAMPMON_MODE_APPROX:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("mode approx applies to tables only"),
-					 errdetail("It skips pages the visibility map marks all-visible; indexes have no visibility map."),
-					 errhint("Use exact, sampled, stats or auto for indexes.")));
-			break;
+		case CAMPMON_MODE_APPROX:	/* rejected with the arguments */
 		case CAMPMON_MODE_AUTO:
 			Assert(false);
 	}
@@ -236,6 +230,14 @@ index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 							  "campmon.index_bloat('nmsbroadlogrcp_pkey')",
 							  "campmon.index_sample_pages", campmon_index_sample_pages, &args))
 		return false;
+
+	/* a bad argument whatever the index (or non-index): as an unknown mode */
+	if (args.mode == CAMPMON_MODE_APPROX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mode approx applies to tables only"),
+				 errdetail("It skips pages the visibility map marks all-visible; indexes have no visibility map."),
+				 errhint("Use exact, sampled, stats or auto for indexes.")));
 
 	if (tupdesc->natts != INDEX_BLOAT_COLS)
 		elog(ERROR, "campmon: the SQL definition of index_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
