@@ -48,7 +48,7 @@ fi
 
 "${run_as[@]}" env HOME="$work" PATH="$bindir:/usr/local/bin:/usr/bin:/bin" \
     TESTDIR="$work" PG_REGRESS="$pg_regress" PG_TEST_TIMEOUT_DEFAULT="${PG_TEST_TIMEOUT_DEFAULT:-180}" \
-    prove -v -I "$perl_lib" "${tests[@]}"
+    prove -v --merge -I "$perl_lib" "${tests[@]}"
 rc=$?
 
 # keep the test and server logs for the diagnosis of a failure
