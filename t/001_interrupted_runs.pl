@@ -45,11 +45,11 @@ sub holder_stop
 	$h->quit;
 }
 
-# Start a run in the background and wait until its worker runs a step that
-# waits for a lock; returns (run_id, worker_pid).
+# Start a run in the background and wait until its worker runs the step on
+# $target and waits there for a lock; returns (run_id, worker_pid).
 sub start_waiting_run
 {
-	my ($action, $what) = @_;
+	my ($action, $target, $what) = @_;
 	my $run = sql("$settings SELECT campmon.start_plan(dry_run => false, families => ARRAY['rftest'], "
 		  . "actions => ARRAY['$action'], lock_timeout => '120s')");
 	like($run, qr/^\d+$/, "$what: run $run started, $action only");
@@ -57,8 +57,9 @@ sub start_waiting_run
 			$db, qq(
 		SELECT a.wait_event_type = 'Lock'
 		FROM campmon.run r JOIN pg_stat_activity a ON a.pid = r.worker_pid
-		WHERE r.run_id = $run)),
-		"$what: the run's step waits for the holder's lock");
+		JOIN campmon.run_step s ON s.run_id = r.run_id AND s.outcome = 'running'
+		WHERE r.run_id = $run AND s.target = '$target')),
+		"$what: the run's step on $target waits for the holder's lock");
 	my $pid = sql("SELECT worker_pid FROM campmon.run WHERE run_id = $run");
 	is( sql(
 			"SELECT string_agg(action, ',') FROM campmon.run_step WHERE run_id = $run AND outcome = 'running'"),
@@ -128,7 +129,7 @@ my ($holder, $run, $pid);
 # 1. The worker terminated while its VACUUM waits for a lock
 ###########################################################################
 $holder = holder_start('LOCK TABLE rf_busy IN SHARE MODE');
-($run, $pid) = start_waiting_run('VACUUM', 'terminated vacuum');
+($run, $pid) = start_waiting_run('VACUUM', 'public.rf_busy', 'terminated vacuum');
 is(sql("SELECT pg_terminate_backend($pid)"), 't', 'terminated vacuum: worker terminated');
 ok($node->poll_query_until($db, "SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $pid)"),
 	'terminated vacuum: the worker is gone');
@@ -209,7 +210,7 @@ sub start_reindex_run
 {
 	my ($what) = @_;
 	my $h = holder_start('INSERT INTO rf_idx VALUES (0, 0)');
-	my ($run, $pid) = start_waiting_run('REINDEX INDEX CONCURRENTLY', $what);
+	my ($run, $pid) = start_waiting_run('REINDEX INDEX CONCURRENTLY', 'public.rf_idx_d', $what);
 	is(sql("SELECT count(*) FROM pg_class WHERE $ccnew"),
 		'1', "$what: REINDEX CONCURRENTLY has built its new index");
 	return ($h, $run, $pid);
