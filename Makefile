@@ -12,15 +12,17 @@ OBJS = \
 	src/btree_estimate.o \
 	src/index_bloat.o \
 	src/relation_files.o \
+	src/catalog_stats.o \
+	src/family.o \
 	src/plan_runner.o
 
-DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql
+DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql campmon--0.4--0.5.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo campaign plan
+REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo campaign plan hostile
 REGRESS_OPTS =
-ISOLATION = concurrent_drop run_plan
+ISOLATION = concurrent_drop run_plan concurrent_writes
 ISOLATION_OPTS =
 
 EXTRA_CLEAN = results/ output_iso/ log/
@@ -30,7 +32,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS does not track header dependencies: every object depends on ours.
-$(OBJS): src/campmon.h src/sampling.h
+$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation

@@ -1,10 +1,26 @@
 #!/usr/bin/env bash
-# Scale benchmark: campmon's Campaign listings over many work tables, in a
-# throw-away cluster.  Usage: bench/scale_bench.sh [work_tables]
+# Scale benchmark: campmon's listings in their default modes over databases
+# of 10,000, 25,000 and 50,000 relations (bench/scale_setup.sql: 80% small
+# work tables, a quarter of them indexed, catalog bloat from as many tables
+# created and dropped, three ~100 MB log tables), in a throw-away cluster.
+# For each listing: the time of SELECT * in a fresh session, and the growth
+# of the backend's private memory (peak RssAnon during the query minus
+# before it, bench/rss_peak.sh).  Goals (issue 7): each under 2 s, growth
+# under 50 MB, cost linear in the relation count (the us/relation column
+# stays flat).  Usage: bench/scale_bench.sh [relations ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n="${1:-40000}"
+sizes="${*:-10000 25000 50000}"
 bash scripts/install_deps.sh
 bash scripts/build.sh
-pg_virtualenv -t -o fsync=off -o max_locks_per_transaction=256 \
-    psql -X -q -v work_tables="$n" -f bench/scale_bench.sql
+work=$(mktemp -d /tmp/campmon-scale.XXXXXX)
+chmod 777 "$work"
+export CAMPMON_SIZES="$sizes" CAMPMON_WORK="$work"
+
+printf "%-10s %-22s %8s %9s %12s %8s\n" relations listing rows seconds "us/relation" "mem MB" > "$work/table"
+pg_virtualenv -t -o fsync=off -o max_locks_per_transaction=256 -o shared_buffers=512MB \
+    bash bench/scale_run.sh
+echo
+echo "== campmon listings at scale (default modes; seconds of SELECT *, backend private-memory growth)"
+cat "$work/table"
+echo "goals: each listing under 2 s, memory growth under 50 MB, us/relation flat from 10k to 50k"

@@ -2,11 +2,11 @@
 # Install what campmon needs to build and test on Debian 12 (idempotent):
 # PostgreSQL 15 server and headers (PGXS, pg_regress, isolation tester),
 # contrib (pgstattuple, the reference the tests compare with), a compiler,
-# and IPC::Run for TAP tests.  Runs apt-get only when something is missing.
+# IPC::Run for TAP tests and pg_cron (t/004_pg_cron.pl).  Runs apt-get only when something is missing.
 set -euo pipefail
 
 PKGS="postgresql-15 postgresql-server-dev-15 postgresql-contrib postgresql-common
-      build-essential libipc-run-perl"
+      build-essential libipc-run-perl postgresql-15-cron"
 
 missing=""
 for p in $PKGS; do

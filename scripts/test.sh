@@ -4,10 +4,13 @@
 # cluster (pg_virtualenv; works as root) and run every suite in it:
 #   regress    pg_regress: sql/*.sql against expected/*.out
 #   isolation  pg_isolation_regress: specs/*.spec against expected/*.out
-#   shell      test/shell/*.sh: what needs several databases (dump/restore)
+# then, outside that cluster:
+#   tap        t/*.pl (PostgreSQL::Test::Cluster, scripts/tap.sh): what needs
+#              clusters of its own -- crashes, a standby, dump/restore, pg_cron;
+#              as root it runs as the postgres system user (initdb refuses root)
 # Prints the failing diffs, then one closing line "N passed, N failed"
-# summing all suites.  Exit status 0 only when every test passed and every
-# suite ran at least one test.
+# summing all suites (for tap, its "ok N" / "not ok N" lines).  Exit status 0
+# only when every test passed and every suite ran at least one test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,23 +28,36 @@ pg_virtualenv -t -o fsync=off -o max_connections=40 bash -c '
     cd "$1"
     make -s installcheck-regress  > log/regress.out 2>&1;  echo $? > log/regress.rc
     make -s installcheck-isolation > log/isolation.out 2>&1; echo $? > log/isolation.rc
-    rc=0; for t in test/shell/*.sh; do bash "$t" || rc=1; done > log/shell.out 2>&1; echo $rc > log/shell.rc
     # keep the server log for the diagnosis of a failure
     cp "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log log/server.log 2>/dev/null || true
 ' _ "$root" > "$log/cluster.out" 2>&1
 
+# TAP tests: their own clusters (logs in log/tap/)
+bash scripts/tap.sh > "$log/tap.out" 2>&1; echo $? > "$log/tap.rc"
+
 passed=0
 failed=0
-for suite in regress isolation shell; do
+for suite in regress isolation tap; do
     out="$log/$suite.out"
     p=0; f=0
-    if [ -f "$out" ]; then
+    if [ -f "$out" ] && [ "$suite" = tap ]; then
+        # prove -v: one "ok N" / "not ok N" line per test
+        p=$(grep -cE '^ok [0-9]+' "$out")
+        f=$(grep -cE '^not ok [0-9]+' "$out")
+    elif [ -f "$out" ]; then
         p=$(grep -cE '\.\.\. ok' "$out")
         f=$(grep -cE '\.\.\. (FAILED|failed)' "$out")
-        [ "$suite" = shell ] && [ "$f" -gt 0 ] && grep -E '\.\.\. FAILED' "$out"
     fi
     rc=$(cat "$log/$suite.rc" 2>/dev/null || echo 1)
     echo "== $suite: $p passed, $f failed (exit $rc)"
+    if [ "$suite" = tap ] && [ -f "$out" ] && { [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; }; then
+        # each failure with its diagnostics, then prove's summary
+        awk '/^not ok [0-9]+/ { print; n = 12; next }
+            n > 0 && /^(ok [0-9]+|not ok [0-9]+|[0-9]+\.\.[0-9]+$|# (issuing|connect|results|Checking|Found))/ { n = 0 }
+            n > 0 { print; n-- }' "$out"
+        sed -n '/^Test Summary Report/,$p' "$out"
+        echo "   (tests' and servers' logs: log/tap/)"
+    fi
     if [ $((p + f)) -eq 0 ]; then
         echo "   suite ran no test: counted as a failure"
         [ -f "$out" ] && tail -n 30 "$out"

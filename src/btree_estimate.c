@@ -48,11 +48,12 @@
 	(BLCKSZ - SizeOfPageHeaderData - MAXALIGN(sizeof(BTPageOpaqueData)))
 
 double
-btree_min_pages(Relation rel, double rebuilt_need, double rebuilt_tuples,
+btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
 				double pivot_need)
 {
 	double		item = rebuilt_tuples > 0 ? rebuilt_need / rebuilt_tuples : 0;
-	double		leaf_room = BTREE_PAGE_SPACE - BTGetTargetPageFreeSpace(rel) -
+	/* as BTGetTargetPageFreeSpace */
+	double		leaf_room = BTREE_PAGE_SPACE - BLCKSZ * (100 - fillfactor) / 100 -
 		pivot_need - item / 2;
 	double		internal_room = BTREE_PAGE_SPACE -
 		BLCKSZ * (100 - BTREE_NONLEAF_FILLFACTOR) / 100 - 1.5 * pivot_need;
@@ -73,16 +74,9 @@ btree_min_pages(Relation rel, double rebuilt_need, double rebuilt_tuples,
 	return 1 + leaf_pages + internal;
 }
 
-/* Statistics of one column: average stored width, null and distinct. */
-typedef struct ColumnStats
-{
-	double		width;
-	double		nullfrac;
-	double		distinct;		/* > 0 count, < 0 fraction of rows, 0 unknown */
-} ColumnStats;
-
 static bool
-column_stats(Oid relid, AttrNumber attnum, ColumnStats *cs)
+column_stats(Oid relid, AttrNumber attnum, double *width, double *nullfrac,
+			 double *distinct)
 {
 	HeapTuple	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
 									  Int16GetDatum(attnum), BoolGetDatum(false));
@@ -91,88 +85,81 @@ column_stats(Oid relid, AttrNumber attnum, ColumnStats *cs)
 	if (!HeapTupleIsValid(tup))
 		return false;
 	s = (Form_pg_statistic) GETSTRUCT(tup);
-	cs->width = s->stawidth;
-	cs->nullfrac = s->stanullfrac;
-	cs->distinct = s->stadistinct;
+	*width = s->stawidth;
+	*nullfrac = s->stanullfrac;
+	*distinct = s->stadistinct;
 	ReleaseSysCache(tup);
 	return true;
 }
 
 /*
- * Stats mode: no page is read.  Size from the index's files; entries from
- * pg_class.reltuples of the index (set by CREATE INDEX, VACUUM, ANALYZE)
- * or, for a non-partial index never vacuumed, the table's live rows; key
- * width from pg_statistic of the table's columns (of the index itself for
- * expressions) or the type's typical width.  For a single-column index
- * that deduplicates, equal keys are grouped by the column's n_distinct.
- * Density and fragmentation are unknown without reading pages.
+ * One key column of the index, in order: its statistics (of the table's
+ * column, or of the index itself for an expression) when ANALYZE has been,
+ * else the type's typical width.  catalog_stats.c adds the columns of many
+ * indexes read from pg_attribute at once.
  */
 void
-btree_measure_stats(Relation rel, BtreeMeasure *m)
+btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
+			  bool has_stats, double width, double nullfrac, double distinct)
 {
-	Form_pg_index index = rel->rd_index;
-	TupleDesc	desc = RelationGetDescr(rel);
-	double		entries = rel->rd_rel->reltuples;
-	double		data = 0;
-	bool		any_nulls = false;
-	double		distinct = 0;
+	if (!has_stats)
+	{
+		width = att->attlen > 0 ? att->attlen :
+			get_typavgwidth(att->atttypid, att->atttypmod);
+		nullfrac = 0;
+		distinct = 0;
+	}
+	if (nullfrac > 0)
+		acc->any_nulls = true;
+	if (acc->natts == 0)
+		acc->distinct = distinct;
+	if (att->attlen > 0)
+		acc->data = att_align_nominal((int) ceil(acc->data), att->attalign);
+	acc->data += width * (1.0 - nullfrac);
+	acc->natts++;
+}
+
+/*
+ * Stats mode: no page is read.  Size from the index's files; entries from
+ * pg_class.reltuples of the index (set by CREATE INDEX, VACUUM, ANALYZE)
+ * or, for a non-partial index never vacuumed, the table's live rows (the
+ * caller resolves that: entries < 0 means unknown); key width from the
+ * columns added to key.  For a single-column index that deduplicates,
+ * equal keys are grouped by the column's n_distinct.  Density and
+ * fragmentation are unknown without reading pages.
+ */
+void
+btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
+					 bool unique, double entries, const BtreeKeyAcc *key,
+					 BtreeMeasure *m)
+{
+	double		distinct = key->distinct;
 	double		keysize;
 	double		need;
 
 	memset(m, 0, sizeof(BtreeMeasure));
 	m->method = CAMPMON_MODE_STATS;
 	m->is_estimate = true;
-	m->fillfactor = BTGetFillFactor(rel);
+	m->fillfactor = fillfactor;
 	m->level = -1;
-	m->total_pages = RelationGetNumberOfBlocks(rel);
+	m->total_pages = total_pages;
 
-	if (entries < 0 && heap_attisnull(rel->rd_indextuple, Anum_pg_index_indpred, NULL))
-	{
-		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(index->indrelid);
-
-		if (tab != NULL && tab->n_live_tuples > 0)
-			entries = tab->n_live_tuples;
-	}
 	if (entries < 0)
 	{
 		m->unknown = true;
 		return;
 	}
 
-	for (int i = 0; i < desc->natts; i++)
-	{
-		AttrNumber	tableatt = index->indkey.values[i];
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		ColumnStats cs = {0};
-		bool		found;
-
-		if (tableatt != 0)
-			found = column_stats(index->indrelid, tableatt, &cs);
-		else
-			found = column_stats(RelationGetRelid(rel), i + 1, &cs);
-		if (!found)
-			cs.width = att->attlen > 0 ? att->attlen :
-				get_typavgwidth(att->atttypid, att->atttypmod);
-		if (cs.nullfrac > 0)
-			any_nulls = true;
-		if (i == 0)
-			distinct = cs.distinct;
-		if (att->attlen > 0)
-			data = att_align_nominal((int) ceil(data), att->attalign);
-		data += cs.width * (1.0 - cs.nullfrac);
-	}
-
 	keysize = MAXALIGN(sizeof(IndexTupleData) +
-					   (any_nulls ? sizeof(IndexAttributeBitMapData) : 0) +
-					   (Size) ceil(data));
+					   (key->any_nulls ? sizeof(IndexAttributeBitMapData) : 0) +
+					   (Size) ceil(key->data));
 	need = keysize + sizeof(ItemIdData);
 	m->pivot_need = need;
 	m->rebuilt_need = entries * need;
 	m->rebuilt_tuples = entries;
 
 	/* one key column with duplicates: posting lists after a rebuild */
-	if (desc->natts == 1 && !index->indisunique && BTGetDeduplicateItems(rel) &&
-		distinct != 0 && entries > 0)
+	if (key->natts == 1 && !unique && dedup && distinct != 0 && entries > 0)
 	{
 		double		groups = distinct > 0 ? distinct : -distinct * entries;
 		double		per_group = entries / Max(groups, 1);
@@ -192,6 +179,43 @@ btree_measure_stats(Relation rel, BtreeMeasure *m)
 		}
 	}
 	m->leaf_items = entries;
-	m->min_pages = btree_min_pages(rel, m->rebuilt_need, m->rebuilt_tuples,
-								   m->pivot_need);
+	m->min_pages = btree_min_pages(fillfactor, m->rebuilt_need,
+								   m->rebuilt_tuples, m->pivot_need);
+}
+
+/* Stats mode for an open index. */
+void
+btree_measure_stats(Relation rel, BtreeMeasure *m)
+{
+	Form_pg_index index = rel->rd_index;
+	TupleDesc	desc = RelationGetDescr(rel);
+	double		entries = rel->rd_rel->reltuples;
+	BtreeKeyAcc key = {0, false, 0, 0};
+
+	if (entries < 0 && heap_attisnull(rel->rd_indextuple, Anum_pg_index_indpred, NULL))
+	{
+		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(index->indrelid);
+
+		if (tab != NULL && tab->n_live_tuples > 0)
+			entries = tab->n_live_tuples;
+	}
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		AttrNumber	tableatt = index->indkey.values[i];
+		double		width = 0,
+					nullfrac = 0,
+					distinct = 0;
+		bool		found;
+
+		if (tableatt != 0)
+			found = column_stats(index->indrelid, tableatt, &width, &nullfrac, &distinct);
+		else
+			found = column_stats(RelationGetRelid(rel), i + 1, &width, &nullfrac, &distinct);
+		btree_key_add(&key, TupleDescAttr(desc, i), found, width, nullfrac, distinct);
+	}
+
+	btree_stats_estimate(RelationGetNumberOfBlocks(rel), BTGetFillFactor(rel),
+						 BTGetDeduplicateItems(rel), index->indisunique,
+						 entries, &key, m);
 }

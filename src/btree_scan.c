@@ -362,7 +362,7 @@ finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
 		m->leaf_fragmentation = 100.0 * t->fragments / t->leaf;
 	}
 
-	m->min_pages = btree_min_pages(rel, m->rebuilt_need, m->rebuilt_tuples,
+	m->min_pages = btree_min_pages(BTGetFillFactor(rel), m->rebuilt_need, m->rebuilt_tuples,
 								   m->pivot_need);
 }
 
@@ -383,7 +383,7 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 	if (m->total_pages == 0)
 	{
 		FreeAccessStrategy(strategy);
-		m->min_pages = btree_min_pages(rel, 0, 0, 0);
+		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0);
 		return;
 	}
 	dedup = read_metapage(rel, strategy, m);
@@ -463,7 +463,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		FreeAccessStrategy(strategy);
 		m->scanned_pages = m->total_pages;
 		m->has_interval = true;
-		m->min_pages = btree_min_pages(rel, 0, 0, 0);
+		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0);
 		return;
 	}
 	dedup = read_metapage(rel, strategy, m);

@@ -9,11 +9,14 @@
 #ifndef CAMPMON_H
 #define CAMPMON_H
 
+#include <time.h>
+
 #include "fmgr.h"
 #include "storage/block.h"
+#include "catalog/pg_attribute.h"
 #include "utils/relcache.h"
 
-#define CAMPMON_VERSION "0.4"
+#define CAMPMON_VERSION "0.5"
 
 /* How a measurement reads the relation (see README, "Modes"). */
 typedef enum CampmonMode
@@ -47,6 +50,7 @@ typedef struct MeasureArgs
 	int			sample_pages;
 } MeasureArgs;
 
+extern void campmon_init_srf(FunctionCallInfo fcinfo);
 extern bool campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 								 const char *example, const char *sample_guc,
 								 int default_sample_pages, MeasureArgs *args);
@@ -82,6 +86,15 @@ typedef struct HeapMeasure
 	double		need_se;
 } HeapMeasure;
 
+struct PgStat_StatTabEntry;
+
+/* Average tuple length estimated attribute by attribute (stats mode). */
+typedef struct TupleLenAcc
+{
+	double		data;			/* bytes of attribute data so far */
+	bool		any_nulls;		/* rows carry a null bitmap */
+} TupleLenAcc;
+
 /*
  * Emulation of VACUUM FULL's page filling (heap_estimate.c): live tuples
  * are added in the order a rewrite would copy them.
@@ -94,6 +107,15 @@ typedef struct HeapPacker
 	int			ntuples;		/* tuples on the open page */
 	double		need;			/* bytes of all tuples added */
 } HeapPacker;
+
+/* An index's key estimated column by column (stats mode). */
+typedef struct BtreeKeyAcc
+{
+	double		data;			/* bytes of key data so far */
+	bool		any_nulls;		/* tuples carry a null bitmap */
+	double		distinct;		/* n_distinct of the first column */
+	int			natts;			/* columns added */
+} BtreeKeyAcc;
 
 /*
  * The result of measuring one B-tree index.  Page counts are doubles because
@@ -127,6 +149,21 @@ typedef struct BtreeMeasure
 	double		need_se;		/* of the per-page mean of rebuilt_need */
 } BtreeMeasure;
 
+/* relation_files.c: a relation's files, found with stat() */
+typedef struct FileFacts
+{
+	int64		bytes;			/* all forks */
+	int64		main_bytes;		/* the main fork */
+	time_t		last_write;		/* 0: no file found */
+} FileFacts;
+
+extern bool campmon_relation_file_facts(Oid relid, Oid relfilenode,
+										Oid reltablespace, char relkind,
+										char relpersistence,
+										Oid relnamespace, FileFacts *ff);
+extern void campmon_dir_listing_open(void);
+extern void campmon_dir_listing_close(void);
+
 /* open_relation.c */
 extern Relation campmon_open_table(Oid relid, bool missing_ok);
 extern Relation campmon_open_index(Oid relid, bool missing_ok);
@@ -144,6 +181,15 @@ extern void heap_packer_init(HeapPacker *p, int fillfactor);
 extern void heap_packer_add(HeapPacker *p, Size t_len);
 extern double heap_packer_pages(const HeapPacker *p);
 extern void heap_measure_stats(Relation rel, HeapMeasure *m);
+extern void heap_stats_estimate(BlockNumber total_pages, int fillfactor,
+								const struct PgStat_StatTabEntry *tab,
+								float4 reltuples, double tuple_len,
+								HeapMeasure *m);
+extern void tuple_len_add(TupleLenAcc *acc,
+						  const FormData_pg_attribute *att, bool has_stats,
+						  double stawidth, double stanullfrac);
+extern double tuple_len_result(const TupleLenAcc *acc, int natts);
+extern double toast_tuple_len(void);
 
 /* btree_scan.c: modes that read index pages */
 extern void btree_measure_exact(Relation rel, int sample_pages,
@@ -152,8 +198,14 @@ extern void btree_measure_sampled(Relation rel, int sample_pages,
 								  BtreeMeasure *m);
 
 /* btree_estimate.c: REINDEX size model and the catalog-only mode */
-extern double btree_min_pages(Relation rel, double rebuilt_need,
+extern double btree_min_pages(int fillfactor, double rebuilt_need,
 							  double rebuilt_tuples, double pivot_need);
 extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
+extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
+						  bool has_stats, double width, double nullfrac,
+						  double distinct);
+extern void btree_stats_estimate(BlockNumber total_pages, int fillfactor,
+								 bool dedup, bool unique, double entries,
+								 const BtreeKeyAcc *key, BtreeMeasure *m);
 
 #endif							/* CAMPMON_H */

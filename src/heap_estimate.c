@@ -109,88 +109,113 @@ heap_min_pages(double live_tuples, double live_need, int fillfactor)
  * Average t_len of a table's rows, from pg_statistic where ANALYZE has been
  * (stawidth: average stored width of non-null values, stanullfrac) and from
  * the type's typical width otherwise, as the planner estimates row widths.
+ * Attributes are added in attnum order (alignment depends on it), by
+ * estimate_tuple_len for an open relation and by catalog_stats.c for many
+ * relations read from pg_attribute at once.
  */
+void
+tuple_len_add(TupleLenAcc *acc, const FormData_pg_attribute *att,
+			  bool has_stats, double stawidth, double stanullfrac)
+{
+	double		width;
+	double		nullfrac = 0;
+
+	if (att->attisdropped)
+	{
+		acc->any_nulls = true;	/* stored as NULL in rows written since */
+		return;
+	}
+	if (has_stats)
+	{
+		width = stawidth;
+		nullfrac = stanullfrac;
+	}
+	else if (att->attlen > 0)
+		width = att->attlen;
+	else
+		width = get_typavgwidth(att->atttypid, att->atttypmod);
+
+	if (nullfrac > 0)
+		acc->any_nulls = true;
+
+	/* fixed-width values are aligned; short varlenas are not */
+	if (att->attlen > 0)
+		acc->data = att_align_nominal((int) ceil(acc->data), att->attalign);
+	acc->data += width * (1.0 - nullfrac);
+}
+
+double
+tuple_len_result(const TupleLenAcc *acc, int natts)
+{
+	int			header = SizeofHeapTupleHeader;
+
+	if (acc->any_nulls)
+		header += BITMAPLEN(natts);
+	return MAXALIGN(header) + acc->data;
+}
+
+/*
+ * A TOAST relation holds chunks of TOAST_MAX_CHUNK_SIZE bytes (the last
+ * chunk of each value is shorter; counting them full errs towards less
+ * bloat).  Its rows: chunk_id oid, chunk_seq int4, chunk_data bytea.
+ */
+double
+toast_tuple_len(void)
+{
+	return MAXALIGN(SizeofHeapTupleHeader) + sizeof(Oid) + sizeof(int32) +
+		VARHDRSZ + TOAST_MAX_CHUNK_SIZE;
+}
+
 static double
 estimate_tuple_len(Relation rel)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	double		data = 0;
-	bool		any_nulls = false;
-	int			header;
+	TupleLenAcc acc = {0, false};
 
-	/*
-	 * A TOAST relation holds chunks of TOAST_MAX_CHUNK_SIZE bytes (the last
-	 * chunk of each value is shorter; counting them full errs towards less
-	 * bloat).  Its rows: chunk_id oid, chunk_seq int4, chunk_data bytea.
-	 */
 	if (rel->rd_rel->relkind == RELKIND_TOASTVALUE)
-		return MAXALIGN(SizeofHeapTupleHeader) + sizeof(Oid) + sizeof(int32) +
-			VARHDRSZ + TOAST_MAX_CHUNK_SIZE;
+		return toast_tuple_len();
 
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
-		HeapTuple	stats;
-		double		width;
-		double		nullfrac = 0;
+		HeapTuple	stats = NULL;
+		Form_pg_statistic s = NULL;
 
-		if (att->attisdropped)
+		if (!att->attisdropped)
 		{
-			any_nulls = true;	/* stored as NULL in rows written since */
-			continue;
+			stats = SearchSysCache3(STATRELATTINH,
+									ObjectIdGetDatum(RelationGetRelid(rel)),
+									Int16GetDatum(att->attnum),
+									BoolGetDatum(false));
+			if (HeapTupleIsValid(stats))
+				s = (Form_pg_statistic) GETSTRUCT(stats);
 		}
-
-		stats = SearchSysCache3(STATRELATTINH,
-								ObjectIdGetDatum(RelationGetRelid(rel)),
-								Int16GetDatum(att->attnum),
-								BoolGetDatum(false));
-		if (HeapTupleIsValid(stats))
-		{
-			Form_pg_statistic s = (Form_pg_statistic) GETSTRUCT(stats);
-
-			width = s->stawidth;
-			nullfrac = s->stanullfrac;
+		tuple_len_add(&acc, att, s != NULL,
+					  s ? s->stawidth : 0, s ? s->stanullfrac : 0);
+		if (s != NULL)
 			ReleaseSysCache(stats);
-		}
-		else if (att->attlen > 0)
-			width = att->attlen;
-		else
-			width = get_typavgwidth(att->atttypid, att->atttypmod);
-
-		if (nullfrac > 0)
-			any_nulls = true;
-
-		/* fixed-width values are aligned; short varlenas are not */
-		if (att->attlen > 0)
-			data = att_align_nominal((int) ceil(data), att->attalign);
-		data += width * (1.0 - nullfrac);
 	}
-
-	header = SizeofHeapTupleHeader;
-	if (any_nulls)
-		header += BITMAPLEN(desc->natts);
-	return MAXALIGN(header) + data;
+	return tuple_len_result(&acc, desc->natts);
 }
 
 /*
- * Stats mode: no page is read.  Size from the relation's files, row counts
- * from the cumulative statistics (n_live_tup, n_dead_tup, kept current by
- * every commit) or, where there are none, pg_class.reltuples; row width
- * from pg_statistic.  Without any row count the figures are unknown.
+ * Stats mode from its inputs: the main fork's size, the fillfactor, the
+ * cumulative statistics entry (may be NULL), pg_class.reltuples and the
+ * estimated average t_len.  No page is read.
  */
 void
-heap_measure_stats(Relation rel, HeapMeasure *m)
+heap_stats_estimate(BlockNumber total_pages, int fillfactor,
+					const PgStat_StatTabEntry *tab, float4 reltuples,
+					double tuple_len, HeapMeasure *m)
 {
-	PgStat_StatTabEntry *tab;
-	double		tuple_len;
 	double		need;
 	double		room;
 
 	memset(m, 0, sizeof(HeapMeasure));
 	m->method = CAMPMON_MODE_STATS;
 	m->is_estimate = true;
-	m->fillfactor = RelationGetFillFactor(rel, HEAP_DEFAULT_FILLFACTOR);
-	m->total_pages = RelationGetNumberOfBlocks(rel);
+	m->fillfactor = fillfactor;
+	m->total_pages = total_pages;
 
 	if (m->total_pages == 0)
 		return;
@@ -200,22 +225,19 @@ heap_measure_stats(Relation rel, HeapMeasure *m)
 	 * with pages (they may not be flushed yet, or were reset); then only a
 	 * reltuples set by VACUUM or ANALYZE is evidence.
 	 */
-	tab = pgstat_fetch_stat_tabentry_ext(rel->rd_rel->relisshared,
-										 RelationGetRelid(rel));
 	if (tab != NULL && (tab->n_live_tuples > 0 || tab->n_dead_tuples > 0))
 	{
 		m->c.live_tuples = tab->n_live_tuples;
 		m->c.dead_tuples = tab->n_dead_tuples;
 	}
-	else if (rel->rd_rel->reltuples >= 0)
-		m->c.live_tuples = rel->rd_rel->reltuples;
+	else if (reltuples >= 0)
+		m->c.live_tuples = reltuples;
 	else
 	{
 		m->unknown = true;
 		return;
 	}
 
-	tuple_len = estimate_tuple_len(rel);
 	need = MAXALIGN((Size) ceil(tuple_len)) + sizeof(ItemIdData);
 
 	m->c.live_bytes = m->c.live_tuples * tuple_len;
@@ -226,4 +248,23 @@ heap_measure_stats(Relation rel, HeapMeasure *m)
 	m->c.free_bytes = Max(room, 0);
 	m->min_pages = heap_min_pages(m->c.live_tuples, m->c.live_need,
 								  m->fillfactor);
+}
+
+/* Stats mode for an open relation. */
+void
+heap_measure_stats(Relation rel, HeapMeasure *m)
+{
+	BlockNumber total_pages = RelationGetNumberOfBlocks(rel);
+	PgStat_StatTabEntry *tab = NULL;
+	double		tuple_len = 0;
+
+	if (total_pages > 0)
+	{
+		tab = pgstat_fetch_stat_tabentry_ext(rel->rd_rel->relisshared,
+											 RelationGetRelid(rel));
+		tuple_len = estimate_tuple_len(rel);
+	}
+	heap_stats_estimate(total_pages,
+						RelationGetFillFactor(rel, HEAP_DEFAULT_FILLFACTOR),
+						tab, rel->rd_rel->reltuples, tuple_len, m);
 }

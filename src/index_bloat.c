@@ -34,10 +34,12 @@
 #include "utils/tuplestore.h"
 
 #include "campmon.h"
+#include "catalog_stats.h"
 #include "sampling.h"
 
 PG_FUNCTION_INFO_V1(campmon_index_bloat);
 PG_FUNCTION_INFO_V1(campmon_try_index_bloat);
+PG_FUNCTION_INFO_V1(campmon_list_index);
 
 #define INDEX_BLOAT_COLS 28
 
@@ -55,13 +57,7 @@ measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
 		case CAMPMON_MODE_STATS:
 			btree_measure_stats(rel, m);
 			break;
-		case CAMPMON_MODE_APPROX:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("mode approx applies to tables only"),
-					 errdetail("It skips pages the visibility map marks all-visible; indexes have no visibility map."),
-					 errhint("Use exact, sampled, stats or auto for indexes.")));
-			break;
+		case CAMPMON_MODE_APPROX:	/* rejected with the arguments */
 		case CAMPMON_MODE_AUTO:
 			Assert(false);
 	}
@@ -84,51 +80,30 @@ bloat_pct(const BtreeMeasure *m)
 #define SET_NULL()		(nulls[i++] = true)
 
 /*
- * Check the arguments, measure, and fill values/nulls with one result row.
- * Returns false, with missing_ok, when the index cannot be measured.
+ * Fill the INDEX_BLOAT_COLS columns of index_bloat's row; m is ignored for
+ * an index that is not a B-tree (but for its total_pages).
  */
-static bool
-index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
-				Datum *values, bool *nulls)
+static void
+index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
+				   bool indisready, const BtreeMeasure *mp, Datum *values,
+				   bool *nulls)
 {
-	MeasureArgs args;
-	Relation	rel;
-	BtreeMeasure m;
-	bool		btree;
+	BtreeMeasure m = *mp;
+	bool		btree = relam == BTREE_AM_OID;
 	int			i = 0;
-
-	if (!campmon_measure_args(fcinfo, missing_ok,
-							  "campmon.index_bloat('nmsbroadlogrcp_pkey')",
-							  "campmon.index_sample_pages", campmon_index_sample_pages, &args))
-		return false;
-
-	if (tupdesc->natts != INDEX_BLOAT_COLS)
-		elog(ERROR, "campmon: the SQL definition of index_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
-
-	rel = campmon_open_index(args.relid, missing_ok);
-	if (rel == NULL)
-		return false;
-
-	btree = rel->rd_rel->relam == BTREE_AM_OID;
-	if (btree)
-		measure_btree(rel, args.mode, args.sample_pages, &m);
-	else
-	{
-		memset(&m, 0, sizeof(m));
-		m.total_pages = RelationGetNumberOfBlocks(rel);
-	}
+	char	   *amname = get_am_name(relam);
 
 	memset(nulls, 0, sizeof(bool) * INDEX_BLOAT_COLS);
-	values[i++] = ObjectIdGetDatum(args.relid);
-	values[i++] = ObjectIdGetDatum(rel->rd_index->indrelid);
-	values[i++] = CStringGetTextDatum(get_am_name(rel->rd_rel->relam));
+	values[i++] = ObjectIdGetDatum(relid);
+	values[i++] = ObjectIdGetDatum(indrelid);
+	values[i++] = CStringGetTextDatum(amname ? amname : "?");
 	values[i++] = CStringGetTextDatum(btree ? campmon_mode_name(m.method) : "unsupported");
 	if (btree)
 		values[i++] = BoolGetDatum(m.is_estimate);
 	else
 		SET_NULL();
-	values[i++] = BoolGetDatum(rel->rd_index->indisvalid);
-	values[i++] = BoolGetDatum(rel->rd_index->indisready);
+	values[i++] = BoolGetDatum(indisvalid);
+	values[i++] = BoolGetDatum(indisready);
 	if (btree)
 		values[i++] = Int32GetDatum(m.fillfactor);
 	else
@@ -237,7 +212,50 @@ index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 		}
 	}
 	Assert(i == INDEX_BLOAT_COLS);
+}
 
+/*
+ * Check the arguments, measure, and fill values/nulls with one result row.
+ * Returns false, with missing_ok, when the index cannot be measured.
+ */
+static bool
+index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
+				Datum *values, bool *nulls)
+{
+	MeasureArgs args;
+	Relation	rel;
+	BtreeMeasure m;
+
+	if (!campmon_measure_args(fcinfo, missing_ok,
+							  "campmon.index_bloat('nmsbroadlogrcp_pkey')",
+							  "campmon.index_sample_pages", campmon_index_sample_pages, &args))
+		return false;
+
+	/* a bad argument whatever the index (or non-index): as an unknown mode */
+	if (args.mode == CAMPMON_MODE_APPROX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mode approx applies to tables only"),
+				 errdetail("It skips pages the visibility map marks all-visible; indexes have no visibility map."),
+				 errhint("Use exact, sampled, stats or auto for indexes.")));
+
+	if (tupdesc->natts != INDEX_BLOAT_COLS)
+		elog(ERROR, "campmon: the SQL definition of index_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
+
+	rel = campmon_open_index(args.relid, missing_ok);
+	if (rel == NULL)
+		return false;
+
+	if (rel->rd_rel->relam == BTREE_AM_OID)
+		measure_btree(rel, args.mode, args.sample_pages, &m);
+	else
+	{
+		memset(&m, 0, sizeof(m));
+		m.total_pages = RelationGetNumberOfBlocks(rel);
+	}
+	index_bloat_values(args.relid, rel->rd_index->indrelid, rel->rd_rel->relam,
+					   rel->rd_index->indisvalid, rel->rd_index->indisready,
+					   &m, values, nulls);
 	relation_close(rel, AccessShareLock);
 	return true;
 }
@@ -270,8 +288,53 @@ campmon_try_index_bloat(PG_FUNCTION_ARGS)
 	Datum		values[INDEX_BLOAT_COLS];
 	bool		nulls[INDEX_BLOAT_COLS];
 
-	InitMaterializedSRF(fcinfo, 0);
+	campmon_init_srf(fcinfo);
 	if (index_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+/*
+ * campmon._list_index(idx oid, mode text, sample_pages int): campmon.indexes'
+ * measurement of one index, as try_index_bloat's row.  In stats mode (the
+ * view's default) it comes from the catalogs read once for the whole query
+ * (catalog_stats.c) without opening any index; other modes open and read
+ * the index as try_index_bloat does.
+ */
+Datum
+campmon_list_index(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		values[INDEX_BLOAT_COLS];
+	bool		nulls[INDEX_BLOAT_COLS];
+	CatalogStats *cs;
+	IndexListing listing;
+
+	campmon_init_srf(fcinfo);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || !PG_ARGISNULL(2) ||
+		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) != CAMPMON_MODE_STATS)
+	{
+		if (index_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		return (Datum) 0;
+	}
+
+	if (rsinfo->setDesc->natts != INDEX_BLOAT_COLS)
+		elog(ERROR, "campmon: the SQL definition of _list_index does not match the library; run ALTER EXTENSION campmon UPDATE");
+
+	/* facts of every relation, once per query (fn_extra lives as long) */
+	cs = (CatalogStats *) fcinfo->flinfo->fn_extra;
+	if (cs == NULL)
+	{
+		cs = catalog_stats_for_query(fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cs;
+	}
+	if (catalog_stats_index(cs, PG_GETARG_OID(0), &listing))
+	{
+		index_bloat_values(PG_GETARG_OID(0), listing.indrelid, listing.relam,
+						   listing.indisvalid, listing.indisready,
+						   &listing.m, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	return (Datum) 0;
 }

@@ -113,6 +113,26 @@ set_run_locktag(LOCKTAG *tag)
 	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, RUN_LOCK_KEY1, RUN_LOCK_KEY2, 2);
 }
 
+/*
+ * The SQL run here names campmon's objects with their schema, but its
+ * operators, functions and catalog views are looked up in search_path: run
+ * it with pg_catalog only, as campmon's SQL functions are (SET search_path),
+ * so that nothing another role put in public, or in a schema the caller
+ * puts first, is called with the caller's privileges.  Returns the nest
+ * level to give back to AtEOXact_GUC(true, level).
+ */
+#define SAFE_SEARCH_PATH "pg_catalog, pg_temp"
+
+static int
+safe_search_path(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", SAFE_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
 /* milliseconds of an interval argument, or the GUC's value when NULL */
 static int
 interval_ms(FunctionCallInfo fcinfo, int argno, const char *guc, const char *what)
@@ -176,6 +196,7 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	BgwHandleStatus status;
 	pid_t		pid;
 	int64		run_id = 0;
+	int			guc_level;
 
 	if (RecoveryInProgress())
 		ereport(ERROR,
@@ -200,6 +221,7 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	initStringInfo(&check);
 	appendStringInfo(&check, "SELECT count(*) FROM campmon.plan(%s)", args.data);
 	initStringInfo(&settings);
+	guc_level = safe_search_path();
 	SPI_connect();
 	if (SPI_execute(check.data, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not check the plan's arguments");
@@ -211,6 +233,7 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 		appendStringInfo(&settings, "%s\n",
 						 SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
 	SPI_finish();
+	AtEOXact_GUC(true, guc_level);
 
 	/* the worker logs in as the current user: say so clearly if it cannot */
 	roletup = SearchSysCache1(AUTHOID, ObjectIdGetDatum(GetUserId()));
@@ -329,6 +352,7 @@ campmon_cancel_run(PG_FUNCTION_ARGS)
 	Oid			types[1] = {INT8OID};
 	int			pid = 0;
 	bool		found;
+	int			guc_level = safe_search_path();
 
 	values[0] = Int64GetDatum(run_id);
 	SPI_connect();
@@ -347,7 +371,10 @@ campmon_cancel_run(PG_FUNCTION_ARGS)
 	SPI_finish();
 
 	if (!found)
+	{
+		AtEOXact_GUC(true, guc_level);
 		PG_RETURN_BOOL(false);
+	}
 
 	/*
 	 * Interrupt the step under way, if the pid is still this run's worker.
@@ -369,6 +396,7 @@ campmon_cancel_run(PG_FUNCTION_ARGS)
 		if (ours)
 			(void) kill(pid, SIGINT);
 	}
+	AtEOXact_GUC(true, guc_level);
 	PG_RETURN_BOOL(true);
 }
 
@@ -681,6 +709,8 @@ campmon_run_worker(Datum main_arg)
 
 	BackgroundWorkerInitializeConnectionByOid(my_shared->dboid, my_shared->roleoid, 0);
 	pgstat_report_appname("campmon run");
+	/* not the role's search_path: its bookkeeping and steps call nothing from public */
+	SetConfigOption("search_path", SAFE_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION);
 
 	/* the caller's campmon settings (loading the library defines them) */
 	StartTransactionCommand();

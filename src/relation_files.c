@@ -57,12 +57,6 @@ PG_FUNCTION_INFO_V1(campmon_relation_files);
 PG_FUNCTION_INFO_V1(campmon_relation_last_write);
 PG_FUNCTION_INFO_V1(campmon_version);
 
-typedef struct FileFacts
-{
-	int64		bytes;
-	time_t		last_write;		/* 0: no file found */
-} FileFacts;
-
 /*
  * Files of this database's default tablespace directory, listed once per
  * call of _relation_files: a relation whose fork is not listed needs no
@@ -81,8 +75,8 @@ typedef struct FileName
 
 static DirListing dir_listing = {-1, NULL};
 
-static void
-dir_listing_open(void)
+void
+campmon_dir_listing_open(void)
 {
 	char	   *dbpath = GetDatabasePath(MyDatabaseId, MyDatabaseTableSpace);
 	DIR		   *dir;
@@ -117,8 +111,8 @@ dir_listing_open(void)
 	pfree(dbpath);
 }
 
-static void
-dir_listing_close(void)
+void
+campmon_dir_listing_close(void)
 {
 	if (dir_listing.dirfd >= 0)
 		CloseTransientFile(dir_listing.dirfd);
@@ -188,9 +182,11 @@ stat_fork(const char *path, FileFacts *ff)
 /*
  * Facts of the relation with these pg_class fields; false when it has no
  * files we can see (no storage, another session's temporary relation).
+ * Between campmon_dir_listing_open() and _close() (which the caller must
+ * reach however it ends) the database directory is listed once.
  */
-static bool
-relation_facts(Oid relid, Oid relfilenode, Oid reltablespace, char relkind,
+bool
+campmon_relation_file_facts(Oid relid, Oid relfilenode, Oid reltablespace, char relkind,
 			   char relpersistence, Oid relnamespace, FileFacts *ff)
 {
 	RelFileNode rnode;
@@ -229,6 +225,8 @@ relation_facts(Oid relid, Oid relfilenode, Oid reltablespace, char relkind,
 			dir_listing.dirfd = -1;		/* elsewhere: full paths */
 		stat_fork(path, ff);
 		dir_listing.dirfd = saved_fd;
+		if (fork == MAIN_FORKNUM)
+			ff->main_bytes = ff->bytes;
 		pfree(path);
 	}
 	return true;
@@ -257,7 +255,7 @@ campmon_relfile_stats(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_NULL();
 
-	relation_facts(PG_GETARG_OID(0), PG_GETARG_OID(1), PG_GETARG_OID(2),
+	campmon_relation_file_facts(PG_GETARG_OID(0), PG_GETARG_OID(1), PG_GETARG_OID(2),
 				   PG_GETARG_CHAR(3), PG_GETARG_CHAR(4), PG_GETARG_OID(5), &ff);
 	values[0] = Int64GetDatum(ff.bytes);
 	if (ff.last_write != 0)
@@ -318,7 +316,7 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 	 * The listing is static for stat_fork's sake: whatever ends the scan,
 	 * it must be gone afterwards (an aborted transaction closes the file).
 	 */
-	dir_listing_open();
+	campmon_dir_listing_open();
 	PG_TRY();
 	{
 	pg_class_rel = table_open(RelationRelationId, AccessShareLock);
@@ -333,7 +331,7 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (hash_search(wanted, &form->oid, HASH_FIND, NULL) == NULL)
 			continue;
-		relation_facts(form->oid, form->relfilenode, form->reltablespace,
+		campmon_relation_file_facts(form->oid, form->relfilenode, form->reltablespace,
 					   form->relkind, form->relpersistence,
 					   form->relnamespace, &ff);
 		values[0] = ObjectIdGetDatum(form->oid);
@@ -349,7 +347,7 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
-		dir_listing_close();
+		campmon_dir_listing_close();
 	}
 	PG_END_TRY();
 	hash_destroy(wanted);
@@ -377,7 +375,7 @@ campmon_relation_last_write(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
 	form = (Form_pg_class) GETSTRUCT(tup);
-	found = relation_facts(relid, form->relfilenode, form->reltablespace,
+	found = campmon_relation_file_facts(relid, form->relfilenode, form->reltablespace,
 						   form->relkind, form->relpersistence,
 						   form->relnamespace, &ff);
 	ReleaseSysCache(tup);

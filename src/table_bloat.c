@@ -27,10 +27,12 @@
 #include "utils/tuplestore.h"
 
 #include "campmon.h"
+#include "catalog_stats.h"
 #include "sampling.h"
 
 PG_FUNCTION_INFO_V1(campmon_table_bloat);
 PG_FUNCTION_INFO_V1(campmon_try_table_bloat);
+PG_FUNCTION_INFO_V1(campmon_list_table);
 
 #define TABLE_BLOAT_COLS 27
 
@@ -92,79 +94,82 @@ bloat_interval(const HeapMeasure *m, double *low, double *high)
 #define SET_NULL()		(nulls[i++] = true)
 
 /*
- * Check the arguments, measure, and fill values/nulls with one result row.
+ * Check the arguments and measure the table and its TOAST relation.
  * Returns false, with missing_ok, when the relation cannot be measured.
  */
 static bool
-table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
-				Datum *values, bool *nulls)
+measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
+			  HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
 {
 	MeasureArgs args;
 	Relation	rel;
-	HeapMeasure main;
-	HeapMeasure toast;
-	Oid			toastrelid;
-	int			i = 0;
 
 	if (!campmon_measure_args(fcinfo, missing_ok,
 							  "campmon.table_bloat('nmsbroadlogrcp')",
 							  "campmon.sample_pages", campmon_sample_pages, &args))
 		return false;
 
-	if (tupdesc->natts != TABLE_BLOAT_COLS)
-		elog(ERROR, "campmon: the SQL definition of table_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
-
 	rel = campmon_open_table(args.relid, missing_ok);
 	if (rel == NULL)
 		return false;
 
-	measure_heap(rel, args.mode, args.sample_pages, &main);
+	*relid = args.relid;
+	measure_heap(rel, args.mode, args.sample_pages, main);
 
 	/*
 	 * The TOAST relation is a heap of its own, measured in the same mode
 	 * (auto decides by its own size).  Our lock on the table keeps it from
 	 * being dropped or rewritten meanwhile.
 	 */
-	toastrelid = rel->rd_rel->reltoastrelid;
-	if (OidIsValid(toastrelid))
+	*toastrelid = rel->rd_rel->reltoastrelid;
+	if (OidIsValid(*toastrelid))
 	{
-		Relation	toastrel = relation_open(toastrelid, AccessShareLock);
+		Relation	toastrel = relation_open(*toastrelid, AccessShareLock);
 
-		measure_heap(toastrel, args.mode, args.sample_pages, &toast);
+		measure_heap(toastrel, args.mode, args.sample_pages, toast);
 		relation_close(toastrel, AccessShareLock);
 	}
 	relation_close(rel, AccessShareLock);
+	return true;
+}
+
+/* Fill the TABLE_BLOAT_COLS columns of table_bloat's row. */
+static void
+table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
+				   const HeapMeasure *toast, Datum *values, bool *nulls)
+{
+	int			i = 0;
 
 	memset(nulls, 0, sizeof(bool) * TABLE_BLOAT_COLS);
 
-	values[i++] = ObjectIdGetDatum(args.relid);
-	values[i++] = CStringGetTextDatum(campmon_mode_name(main.method));
-	values[i++] = BoolGetDatum(main.is_estimate);
-	values[i++] = Int32GetDatum(main.fillfactor);
-	SET_INT8((double) main.total_pages * BLCKSZ);
-	SET_INT8(main.total_pages);
-	SET_INT8(main.scanned_pages);
-	if (main.unknown)
+	values[i++] = ObjectIdGetDatum(relid);
+	values[i++] = CStringGetTextDatum(campmon_mode_name(main->method));
+	values[i++] = BoolGetDatum(main->is_estimate);
+	values[i++] = Int32GetDatum(main->fillfactor);
+	SET_INT8((double) main->total_pages * BLCKSZ);
+	SET_INT8(main->total_pages);
+	SET_INT8(main->scanned_pages);
+	if (main->unknown)
 	{
 		for (int k = 0; k < 10; k++)
 			SET_NULL();
 	}
 	else
 	{
-		SET_INT8(main.c.live_tuples);
-		SET_INT8(main.c.dead_tuples);
-		SET_INT8(main.c.live_bytes);
-		SET_INT8(main.c.dead_bytes);
-		SET_INT8(main.c.free_bytes);
-		SET_INT8(main.min_pages * BLCKSZ);
-		SET_INT8(bloat_bytes(&main));
-		values[i++] = Float8GetDatum(bloat_pct(&main));
-		if (main.has_interval)
+		SET_INT8(main->c.live_tuples);
+		SET_INT8(main->c.dead_tuples);
+		SET_INT8(main->c.live_bytes);
+		SET_INT8(main->c.dead_bytes);
+		SET_INT8(main->c.free_bytes);
+		SET_INT8(main->min_pages * BLCKSZ);
+		SET_INT8(bloat_bytes(main));
+		values[i++] = Float8GetDatum(bloat_pct(main));
+		if (main->has_interval)
 		{
 			double		low,
 						high;
 
-			bloat_interval(&main, &low, &high);
+			bloat_interval(main, &low, &high);
 			values[i++] = Float8GetDatum(low);
 			values[i++] = Float8GetDatum(high);
 		}
@@ -178,22 +183,22 @@ table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 	if (OidIsValid(toastrelid))
 	{
 		values[i++] = ObjectIdGetDatum(toastrelid);
-		values[i++] = CStringGetTextDatum(campmon_mode_name(toast.method));
-		SET_INT8((double) toast.total_pages * BLCKSZ);
-		SET_INT8(toast.scanned_pages);
-		if (toast.unknown)
+		values[i++] = CStringGetTextDatum(campmon_mode_name(toast->method));
+		SET_INT8((double) toast->total_pages * BLCKSZ);
+		SET_INT8(toast->scanned_pages);
+		if (toast->unknown)
 		{
 			for (int k = 0; k < 6; k++)
 				SET_NULL();
 		}
 		else
 		{
-			SET_INT8(toast.c.live_bytes);
-			SET_INT8(toast.c.dead_bytes);
-			SET_INT8(toast.c.free_bytes);
-			SET_INT8(toast.min_pages * BLCKSZ);
-			SET_INT8(bloat_bytes(&toast));
-			values[i++] = Float8GetDatum(bloat_pct(&toast));
+			SET_INT8(toast->c.live_bytes);
+			SET_INT8(toast->c.dead_bytes);
+			SET_INT8(toast->c.free_bytes);
+			SET_INT8(toast->min_pages * BLCKSZ);
+			SET_INT8(bloat_bytes(toast));
+			values[i++] = Float8GetDatum(bloat_pct(toast));
 		}
 	}
 	else
@@ -202,6 +207,27 @@ table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 			SET_NULL();
 	}
 	Assert(i == TABLE_BLOAT_COLS);
+}
+
+/*
+ * Check the arguments, measure, and fill values/nulls with one result row.
+ * Returns false, with missing_ok, when the relation cannot be measured.
+ */
+static bool
+table_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
+				Datum *values, bool *nulls)
+{
+	Oid			relid;
+	HeapMeasure main;
+	HeapMeasure toast;
+	Oid			toastrelid;
+
+	if (tupdesc->natts != TABLE_BLOAT_COLS)
+		elog(ERROR, "campmon: the SQL definition of table_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
+
+	if (!measure_table(fcinfo, missing_ok, &relid, &main, &toastrelid, &toast))
+		return false;
+	table_bloat_values(relid, &main, toastrelid, &toast, values, nulls);
 	return true;
 }
 
@@ -233,8 +259,68 @@ campmon_try_table_bloat(PG_FUNCTION_ARGS)
 	Datum		values[TABLE_BLOAT_COLS];
 	bool		nulls[TABLE_BLOAT_COLS];
 
-	InitMaterializedSRF(fcinfo, 0);
+	campmon_init_srf(fcinfo);
 	if (table_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+/*
+ * campmon._list_table(rel oid, mode text, sample_pages int): campmon.tables'
+ * row of one table -- try_table_bloat's columns, then indexes_bytes and
+ * total_bytes.  The view calls it for every table; the first call reads the
+ * catalogs once for the whole query (catalog_stats.c), so that sizes, and
+ * in stats mode the whole row, come without opening any table.  Other
+ * modes open and read the table as try_table_bloat does.
+ */
+Datum
+campmon_list_table(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TupleDesc	tupdesc;
+	CatalogStats *cs;
+	TableListing listing;
+	Datum		values[TABLE_BLOAT_COLS + 2];
+	bool		nulls[TABLE_BLOAT_COLS + 2];
+	Oid			relid;
+
+	campmon_init_srf(fcinfo);
+	tupdesc = rsinfo->setDesc;
+	if (tupdesc->natts != TABLE_BLOAT_COLS + 2)
+		elog(ERROR, "campmon: the SQL definition of _list_table does not match the library; run ALTER EXTENSION campmon UPDATE");
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	relid = PG_GETARG_OID(0);
+
+	/* facts of every relation, once per query (fn_extra lives as long) */
+	cs = (CatalogStats *) fcinfo->flinfo->fn_extra;
+	if (cs == NULL)
+	{
+		cs = catalog_stats_for_query(fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cs;
+	}
+	if (!catalog_stats_table(cs, relid, &listing))
+		return (Datum) 0;
+
+	if (!PG_ARGISNULL(1) &&
+		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) == CAMPMON_MODE_STATS &&
+		PG_ARGISNULL(2))
+		table_bloat_values(relid, &listing.main, listing.toastrelid,
+						   &listing.toast, values, nulls);
+	else
+	{
+		HeapMeasure main;
+		HeapMeasure toast;
+		Oid			toastrelid;
+
+		if (!measure_table(fcinfo, true, &relid, &main, &toastrelid, &toast))
+			return (Datum) 0;
+		table_bloat_values(relid, &main, toastrelid, &toast, values, nulls);
+	}
+	values[TABLE_BLOAT_COLS] = Int64GetDatum(listing.indexes_bytes);
+	nulls[TABLE_BLOAT_COLS] = false;
+	values[TABLE_BLOAT_COLS + 1] = Int64GetDatum(listing.total_bytes);
+	nulls[TABLE_BLOAT_COLS + 1] = false;
+	tuplestore_putvalues(rsinfo->setResult, tupdesc, values, nulls);
 	return (Datum) 0;
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Inside the throw-away cluster of bench/scale_bench.sh: build each
+# database size, run every listing in a fresh session, append a line per
+# listing to $CAMPMON_WORK/table.
+set -euo pipefail
+queries=("campmon.stale_tables" "campmon.tables" "campmon.indexes" "campmon.plan()" "campmon.checks")
+for n in $CAMPMON_SIZES; do
+    db=scale_$n
+    createdb "$db"
+    psql -X -q -d "$db" -v relations="$n" -f bench/scale_setup.sql >/dev/null
+    rels=$(psql -X -qtA -d "$db" -c "SELECT count(*) FROM pg_class")
+    for q in "${queries[@]}"; do
+        rm -f "$CAMPMON_WORK/stop" "$CAMPMON_WORK/peak"
+        read -r rows secs < <(psql -X -qtA -v ON_ERROR_STOP=1 -d "$db" -v q="$q" -f bench/scale_measure.sql)
+        for _ in $(seq 1 100); do [ -s "$CAMPMON_WORK/peak" ] && break; sleep 0.05; done
+        read -r start peak < "$CAMPMON_WORK/peak"
+        awk -v r="$rels" -v q="$q" -v n="$rows" -v s="$secs" -v m="$(( (peak - start) / 1024 ))" \
+            'BEGIN { printf "%-10s %-22s %8s %9.2f %12.1f %8s\n", r, q, n, s, s * 1e6 / r, m }' >> "$CAMPMON_WORK/table"
+    done
+    dropdb "$db"
+done

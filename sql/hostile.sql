@@ -1,0 +1,774 @@
+--
+-- hostile: every campmon function fed bad, odd and hostile arguments.  One
+-- table of cases (function, call, role, expected SQLSTATE or 'ok'); each
+-- case runs in a subtransaction that is rolled back, so a case cannot change
+-- what the next one sees.  Then names that need quoting, work tables in a
+-- schema campmon must not touch, and search_path traps set by an
+-- unprivileged role.  Nothing may crash the backend.
+--
+SELECT campmon.version() IS NOT NULL AS library_loaded;   -- defines the campmon.* GUCs
+
+-- fixtures: every kind of relation, in a schema of their own
+CREATE SCHEMA ho;
+SET search_path = ho, public;
+CREATE TABLE ho_table (id int PRIMARY KEY, v text, ts timestamptz DEFAULT '2026-01-01') WITH (autovacuum_enabled = false);
+INSERT INTO ho_table SELECT g, repeat(md5(g::text), 100 + g % 50) FROM generate_series(1, 300) g;   -- some values TOASTed
+DELETE FROM ho_table WHERE id % 3 = 0;
+CREATE INDEX ho_table_v ON ho_table (left(v, 10));
+CREATE INDEX ho_table_ts ON ho_table (ts) WHERE id > 10;
+CREATE INDEX ho_table_gin ON ho_table USING gin (to_tsvector('simple', left(v, 20)));
+CREATE INDEX ho_table_hash ON ho_table USING hash (id);
+CREATE INDEX ho_table_brin ON ho_table USING brin (ts);
+CREATE INDEX ho_table_gist ON ho_table USING gist (int4range(id, id + 1));
+CREATE INDEX ho_table_spgist ON ho_table USING spgist (left(v, 5));
+CREATE UNIQUE INDEX ho_table_cover ON ho_table (id) INCLUDE (ts) WITH (fillfactor = 10, deduplicate_items = off);
+CREATE TABLE ho_empty (id int, flag boolean) WITH (autovacuum_enabled = false);
+CREATE INDEX ho_empty_idx ON ho_empty (id);
+CREATE TABLE ho_nocols () WITH (autovacuum_enabled = false);           -- rows of no column: bare tuple headers
+INSERT INTO ho_nocols SELECT FROM generate_series(1, 2000);
+CREATE TABLE ho_dropped (a int, b text, c int) WITH (fillfactor = 10, autovacuum_enabled = false);
+INSERT INTO ho_dropped SELECT g, 'x', g FROM generate_series(1, 500) g;
+ALTER TABLE ho_dropped DROP COLUMN a, DROP COLUMN b, DROP COLUMN c;  -- only dropped columns left
+CREATE INDEX ho_dup ON ho_empty (flag);
+INSERT INTO ho_empty SELECT NULL, true FROM generate_series(1, 1000);  -- one key, deduplicated
+DELETE FROM ho_empty;                                                  -- ... and every row dead
+SELECT format('CREATE TABLE ho_wide (%s) WITH (autovacuum_enabled = false)',
+              string_agg(format('c%s int', g), ', ')) FROM generate_series(1, 1600) g \gexec
+INSERT INTO ho_wide (c1, c1600) SELECT g, g FROM generate_series(1, 100) g;
+ANALYZE ho_wide;
+CREATE UNLOGGED TABLE ho_unlogged (id int PRIMARY KEY);
+INSERT INTO ho_unlogged SELECT generate_series(1, 100);
+CREATE TEMP TABLE ho_temp (id int PRIMARY KEY);
+INSERT INTO ho_temp SELECT generate_series(1, 100);
+CREATE VIEW ho_view AS SELECT 1 AS x;
+CREATE MATERIALIZED VIEW ho_matview AS SELECT g AS x FROM generate_series(1, 10) g;
+CREATE INDEX ho_matview_x ON ho_matview (x);
+CREATE SEQUENCE ho_seq;
+CREATE TYPE ho_type AS (a int, b text);
+CREATE TABLE ho_parted (id int, ts date) PARTITION BY RANGE (ts);
+CREATE TABLE ho_parted_2026 PARTITION OF ho_parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE INDEX ho_parted_idx ON ho_parted (id);
+CREATE EXTENSION file_fdw SCHEMA ho;
+CREATE SERVER ho_files FOREIGN DATA WRAPPER file_fdw;
+CREATE FOREIGN TABLE ho_foreign (id int) SERVER ho_files OPTIONS (filename '/dev/null');
+-- names that need quoting, in a schema whose name needs it too
+CREATE SCHEMA "Ho ""Odd""; Schema";
+SELECT format('CREATE TABLE %I.%I (id int, v text) WITH (autovacuum_enabled = false)', 'Ho "Odd"; Schema', n)
+FROM unnest(ARRAY['Ho Upper "Quoted"; DROP TABLE ho.ho_table; --',
+                  E'ho new\nline', E'ho tab\tand\rreturn', 'ho ünïcødé 表 🐘', E'ho back\\slash and ''quote''',
+                  'ho.dot', ' ho leading and trailing ', 'ho_%_like_', 'SELECT', 'ho_' || repeat('x', 60)]) n
+\gexec
+CREATE TABLE ho_names AS
+SELECT c.oid AS relid, c.relname::text AS name
+FROM pg_class c WHERE c.relnamespace = '"Ho ""Odd""; Schema"'::regnamespace AND c.relkind = 'r';
+SELECT count(*) AS odd_tables, max(octet_length(name)) AS longest_name_bytes FROM ho_names;
+SELECT format('INSERT INTO %I.%I SELECT g, repeat(''x'', 40) FROM generate_series(1, 3000) g', 'Ho "Odd"; Schema', name),
+       format('DELETE FROM %I.%I WHERE id %% 2 = 0', 'Ho "Odd"; Schema', name)
+FROM ho_names ORDER BY name \gexec
+
+-- roles: an admin, a reader, and a login role with no campmon role at all
+CREATE ROLE regress_ho_admin LOGIN IN ROLE campmon_admin, pg_stat_scan_tables;
+CREATE ROLE regress_ho_reader IN ROLE campmon_reader;
+CREATE ROLE regress_ho_evil LOGIN;
+GRANT USAGE ON SCHEMA ho TO regress_ho_admin, regress_ho_reader, regress_ho_evil;
+GRANT SELECT ON ho_table TO regress_ho_reader;
+
+-- One case: run call (after setup, as role) in a subtransaction that is
+-- always rolled back; 'ok' and the first column of the first row, or the
+-- SQLSTATE and the message (OIDs and TOAST names masked, long ones cut).
+CREATE FUNCTION ho.outcome(call text, as_role text DEFAULT NULL, setup text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    msg text; state text; v text;
+BEGIN
+    BEGIN
+        IF as_role IS NOT NULL THEN
+            EXECUTE pg_catalog.format('SET LOCAL ROLE %I', as_role);
+        END IF;
+        IF setup IS NOT NULL THEN
+            EXECUTE setup;
+        END IF;
+        IF call ~* '^\s*(select|values|with)\M' THEN
+            EXECUTE call INTO v;
+        ELSE
+            EXECUTE call;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'ZZ999', MESSAGE = coalesce(v, '<NULL>');
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    END;
+    msg := regexp_replace(regexp_replace(msg, 'OID \d+', 'OID <n>', 'g'), 'pg_toast_\d+', 'pg_toast_<n>', 'g');
+    msg := CASE WHEN length(msg) > 110 THEN left(msg, 100) || '...' ELSE msg END;
+    IF state = 'ZZ999' THEN
+        RETURN 'ok: ' || msg;
+    END IF;
+    RETURN state || ': ' || msg;
+END $$;
+
+CREATE TABLE ho.hostile_case (
+    id       serial,
+    fn       text NOT NULL,          -- the campmon function under test
+    call     text NOT NULL,
+    as_role  text,                   -- NULL: the superuser running the test
+    setup    text,                   -- run first, in the same subtransaction
+    expected text NOT NULL           -- SQLSTATE, or ok
+);
+
+INSERT INTO ho.hostile_case (fn, call, expected) VALUES
+-- table_bloat(rel regclass, mode text, sample_pages int)
+('table_bloat', $$SELECT method FROM campmon.table_bloat(NULL)$$, '22004'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat(NULL, NULL, NULL)$$, '22004'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', NULL)$$, '22004'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled', NULL)$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'auto', NULL)$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', '')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'EXACT')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', ' exact')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', E'exact\n')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'exact''; DROP TABLE ho.ho_table; --')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'sämpled')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', repeat('x', 100000))$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'unsupported')$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled', 0)$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled', -1)$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled', -2147483648)$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled', 2147483648)$$, '42883'),
+('table_bloat', $$SELECT scanned_pages = total_pages FROM campmon.table_bloat('ho_table', 'sampled', 2147483647)$$, 'ok'),
+('table_bloat', $$SELECT scanned_pages FROM campmon.table_bloat('ho_table', 'sampled', 1)$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'auto', 1)$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'exact', 1)$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'approx', 1)$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table', 'stats', 1)$$, '22023'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat(0)$$, '42P01'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat(4294967295)$$, '42P01'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat(-1)$$, '42P01'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('int4'::regtype::oid)$$, '42P01'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('no_such_table')$$, '42P01'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_view')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_matview')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_seq')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_type')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_parted')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_parted_idx')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_foreign')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table_pkey')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_table_gin')$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat((SELECT reltoastrelid FROM pg_class WHERE oid = 'ho_table'::regclass))$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat((SELECT indexrelid FROM pg_index WHERE indrelid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'ho_table'::regclass)))$$, '42809'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('pg_toast.pg_toast_1262')$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('pg_database', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('pg_class', 'approx')$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_parted_2026', 'sampled')$$, 'ok'),
+('table_bloat', $$SELECT live_tuples FROM campmon.table_bloat('ho_temp', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT live_tuples FROM campmon.table_bloat('ho_unlogged', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT dead_tuples FROM campmon.table_bloat('ho_empty', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT bloat_pct_high FROM campmon.table_bloat('ho_empty', 'sampled', 3)$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_empty', 'approx')$$, 'ok'),
+('table_bloat', $$SELECT min_bytes FROM campmon.table_bloat('ho_empty', 'stats')$$, 'ok'),
+('table_bloat', $$SELECT live_tuples FROM campmon.table_bloat('ho_nocols', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT min_bytes FROM campmon.table_bloat('ho_nocols', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_nocols', 'sampled', 1)$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_nocols', 'stats')$$, 'ok'),
+('table_bloat', $$SELECT live_tuples FROM campmon.table_bloat('ho_dropped', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT fillfactor FROM campmon.table_bloat('ho_dropped', 'stats')$$, 'ok'),
+('table_bloat', $$SELECT live_tuples FROM campmon.table_bloat('ho_wide', 'exact')$$, 'ok'),
+('table_bloat', $$SELECT min_bytes > 0 FROM campmon.table_bloat('ho_wide', 'stats')$$, 'ok'),
+('table_bloat', $$SELECT method FROM campmon.table_bloat('ho_empty')$$, 'ok'),
+('table_bloat', $$SELECT count(*) FROM ho.ho_names n, campmon.table_bloat(n.relid, 'exact') b WHERE b.live_tuples = 1500$$, 'ok'),
+('table_bloat', $$SELECT count(*) FROM ho.ho_names n, campmon.table_bloat(format('%I.%I', 'Ho "Odd"; Schema', n.name)::regclass, 'sampled', 2) b$$, 'ok'),
+-- try_table_bloat(rel oid, mode text, sample_pages int): no row where table_bloat fails on the relation
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat(NULL)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat(NULL, NULL)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_table'::regclass, NULL)$$, '22004'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_table'::regclass, 'fast')$$, '22023'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_table'::regclass, 'sampled', 0)$$, '22023'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_table'::regclass, 'stats', 5)$$, '22023'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat(0)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat(4294967295, 'exact')$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_view'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_matview'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_seq'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_type'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_parted'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_foreign'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_table_pkey'::regclass)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat((SELECT reltoastrelid FROM pg_class WHERE oid = 'ho_table'::regclass))$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM campmon.try_table_bloat('ho_empty'::regclass, 'sampled', 2147483647)$$, 'ok'),
+('try_table_bloat', $$SELECT count(*) FROM pg_class c, campmon.try_table_bloat(c.oid, 'stats') b WHERE c.relnamespace IN ('ho'::regnamespace, '"Ho ""Odd""; Schema"'::regnamespace)$$, 'ok'),
+-- index_bloat(idx regclass, mode text, sample_pages int)
+('index_bloat', $$SELECT method FROM campmon.index_bloat(NULL)$$, '22004'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', NULL)$$, '22004'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'approx')$$, '22023'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'Exact')$$, '22023'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'exact; SELECT 1')$$, '22023'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'sampled', 0)$$, '22023'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'sampled', -7)$$, '22023'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'exact', 10)$$, '22023'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'stats', 10)$$, '22023'),
+('index_bloat', $$SELECT scanned_pages = total_pages FROM campmon.index_bloat('ho_table_pkey', 'sampled', 2147483647)$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_pkey', 'auto', 2147483647)$$, 'ok'),
+('index_bloat', $$SELECT scanned_pages FROM campmon.index_bloat('ho_table_pkey', 'sampled', 1)$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat(0)$$, '42P01'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat(4294967295)$$, '42P01'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_view')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_matview')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_seq')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_type')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_parted')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_parted_idx')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_foreign')$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat((SELECT reltoastrelid FROM pg_class WHERE oid = 'ho_table'::regclass))$$, '42809'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat((SELECT indexrelid FROM pg_index WHERE indrelid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'ho_table'::regclass)), 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('pg_database_oid_index', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_gin')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_hash', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_brin', 'sampled', 1)$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_gist', 'stats')$$, 'ok'),
+('index_bloat', $$SELECT access_method FROM campmon.index_bloat('ho_table_spgist')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_gin', 'approx')$$, '22023'),
+('index_bloat', $$SELECT leaf_items FROM campmon.index_bloat('ho_table_v', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_ts', 'sampled', 2)$$, 'ok'),
+('index_bloat', $$SELECT fillfactor FROM campmon.index_bloat('ho_table_cover', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_table_cover', 'stats')$$, 'ok'),
+('index_bloat', $$SELECT leaf_items FROM campmon.index_bloat('ho_dup', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_dup', 'stats')$$, 'ok'),
+('index_bloat', $$SELECT leaf_pages FROM campmon.index_bloat('ho_empty_idx', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT scanned_pages FROM campmon.index_bloat('ho_empty_idx', 'sampled')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat('ho_matview_x', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT leaf_items FROM campmon.index_bloat('ho_unlogged_pkey', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT leaf_items FROM campmon.index_bloat('ho_temp_pkey', 'exact')$$, 'ok'),
+('index_bloat', $$SELECT method FROM campmon.index_bloat((SELECT indexrelid FROM pg_index WHERE indrelid = 'ho_parted_2026'::regclass))$$, 'ok'),
+-- try_index_bloat(idx oid, mode text, sample_pages int)
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat(NULL)$$, 'ok'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_table_pkey'::regclass, NULL)$$, '22004'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_table_pkey'::regclass, 'approx')$$, '22023'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_table_pkey'::regclass, 'sampled', 0)$$, '22023'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat(0)$$, 'ok'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_table'::regclass)$$, 'ok'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_parted_idx'::regclass)$$, 'ok'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_type'::regclass)$$, 'ok'),
+('try_index_bloat', $$SELECT count(*) FROM campmon.try_index_bloat('ho_table_gin'::regclass, 'exact')$$, 'ok'),
+('try_index_bloat', $$SELECT count(*) FROM pg_index x, campmon.try_index_bloat(x.indexrelid, 'exact') b WHERE x.indrelid = 'ho_table'::regclass$$, 'ok'),
+-- relation_last_write(rel regclass)
+('relation_last_write', $$SELECT campmon.relation_last_write(NULL)$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write(0)$$, '42P01'),
+('relation_last_write', $$SELECT campmon.relation_last_write(4294967295)$$, '42P01'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_table') IS NOT NULL$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_view')$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_type')$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_parted')$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_foreign')$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_seq') IS NOT NULL$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_temp') IS NOT NULL$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_unlogged') IS NOT NULL$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('pg_class') IS NOT NULL$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('pg_database') IS NOT NULL$$, 'ok'),
+('relation_last_write', $$SELECT campmon.relation_last_write('ho_empty') IS NOT NULL$$, 'ok'),
+-- version()
+('version', $$SELECT campmon.version() ~ '^\d+\.\d+'$$, 'ok'),
+-- _human(i interval)
+('_human', $$SELECT campmon._human(NULL)$$, 'ok'),
+('_human', $$SELECT campmon._human('-5 days')$$, 'ok'),
+('_human', $$SELECT campmon._human('0')$$, 'ok'),
+('_human', $$SELECT campmon._human('59.999 s')$$, 'ok'),
+('_human', $$SELECT campmon._human('1 day 23:59:59')$$, 'ok'),
+('_human', $$SELECT campmon._human('-178000000 years')$$, 'ok'),
+('_human', $$SELECT campmon._human('178000000 years')$$, 'ok'),
+('_human', $$SELECT campmon._human('2147483647 days 2562047788 hours')$$, 'ok'),
+('_human', $$SELECT campmon._human('1 mon -1 s')$$, 'ok'),
+-- _relation_files(relids oid[])
+('_relation_files', $$SELECT count(*) FROM campmon._relation_files(NULL)$$, 'ok'),
+('_relation_files', $$SELECT count(*) FROM campmon._relation_files('{}')$$, 'ok'),
+('_relation_files', $$SELECT count(*) FROM campmon._relation_files(ARRAY[NULL, NULL]::oid[])$$, 'ok'),
+('_relation_files', $$SELECT count(*) FROM campmon._relation_files(ARRAY[0, 4294967295]::oid[])$$, 'ok'),
+('_relation_files', $$SELECT count(*) FROM campmon._relation_files(ARRAY[['ho_table'::regclass, 'ho_table'::regclass], [NULL, 'ho_view'::regclass]]::oid[])$$, 'ok'),
+('_relation_files', $$SELECT string_agg(bytes::text || '/' || (last_write IS NULL), ',' ORDER BY relid) FROM campmon._relation_files(ARRAY['ho_view'::regclass, 'ho_type'::regclass, 'ho_parted'::regclass, 'ho_foreign'::regclass]::oid[])$$, 'ok'),
+('_relation_files', $$SELECT bool_and(bytes > 0) FROM campmon._relation_files(ARRAY['pg_class'::regclass, 'pg_database'::regclass, 'ho_temp'::regclass, 'ho_unlogged'::regclass]::oid[])$$, 'ok'),
+('_relation_files', $$SELECT count(*) > 0 FROM campmon._relation_files(ARRAY(SELECT g::oid FROM generate_series(1, 200000) g))$$, 'ok'),
+('_relation_files', $$SELECT count(*) FROM campmon._relation_files('[5:6]={1259,1259}'::oid[])$$, 'ok'),
+-- _literal_prefix(pattern text), _like_prefix(pattern text), _valid_regex(pattern text)
+('_literal_prefix', $$SELECT campmon._literal_prefix(NULL)$$, 'ok'),
+('_literal_prefix', $$SELECT campmon._literal_prefix('')$$, 'ok'),
+('_literal_prefix', $$SELECT campmon._literal_prefix('^wkf_a*')$$, 'ok'),
+('_literal_prefix', $$SELECT campmon._literal_prefix('^(')$$, 'ok'),
+('_literal_prefix', $$SELECT campmon._literal_prefix(E'^wk\\d')$$, 'ok'),
+('_like_prefix', $$SELECT campmon._like_prefix(NULL)$$, 'ok'),
+('_like_prefix', $$SELECT campmon._like_prefix('^wk_dlv%')$$, 'ok'),
+('_like_prefix', $$SELECT campmon._like_prefix('no anchor')$$, 'ok'),
+('_valid_regex', $$SELECT campmon._valid_regex(NULL)$$, 'ok'),
+('_valid_regex', $$SELECT campmon._valid_regex('(')$$, '2201B'),
+('_valid_regex', $$SELECT campmon._valid_regex('a{1,1000}')$$, '2201B'),
+('_valid_regex', $$SELECT campmon._valid_regex('(a+)+$')$$, 'ok'),
+-- _match_id(name text, pattern text, prefix text)
+('_match_id', $$SELECT campmon._match_id(NULL, '^wkf([0-9]+)_', 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf12_1', NULL, 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf12_1', '^wkf([0-9]+)_', NULL)$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf12_1', '^wkf([0-9]+)_', 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf12_1', '(', '')$$, '2201B'),
+('_match_id', $$SELECT campmon._match_id('wkf12_1', '^wkf[0-9]+_', '')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf12_1', '^wkf([a-z]*)12', '')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf123456789012345678_1', '^wkf([0-9]+)_', 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf999999999999999999_1', '^wkf([0-9]+)_', 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf', '^wkf([0-9]+)_', 'wkf_and_more')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf१२_1', '^wkf([[:digit:]]+)_', 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id('wkf12_表', '^wkf([0-9]+)_表$', 'wkf')$$, 'ok'),
+('_match_id', $$SELECT campmon._match_id(repeat('a', 30) || 'b', '^((a+)+)$', '')$$, 'ok'),
+-- _seconds(name text), _reference_time()
+('_seconds', $$SELECT campmon._seconds(NULL)$$, 'ok'),
+('_seconds', $$SELECT campmon._seconds('campmon.no_such_setting')$$, 'ok'),
+('_seconds', $$SELECT campmon._seconds('campmon.stale_min_age')$$, 'ok'),
+('_seconds', $$SELECT campmon._seconds('DateStyle')$$, '22P02'),
+('_seconds', $$SELECT campmon._seconds('datestyle')$$, 'ok'),
+('_reference_time', $$SELECT campmon._reference_time() IS NOT NULL$$, 'ok'),
+-- family_of(schema_name text, table_name text)
+('family_of', $$SELECT campmon.family_of(NULL, NULL)$$, 'ok'),
+('family_of', $$SELECT campmon.family_of('public', 'wkf1_x')$$, 'ok'),
+('family_of', $$SELECT campmon.family_of('pg_catalog', 'pg_class')$$, 'ok'),
+('family_of', $$SELECT campmon.family_of('pg_toast', 'nmsbroadlog')$$, 'ok'),
+('family_of', $$SELECT campmon.family_of('x''; DROP TABLE ho.ho_table; --', E'nmsbroadlog\n')$$, 'ok'),
+('family_of', $$SELECT campmon.family_of('public', 'NMSBROADLOG')$$, 'ok'),
+-- _rule_problem(r work_table_rule, schema_name text)
+('_rule_problem', $$SELECT campmon._rule_problem(NULL, 'public')$$, '22004'),
+('_rule_problem', $$SELECT campmon._rule_problem(w, NULL) FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, '22004'),
+('_rule_problem', $$SELECT campmon._rule_problem(w, 'no such schema') FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(w, 'ho_work') FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '(', 'ho_table', 'x', 'no_col', NULL, NULL, NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
+-- _stale_tables(), _checks()
+('_stale_tables', $$SELECT count(*) FROM campmon._stale_tables() WHERE schema_name = 'ho_work'$$, 'ok'),
+('_stale_tables', $$SELECT count(*) >= 0 FROM campmon._stale_tables()$$, 'ok'),
+('_checks', $$SELECT count(*) >= 0 FROM campmon._checks()$$, 'ok'),
+-- _purge_backlog(rel, date_column, option_name, default_delay, options, ref)
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog(NULL, NULL, NULL, NULL, NULL, NULL)$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '1 day', NULL, '2026-06-01')$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '-100 years', NULL, '2026-06-01')$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', NULL, NULL, NULL)$$, 'ok'),
+('_purge_backlog', $$SELECT message FROM campmon._purge_backlog('ho_table', 'ts"; DROP TABLE ho.ho_table; --', 'x', '1 day', NULL, now())$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'v', 'x', '1 day', NULL, now())$$, '22007'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'id', 'x', '1 day', NULL, now())$$, '42846'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '1 day', 'ho_table', now())$$, '42703'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_view', 'x', 'x', '1 day', NULL, now())$$, '0A000'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_empty', 'id', 'x', '1 day', NULL, now())$$, '42846'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '1 day', NULL, now())$$, 'ok'),
+-- _size_of(rel oid)
+('_size_of', $$SELECT campmon._size_of(NULL)$$, 'ok'),
+('_size_of', $$SELECT campmon._size_of(0)$$, 'ok'),
+('_size_of', $$SELECT campmon._size_of('ho_view'::regclass)$$, 'ok'),
+('_size_of', $$SELECT campmon._size_of('ho_table'::regclass) > 0$$, 'ok'),
+-- plan(families, actions, min_gain_bytes, max_steps, include_suspect, allow_blocking, show_kept)
+('plan', $$SELECT count(*) >= 0 FROM campmon.plan(NULL, NULL, NULL)$$, '22023'),
+('plan', $$SELECT count(*) >= 0 FROM campmon.plan(NULL, NULL, 0, NULL, NULL, NULL, NULL)$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(families => '{}')$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(families => ARRAY[NULL]::text[])$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(families => ARRAY['x''); DROP TABLE ho.ho_table; --'])$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => '{}')$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => ARRAY[NULL]::text[])$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => ARRAY['TRUNCATE'])$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => ARRAY['drop table'])$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => ARRAY['DROP TABLE '])$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => ARRAY['DROP TABLE; DELETE FROM ho.ho_table'])$$, '22023'),
+('plan', $$SELECT count(*) >= 0 FROM campmon.plan(actions => ARRAY['keep', 'keep'])$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(actions => '{{ANALYZE},{VACUUM}}', families => '{none}')$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(min_gain_bytes => -1)$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(min_gain_bytes => -9223372036854775808)$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(min_gain_bytes => 9223372036854775807, actions => ARRAY['DROP TABLE', 'REINDEX INDEX CONCURRENTLY'])$$, 'ok'),
+('plan', $$SELECT count(*) FROM campmon.plan(max_steps => 0)$$, '22023'),
+('plan', $$SELECT count(*) FROM campmon.plan(max_steps => -2147483648)$$, '22023'),
+('plan', $$SELECT count(*) <= 1 FROM campmon.plan(max_steps => 1)$$, 'ok'),
+('plan', $$SELECT count(*) >= 0 FROM campmon.plan(max_steps => 2147483647)$$, 'ok'),
+('plan', $$SELECT count(*) >= 0 FROM campmon.plan(include_suspect => NULL, allow_blocking => NULL, show_kept => NULL)$$, 'ok'),
+('plan', $$SELECT count(*) >= 0 FROM campmon.plan(allow_blocking => true, show_kept => true, include_suspect => true)$$, 'ok'),
+-- drop_work_table(rel oid, include_suspect boolean)
+('drop_work_table', $$SELECT campmon.drop_work_table(NULL)$$, 'ok'),
+('drop_work_table', $$SELECT campmon.drop_work_table(0)$$, 'ok'),
+('drop_work_table', $$SELECT campmon.drop_work_table(4294967295, NULL)$$, 'ok'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_table'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_table_pkey'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_seq'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_type'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_view'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_matview'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_foreign'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_parted'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('pg_class'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table((SELECT reltoastrelid FROM pg_class WHERE oid = 'ho_table'::regclass))$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_work."wkf990001_1 ""quoted"""'::regclass, NULL)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_work."WKF990001_9 upper"'::regclass)$$, '55000'),
+('drop_work_table', $$SELECT campmon.drop_work_table('ho_work.wkf990002_1'::regclass)$$, '55000'),
+-- start_plan(dry_run, families, actions, min_gain_bytes, max_steps, include_suspect, allow_blocking,
+--            lock_timeout, statement_timeout, time_budget): only calls that fail before a worker starts
+('start_plan', $$SELECT campmon.start_plan(actions => ARRAY['TRUNCATE'])$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(actions => ARRAY[NULL]::text[])$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(actions => ARRAY[$a$VACUUM'); SELECT pg_sleep(60); --$a$])$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(actions => ARRAY[$a$x"}', NULL); SELECT 1; --\$a$])$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(max_steps => 0)$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(max_steps => -1)$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(min_gain_bytes => -1)$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(lock_timeout => '-1 s')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(lock_timeout => '1000 years')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(lock_timeout => '-178000000 years')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(statement_timeout => '-1 ms')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(statement_timeout => '25 days')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(time_budget => '-1 s')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(time_budget => '1 mon')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(time_budget => '-1 ms')$$, '22023'),
+-- run_plan (procedure; calls that fail before it commits)
+('run_plan', $$CALL campmon.run_plan(actions => ARRAY['DROP DATABASE'])$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(max_steps => 0)$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(min_gain_bytes => -5)$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(lock_timeout => '-5 min')$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(statement_timeout => '100 years')$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(time_budget => '-1 day')$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(dry_run => 'maybe')$$, '22P02'),
+-- cancel_run(run_id bigint)
+('cancel_run', $$SELECT campmon.cancel_run(NULL)$$, 'ok'),
+('cancel_run', $$SELECT campmon.cancel_run(0)$$, 'ok'),
+('cancel_run', $$SELECT campmon.cancel_run(-1)$$, 'ok'),
+('cancel_run', $$SELECT campmon.cancel_run(9223372036854775807)$$, 'ok'),
+('cancel_run', $$SELECT campmon.cancel_run(-9223372036854775808)$$, 'ok'),
+('cancel_run', $$SELECT campmon.cancel_run(9223372036854775808)$$, '42883');
+
+-- settings first, then the call (same subtransaction)
+INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
+('table_bloat', 'SET campmon.auto_exact_max_size = 0', $$SELECT method FROM campmon.table_bloat('ho_empty')$$, 'ok'),
+('table_bloat', 'SET campmon.auto_exact_max_size = 0', $$SELECT method FROM campmon.table_bloat('ho_nocols')$$, 'ok'),
+('table_bloat', 'SET campmon.auto_exact_max_size = ''2147483647''', $$SELECT method FROM campmon.table_bloat('ho_table')$$, 'ok'),
+('table_bloat', 'SET campmon.sample_pages = 1', $$SELECT scanned_pages FROM campmon.table_bloat('ho_table', 'sampled')$$, 'ok'),
+('table_bloat', 'SET campmon.sample_pages = 0', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled')$$, '22023'),
+('table_bloat', 'SET campmon.sample_pages = ''-1''', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled')$$, '22023'),
+('table_bloat', 'SET campmon.auto_exact_max_size = ''-1''', $$SELECT method FROM campmon.table_bloat('ho_table')$$, '22023'),
+('table_bloat', 'SET campmon.sample_seed = ''-2147483648''', $$SELECT method FROM campmon.table_bloat('ho_table', 'sampled', 2)$$, 'ok'),
+('table_bloat', 'SET campmon.tables_mode = ''approx; DROP TABLE x''', $$SELECT 1$$, '22023'),
+('table_bloat', 'SET campmon.tables_mode = ''''', $$SELECT 1$$, '22023'),
+('table_bloat', 'SET campmon.no_such_setting = 1', $$SELECT 1$$, '42602'),
+('index_bloat', 'SET campmon.indexes_mode = ''approx''', $$SELECT 1$$, '22023'),
+('index_bloat', 'SET campmon.index_sample_pages = 1', $$SELECT scanned_pages FROM campmon.index_bloat('ho_table_pkey', 'sampled')$$, 'ok'),
+('index_bloat', 'SET campmon.index_sample_pages = 1', $$SELECT leaf_items > 0 FROM campmon.index_bloat('ho_table_pkey', 'exact')$$, 'ok'),
+('index_bloat', 'SET campmon.auto_exact_max_size = 0', $$SELECT method FROM campmon.index_bloat('ho_empty_idx')$$, 'ok'),
+('_reference_time', $$SET campmon.reference_time = '2026-01-02 03:04:05+00'$$, $$SELECT campmon._reference_time() = '2026-01-02 03:04:05+00'$$, 'ok'),
+('_reference_time', $$SET campmon.reference_time = 'not a time'$$, $$SELECT campmon._reference_time()$$, '22007'),
+('_reference_time', $$SET campmon.reference_time = 'infinity'$$, $$SELECT campmon._reference_time()::text$$, 'ok'),
+('_checks', $$SET campmon.reference_time = 'not a time'$$, $$SELECT count(*) >= 0 FROM campmon._checks()$$, '22007'),
+('_checks', $$SET campmon.work_table_schemas = ''$$, $$SELECT count(*) FROM campmon._checks()$$, 'ok'),
+('_checks', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT count(*) > 0 FROM campmon._checks()$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = ''$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = ',,, ,'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = 'evil'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = '"Ho Work"'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = "Ho Work", ho_work$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.stale_min_age = 0$$, $$SELECT count(*) >= 0 FROM campmon._stale_tables()$$, 'ok'),
+('_stale_tables', $$SET campmon.stale_min_age = '-1'$$, $$SELECT 1$$, '22023'),
+('plan', $$SET campmon.tables_mode = 'exact'; SET campmon.indexes_mode = 'exact'$$, $$SELECT count(*) > 0 FROM campmon.plan(families => ARRAY['other']) WHERE target LIKE 'ho.%'$$, 'ok'),
+('plan', $$SET campmon.bloat_critical_pct = 0; SET campmon.reindex_min_size = 0; SET campmon.vacuum_full_max_size = 0$$,
+        $$SELECT count(*) >= 0 FROM campmon.plan(allow_blocking => true, show_kept => true)$$, 'ok'),
+('plan', $$SET campmon.freeze_age_pct = 1; SET campmon.vacuum_min_dead_pct = 0; SET campmon.analyze_min_changed_pct = 0$$,
+        $$SELECT count(*) >= 0 FROM campmon.plan(actions => ARRAY['VACUUM (FREEZE)'])$$, 'ok'),
+('plan', 'SET campmon.freeze_age_pct = 0', $$SELECT 1$$, '22023'),
+('plan', 'SET campmon.bloat_critical_pct = 101', $$SELECT 1$$, '22023'),
+('plan', 'SET campmon.reindex_min_size = ''-1''', $$SELECT 1$$, '22023'),
+('start_plan', 'SET campmon.run_lock_timeout = ''-1''', $$SELECT 1$$, '22023'),
+('start_plan', 'SET campmon.run_time_budget = ''-1''', $$SELECT 1$$, '22023'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990002_1'::regclass)$$, 'ok'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work."WKF990001_9 upper"'::regclass)$$, '55000'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990003_1'::regclass)$$, '55000'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990003_1'::regclass, true)$$, 'ok'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990004_1'::regclass)$$, '55000');
+
+-- every role: a role with no campmon role may call nothing; a reader may
+-- measure and plan but not run or drop
+INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
+('table_bloat', 'regress_ho_evil', $$SELECT method FROM campmon.table_bloat('ho.ho_table')$$, '42501'),
+('try_table_bloat', 'regress_ho_evil', $$SELECT count(*) FROM campmon.try_table_bloat(0)$$, '42501'),
+('index_bloat', 'regress_ho_evil', $$SELECT method FROM campmon.index_bloat('ho.ho_table_pkey')$$, '42501'),
+('try_index_bloat', 'regress_ho_evil', $$SELECT count(*) FROM campmon.try_index_bloat(0)$$, '42501'),
+('relation_last_write', 'regress_ho_evil', $$SELECT campmon.relation_last_write('pg_class')$$, '42501'),
+('version', 'regress_ho_evil', $$SELECT campmon.version()$$, '42501'),
+('_human', 'regress_ho_evil', $$SELECT campmon._human('1 day')$$, '42501'),
+('_relation_files', 'regress_ho_evil', $$SELECT count(*) FROM campmon._relation_files(ARRAY[1259]::oid[])$$, '42501'),
+('_literal_prefix', 'regress_ho_evil', $$SELECT campmon._literal_prefix('^x')$$, '42501'),
+('_like_prefix', 'regress_ho_evil', $$SELECT campmon._like_prefix('^x')$$, '42501'),
+('_valid_regex', 'regress_ho_evil', $$SELECT campmon._valid_regex('x')$$, '42501'),
+('_match_id', 'regress_ho_evil', $$SELECT campmon._match_id('wkf1_', '^wkf([0-9]+)_', 'wkf')$$, '42501'),
+('_seconds', 'regress_ho_evil', $$SELECT campmon._seconds('campmon.stale_min_age')$$, '42501'),
+('_reference_time', 'regress_ho_evil', $$SELECT campmon._reference_time()$$, '42501'),
+('family_of', 'regress_ho_evil', $$SELECT campmon.family_of('public', 'x')$$, '42501'),
+('_rule_problem', 'regress_ho_evil', $$SELECT campmon._rule_problem(NULL, 'public')$$, '42501'),
+('_stale_tables', 'regress_ho_evil', $$SELECT count(*) FROM campmon._stale_tables()$$, '42501'),
+('_stale_tables', 'regress_ho_evil', $$SELECT count(*) FROM campmon.stale_tables$$, '42501'),
+('_checks', 'regress_ho_evil', $$SELECT count(*) FROM campmon.checks$$, '42501'),
+('_purge_backlog', 'regress_ho_evil', $$SELECT count(*) FROM campmon._purge_backlog('pg_class', 'x', 'x', '1 day', NULL, now())$$, '42501'),
+('_size_of', 'regress_ho_evil', $$SELECT campmon._size_of(1259)$$, '42501'),
+('plan', 'regress_ho_evil', $$SELECT count(*) FROM campmon.plan()$$, '42501'),
+('drop_work_table', 'regress_ho_evil', $$SELECT campmon.drop_work_table(0)$$, '42501'),
+('start_plan', 'regress_ho_evil', $$SELECT campmon.start_plan()$$, '42501'),
+('run_plan', 'regress_ho_evil', $$CALL campmon.run_plan()$$, '42501'),
+('cancel_run', 'regress_ho_evil', $$SELECT campmon.cancel_run(1)$$, '42501'),
+('table_bloat', 'regress_ho_reader', $$SELECT live_tuples FROM campmon.table_bloat('ho.ho_table', 'exact')$$, 'ok'),
+('table_bloat', 'regress_ho_reader', $$SELECT method FROM campmon.table_bloat('ho.ho_empty')$$, '42501'),
+('table_bloat', 'regress_ho_reader', $$SELECT method FROM campmon.table_bloat((SELECT reltoastrelid FROM pg_class WHERE oid = 'ho.ho_table'::regclass))$$, '42501'),
+('try_table_bloat', 'regress_ho_reader', $$SELECT count(*) FROM campmon.try_table_bloat('ho.ho_empty'::regclass)$$, 'ok'),
+('index_bloat', 'regress_ho_reader', $$SELECT method FROM campmon.index_bloat('ho.ho_table_gin')$$, 'ok'),
+('index_bloat', 'regress_ho_reader', $$SELECT method FROM campmon.index_bloat('ho.ho_empty_idx')$$, '42501'),
+('try_index_bloat', 'regress_ho_reader', $$SELECT count(*) FROM campmon.try_index_bloat('ho.ho_empty_idx'::regclass)$$, 'ok'),
+('_purge_backlog', 'regress_ho_reader', $$SELECT status FROM campmon._purge_backlog('ho.ho_empty', 'id', 'x', '1 day', NULL, now())$$, 'ok'),
+('plan', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon.plan()$$, 'ok'),
+('drop_work_table', 'regress_ho_reader', $$SELECT campmon.drop_work_table(0)$$, '42501'),
+('start_plan', 'regress_ho_reader', $$SELECT campmon.start_plan()$$, '42501'),
+('run_plan', 'regress_ho_reader', $$CALL campmon.run_plan()$$, '42501'),
+('cancel_run', 'regress_ho_reader', $$SELECT campmon.cancel_run(1)$$, '42501'),
+('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('ho.ho_table'::regclass)$$, '55000'),
+('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('pg_class'::regclass)$$, '55000'),
+('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table((SELECT oid FROM pg_class WHERE relname = 'wkf990005_1'))$$, '55000'),
+('cancel_run', 'regress_ho_admin', $$SELECT campmon.cancel_run(-1)$$, 'ok'),
+('start_plan', 'regress_ho_admin', $$SELECT campmon.start_plan(max_steps => 0)$$, '22023');
+
+-- work tables: a Campaign-like schema whose workflows 990001 and 990002 are
+-- gone (their work tables are stale), 990003 finished and 990004 running
+CREATE SCHEMA ho_work;
+CREATE TABLE ho_work.xtkworkflow (iworkflowid bigint PRIMARY KEY, sinternalname text, istate int, ifailed int, tslastmodified timestamptz);
+INSERT INTO ho_work.xtkworkflow VALUES (990003, 'wf3', 95, 0, '2026-01-01'), (990004, 'wf4', 11, 0, '2026-01-01');
+SELECT format('CREATE TABLE ho_work.%I (id int)', n)
+FROM unnest(ARRAY['wkf990001_1 "quoted"', 'wkf990001_2; DROP TABLE ho.ho_table; --', E'wkf990001_3\nnew line',
+                  'wkf990001_4 ünïcødé 表', E'wkf990001_5\\back''slash', 'wkf990001_6.dot', 'wkf990001_7 ',
+                  'wkf990001_8_' || repeat('x', 51), 'WKF990001_9 upper', 'wkf990002_1', 'wkf990003_1', 'wkf990004_1']) n
+\gexec
+-- a schema whose name needs quoting cannot be named in campmon.work_table_schemas (a known limitation)
+CREATE SCHEMA "Ho Work";
+CREATE TABLE "Ho Work".wkf990006_1 (id int);
+-- an unprivileged role's work-table look-alikes, outside the work-table schemas
+CREATE SCHEMA evil AUTHORIZATION regress_ho_evil;
+SET ROLE regress_ho_evil;
+CREATE TABLE evil.wkf990005_1 (id int);
+CREATE TABLE evil.wkdlv_990005_1 (id int);
+CREATE VIEW evil.grp990005 AS SELECT 1 AS x;
+CREATE TABLE evil.xtkworkflow (iworkflowid bigint, sinternalname text, istate int, ifailed int, tslastmodified timestamptz);
+RESET ROLE;
+
+-- an extra stale rule for the suspect case: workflow 990003 (state 95) is suspect
+INSERT INTO campmon.work_table_rule (rule, pattern, owner_table, owner_noun, owner_key, state_column, since_column,
+                                     stale_states, suspect_states, priority)
+VALUES ('ho_rule', '^wkf(99000[34])_', 'xtkworkflow', 'workflow', 'iworkflowid', 'istate', 'tslastmodified', '{}', '{95}', 1);
+
+-- the cases: everything as recorded, then the cases whose SQLSTATE differs from the expected one
+SET client_min_messages = error;   -- WARNINGs of try_*_bloat, NOTICEs of plans
+CREATE TEMP TABLE ho_result AS
+SELECT c.id, c.fn, c.as_role, c.setup, c.call, c.expected, ho.outcome(c.call, c.as_role, c.setup) AS outcome
+FROM ho.hostile_case c ORDER BY c.id;
+RESET client_min_messages;
+\pset format unaligned
+\pset fieldsep ' | '
+SELECT fn, coalesce(as_role, '') AS "role", coalesce(setup || '; ', '') || call AS call, outcome
+FROM ho_result ORDER BY id;
+\pset format aligned
+SELECT fn, count(*) AS cases, count(*) FILTER (WHERE expected <> 'ok') AS error_cases,
+       count(*) FILTER (WHERE split_part(outcome, ':', 1) <> expected) AS unexpected
+FROM ho_result GROUP BY fn ORDER BY fn COLLATE "C";
+SELECT id, fn, call, expected, outcome AS unexpected_outcome
+FROM ho_result WHERE split_part(outcome, ':', 1) <> expected ORDER BY id;
+-- every function of campmon has cases
+SELECT p.proname AS function_without_cases FROM pg_proc p
+WHERE p.pronamespace = 'campmon'::regnamespace AND p.proname NOT IN (SELECT fn FROM ho.hostile_case) ORDER BY 1 COLLATE "C";
+-- nothing a case did survived it
+SELECT count(*) AS ho_tables_left, to_regclass('ho.ho_table') IS NOT NULL AS ho_table_intact FROM pg_class
+WHERE relnamespace = 'ho_work'::regnamespace AND relkind = 'r';
+
+-- Quoting: plan() names every target with format('%I.%I'); each target
+-- parses back to its schema and name, and the commands run through \gexec.
+RESET search_path;
+SET campmon.work_table_schemas = 'ho_work';
+SET campmon.tables_mode = 'exact';
+SELECT format('%I.%I', schema_name, table_name) AS work_table, rule, verdict
+FROM campmon.stale_tables ORDER BY 1 COLLATE "C";
+SELECT action, command FROM campmon.plan(actions => ARRAY['DROP TABLE'], include_suspect => true) ORDER BY command COLLATE "C";
+SELECT action, command FROM campmon.plan()
+WHERE target_relid IN (SELECT relid FROM ho.ho_names) ORDER BY action, command COLLATE "C";
+SELECT count(*) AS steps,
+       count(*) FILTER (WHERE parse_ident(p.target) = ARRAY[n.nspname::text, c.relname::text]) AS targets_parsing_back,
+       count(*) FILTER (WHERE p.target::regclass = p.target_relid) AS targets_naming_their_relid
+FROM campmon.plan(include_suspect => true) p
+JOIN pg_class c ON c.oid = p.target_relid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname IN ('ho_work', 'Ho "Odd"; Schema');
+SELECT command FROM campmon.plan(include_suspect => true)
+WHERE target_relid IN (SELECT relid FROM ho.ho_names UNION ALL SELECT oid FROM pg_class WHERE relnamespace = 'ho_work'::regnamespace)
+ORDER BY command COLLATE "C" \gexec
+SELECT c.relname AS work_tables_left FROM pg_class c WHERE c.relnamespace = 'ho_work'::regnamespace AND c.relkind = 'r' ORDER BY 1 COLLATE "C";
+SELECT count(*) AS odd_tables, count(*) FILTER (WHERE b.dead_tuples = 0) AS vacuumed,
+       count(*) FILTER (WHERE s.last_analyze IS NOT NULL OR s.last_vacuum IS NOT NULL) AS in_statistics
+FROM ho.ho_names n CROSS JOIN LATERAL campmon.table_bloat(n.relid, 'exact') b
+LEFT JOIN pg_stat_user_tables s ON s.relid = n.relid;
+SELECT to_regclass('ho.ho_table') IS NOT NULL AS ho_table_intact;
+
+-- Work tables live in campmon.work_table_schemas only: an unprivileged
+-- role's look-alikes in its own schema are not listed, not planned, not
+-- checked, and drop_work_table refuses them (before taking any lock)
+SELECT count(*) AS evil_listed FROM campmon.stale_tables WHERE schema_name = 'evil';
+RESET campmon.work_table_schemas;
+SELECT count(*) AS evil_listed_by_default FROM campmon.stale_tables WHERE schema_name = 'evil';
+SELECT count(*) AS evil_planned FROM campmon.plan(include_suspect => true, show_kept => true, allow_blocking => true)
+WHERE target LIKE 'evil.%';
+SELECT count(*) AS evil_checked FROM campmon.checks WHERE target LIKE 'evil.%';
+SELECT r AS evil_relation, ho.outcome(format('SELECT campmon.drop_work_table(%s, true)', r::oid)) AS as_superuser,
+       ho.outcome(format('SELECT campmon.drop_work_table(%s, true)', r::oid), 'regress_ho_admin') AS as_admin
+FROM unnest(ARRAY['evil.wkf990005_1', 'evil.wkdlv_990005_1', 'evil.grp990005']::regclass[]) r;
+SELECT count(*) AS evil_tables_left FROM pg_class WHERE relnamespace = 'evil'::regnamespace AND relkind IN ('r', 'v');
+
+-- Search-path traps.  The unprivileged role may create in public (the
+-- default before PostgreSQL 15, kept by pg_upgrade): it plants functions
+-- that a careless lookup would prefer to pg_catalog's (exact argument types
+-- beat VARIADIC "any" and implicit casts), and in its own schema the same
+-- and operators, for a session that puts that schema before pg_catalog.
+-- Every trap records who sprung it; campmon must spring none.
+GRANT CREATE ON SCHEMA public TO regress_ho_evil;
+SET ROLE regress_ho_evil;
+GRANT USAGE ON SCHEMA evil TO PUBLIC;
+CREATE TABLE evil.trap_log (trap text, sprung_by text, PRIMARY KEY (trap, sprung_by));
+GRANT INSERT ON evil.trap_log TO PUBLIC;
+CREATE FUNCTION evil.sprung(trap text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN INSERT INTO evil.trap_log VALUES (trap, current_user) ON CONFLICT DO NOTHING; RETURN true; END $$;
+CREATE FUNCTION public.jsonb_build_object(text, text, text, integer, text, integer, text, integer) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('public.jsonb_build_object'); RETURN jsonb_build_object($1, $2, $3, $4, $5, $6, $7, $8); END $$;
+CREATE FUNCTION public.quote_ident(name) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('public.quote_ident'); RETURN quote_ident($1::text); END $$;
+CREATE FUNCTION public.format(text, text, text) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('public.format'); RETURN format($1, $2, $3); END $$;
+CREATE FUNCTION public.format(text, name, name) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('public.format'); RETURN format($1, $2, $3); END $$;
+CREATE FUNCTION public.lower(name) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('public.lower'); RETURN lower($1::text); END $$;
+CREATE FUNCTION public.texteq_trap(text, text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('public.='); RETURN texteq($1, $2); END $$;
+CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.texteq_trap);
+-- in its own schema: operators, an aggregate, functions and views named as pg_catalog's
+CREATE FUNCTION evil.t_texteq(text, text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.=(text,text)'); RETURN texteq($1, $2); END $$;
+CREATE FUNCTION evil.t_textne(text, text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.<>(text,text)'); RETURN textne($1, $2); END $$;
+CREATE FUNCTION evil.t_int8eq(bigint, bigint) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.=(bigint,bigint)'); RETURN int8eq($1, $2); END $$;
+CREATE FUNCTION evil.t_int4eq(integer, integer) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.=(integer,integer)'); RETURN int4eq($1, $2); END $$;
+CREATE FUNCTION evil.t_int84gt(bigint, integer) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.>(bigint,integer)'); RETURN int84gt($1, $2); END $$;
+CREATE FUNCTION evil.t_textcat(text, text) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.||(text,text)'); RETURN textcat($1, $2); END $$;
+CREATE FUNCTION evil.t_textlike(text, text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.~~(text,text)'); RETURN textlike($1, $2); END $$;
+CREATE FUNCTION evil.t_textregexeq(text, text) RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.~(text,text)'); RETURN textregexeq($1, $2); END $$;
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.t_texteq);
+CREATE OPERATOR evil.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.t_textne);
+CREATE OPERATOR evil.= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = evil.t_int8eq);
+CREATE OPERATOR evil.= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = evil.t_int4eq);
+CREATE OPERATOR evil.> (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = evil.t_int84gt);
+CREATE OPERATOR evil.|| (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.t_textcat);
+CREATE OPERATOR evil.~~ (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.t_textlike);
+CREATE OPERATOR evil.~ (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.t_textregexeq);
+CREATE FUNCTION evil.count_step(bigint) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.count(*)'); RETURN $1 + 1; END $$;
+CREATE AGGREGATE evil.count(*) (SFUNC = evil.count_step, STYPE = bigint, INITCOND = '0');
+CREATE FUNCTION evil.quote_ident(text) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.quote_ident'); RETURN quote_ident($1); END $$;
+CREATE FUNCTION evil.lower(text) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.lower'); RETURN lower($1); END $$;
+CREATE FUNCTION evil.current_setting(text) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.current_setting'); RETURN current_setting($1); END $$;
+CREATE FUNCTION evil.jsonb_build_object(text, text, text, integer, text, integer, text, integer) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('evil.jsonb_build_object'); RETURN jsonb_build_object($1, $2, $3, $4, $5, $6, $7, $8); END $$;
+CREATE VIEW evil.pg_settings AS SELECT * FROM pg_catalog.pg_settings WHERE evil.sprung('evil.pg_settings');
+CREATE VIEW evil.pg_stat_activity AS SELECT * FROM pg_catalog.pg_stat_activity WHERE evil.sprung('evil.pg_stat_activity');
+GRANT SELECT ON evil.pg_settings, evil.pg_stat_activity TO PUBLIC;
+RESET ROLE;
+-- a run is over once its worker has gone: it releases the run lock after
+-- recording the run's end, and the next run needs that lock
+CREATE FUNCTION ho.wait_for_run(id bigint) RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE st text;
+BEGIN
+    LOOP
+        SELECT r.status INTO st FROM campmon.run r WHERE r.run_id = id;
+        EXIT WHEN st NOT IN ('running', 'cancelling')
+              AND NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'campmon run');
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+    RETURN st;
+END $$;
+
+-- 1. default search_path ("$user", public): as the admin, then as a superuser
+SET client_min_messages = warning;    -- the run ids in the plans' NOTICEs
+SET ROLE regress_ho_admin;
+SHOW search_path;
+SELECT count(*) > 0 AS measured FROM pg_class c, campmon.try_table_bloat(c.oid, 'exact') b
+WHERE c.relnamespace = '"Ho ""Odd""; Schema"'::regnamespace;
+SELECT count(*) > 0 AS listed FROM campmon.tables;
+SELECT count(*) > 0 AS listed FROM campmon.indexes;
+SELECT count(*) >= 0 AS listed FROM campmon.stale_tables;
+SELECT count(*) >= 0 AS listed FROM campmon.checks;
+SELECT count(*) >= 0 AS planned FROM campmon.plan(include_suspect => true, show_kept => true, allow_blocking => true);
+CALL campmon.run_plan(families => ARRAY['none']) \gset
+SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
+SELECT ho.wait_for_run(campmon.start_plan(families => ARRAY['none'])) AS run_status;
+SELECT campmon.cancel_run(-1) AS cancelled;
+RESET ROLE;
+CALL campmon.run_plan(families => ARRAY['none']) \gset
+SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
+SELECT campmon.drop_work_table(0) AS dropped;
+SELECT * FROM evil.trap_log ORDER BY 1 COLLATE "C", 2 COLLATE "C";
+
+-- 2. a session that puts the role's schema before pg_catalog
+\o /dev/null
+SET ROLE regress_ho_admin;
+SET search_path = evil, pg_catalog, public;
+SELECT b.method FROM pg_catalog.pg_class c, campmon.try_table_bloat(c.oid, 'exact') b LIMIT 5;
+SELECT * FROM campmon.tables;
+SELECT * FROM campmon.indexes;
+SELECT * FROM campmon.stale_tables;
+SELECT * FROM campmon.checks;
+SELECT * FROM campmon.plan(include_suspect => true, show_kept => true, allow_blocking => true);
+CALL campmon.run_plan(families => ARRAY['none']) \gset
+SELECT ho.wait_for_run(:run_id);
+SELECT ho.wait_for_run(campmon.start_plan(families => ARRAY['none']));
+SELECT campmon.cancel_run(-1);
+SELECT campmon.drop_work_table(0);
+RESET ROLE;
+SET search_path = evil, pg_catalog, public;
+CALL campmon.run_plan(families => ARRAY['none']) \gset
+SELECT ho.wait_for_run(:run_id);
+SELECT campmon.cancel_run(-1);
+SELECT campmon.relation_last_write('pg_class'), campmon._human('1 day'), campmon.family_of('public', 'wkf1_');
+\o
+RESET search_path;
+RESET client_min_messages;
+SELECT * FROM evil.trap_log ORDER BY 1 COLLATE "C", 2 COLLATE "C";
+-- the traps work (they are not simply unreachable): a query of our own springs them
+SET search_path = evil, pg_catalog, public;
+SELECT count(*) AS n FROM (VALUES ('a')) v(x) WHERE x = 'a';
+RESET search_path;
+SELECT trap FROM evil.trap_log ORDER BY 1 COLLATE "C";
+
+-- Every SQL and PL/pgSQL function of campmon runs with search_path
+-- pg_catalog, pg_temp; the procedure run_plan cannot (transaction control)
+-- and schema-qualifies its operators instead; the C functions that run SQL
+-- (start_plan, cancel_run, the worker) set that search_path themselves.
+-- No function is SECURITY DEFINER.
+SELECT p.oid::regprocedure AS without_fixed_search_path, l.lanname, p.prokind
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'campmon'::regnamespace
+  AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+ORDER BY l.lanname, 1;
+SELECT count(*) AS security_definer_without_search_path FROM pg_proc
+WHERE pronamespace = 'campmon'::regnamespace AND prosecdef
+  AND NOT coalesce(array_to_string(proconfig, ',') LIKE '%search_path=%', false);
+SELECT count(*) AS security_definer FROM pg_proc WHERE pronamespace = 'campmon'::regnamespace AND prosecdef;
+
+-- still connected, nothing left behind
+SELECT 1 AS alive;
+DROP OPERATOR public.= (text, text);
+DROP FUNCTION public.texteq_trap(text, text), public.jsonb_build_object(text, text, text, integer, text, integer, text, integer),
+              public.quote_ident(name), public.format(text, text, text), public.format(text, name, name), public.lower(name);
+REVOKE CREATE ON SCHEMA public FROM regress_ho_evil;
+DELETE FROM campmon.work_table_rule WHERE rule = 'ho_rule';
+DROP SCHEMA evil, ho, ho_work, "Ho Work", "Ho ""Odd""; Schema" CASCADE;
+DROP TABLE ho_temp;
+DROP ROLE regress_ho_admin, regress_ho_reader, regress_ho_evil;
