@@ -192,7 +192,7 @@ phase_result() {
     bad=$(cat "$work/$name.bad")
     errors=$(( failed[$name] + aborted[$name] + (bad > failed[$name] ? bad - failed[$name] : 0) ))
     cpu=$(awk -v b="${busy[$name]}" -v t="${total[$name]}" -v o="${ours[$name]}" \
-              'BEGIN { printf "%.0f %.0f", 100 * o / t, 100 * (b - o) / t }')
+              'BEGIN { x = 100 * (b - o) / t; printf "%.0f %.0f", 100 * o / t, (x < 0 ? 0 : x) }')
     echo "$name $(awk -v n="${stats%% *}" -v s="$DURATION" 'BEGIN { printf "%.1f", n / s }') $stats $lag99 $errors $cpu" >> "$work/results"
 }
 
