@@ -122,17 +122,17 @@ btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 /*
  * Stats mode: no page is read.  Size from the index's files; entries from
  * pg_class.reltuples of the index (set by CREATE INDEX, VACUUM, ANALYZE)
- * or, for a non-partial index never vacuumed, the table's live rows (the
- * caller resolves that: entries < 0 means unknown); key width from the
- * columns added to key.  For a single-column index that deduplicates,
+ * or, for a non-partial index never vacuumed, the live rows of its table
+ * indrelid; key width from the columns added to key.  For a single-column index that deduplicates,
  * equal keys are grouped by the column's n_distinct.  Density and
  * fragmentation are unknown without reading pages.
  */
 void
 btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
-					 bool unique, double entries, const BtreeKeyAcc *key,
-					 BtreeMeasure *m)
+					 bool unique, float4 reltuples, bool partial, Oid indrelid,
+					 const BtreeKeyAcc *key, BtreeMeasure *m)
 {
+	double		entries = reltuples;
 	double		distinct = key->distinct;
 	double		keysize;
 	double		need;
@@ -144,6 +144,13 @@ btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
 	m->level = -1;
 	m->total_pages = total_pages;
 
+	if (entries < 0 && !partial)
+	{
+		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(indrelid);
+
+		if (tab != NULL && tab->n_live_tuples > 0)
+			entries = tab->n_live_tuples;
+	}
 	if (entries < 0)
 	{
 		m->unknown = true;
@@ -189,16 +196,7 @@ btree_measure_stats(Relation rel, BtreeMeasure *m)
 {
 	Form_pg_index index = rel->rd_index;
 	TupleDesc	desc = RelationGetDescr(rel);
-	double		entries = rel->rd_rel->reltuples;
 	BtreeKeyAcc key = {0, false, 0, 0};
-
-	if (entries < 0 && heap_attisnull(rel->rd_indextuple, Anum_pg_index_indpred, NULL))
-	{
-		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(index->indrelid);
-
-		if (tab != NULL && tab->n_live_tuples > 0)
-			entries = tab->n_live_tuples;
-	}
 
 	for (int i = 0; i < desc->natts; i++)
 	{
@@ -217,5 +215,7 @@ btree_measure_stats(Relation rel, BtreeMeasure *m)
 
 	btree_stats_estimate(RelationGetNumberOfBlocks(rel), BTGetFillFactor(rel),
 						 BTGetDeduplicateItems(rel), index->indisunique,
-						 entries, &key, m);
+						 rel->rd_rel->reltuples,
+						 !heap_attisnull(rel->rd_indextuple, Anum_pg_index_indpred, NULL),
+						 index->indrelid, &key, m);
 }

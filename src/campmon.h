@@ -167,6 +167,7 @@ extern void campmon_dir_listing_close(void);
 /* open_relation.c */
 extern Relation campmon_open_table(Oid relid, bool missing_ok);
 extern Relation campmon_open_index(Oid relid, bool missing_ok);
+extern void campmon_warn_vanished(Oid relid);
 
 /* heap_scan.c: modes that read pages */
 extern void heap_measure_exact(Relation rel, HeapMeasure *m);
@@ -205,7 +206,8 @@ extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 						  bool has_stats, double width, double nullfrac,
 						  double distinct);
 extern void btree_stats_estimate(BlockNumber total_pages, int fillfactor,
-								 bool dedup, bool unique, double entries,
+								 bool dedup, bool unique, float4 reltuples,
+								 bool partial, Oid indrelid,
 								 const BtreeKeyAcc *key, BtreeMeasure *m);
 
 #endif							/* CAMPMON_H */

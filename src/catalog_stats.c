@@ -95,7 +95,12 @@ struct CatalogStats
 	HTAB	   *rels;
 };
 
-/* Whether this user may measure the table of this pg_class row. */
+/*
+ * Whether this user may measure the table of this pg_class row: the rule of
+ * open_relation.c (SELECT, or pg_stat_scan_tables), applied to the row's
+ * own relacl because pg_class_aclcheck() would look the row up again in
+ * the catalog cache -- one entry per table, the growth this file avoids.
+ */
 static bool
 may_measure(HeapTuple tup, TupleDesc desc, Form_pg_class form, bool scan_role)
 {
@@ -412,9 +417,7 @@ catalog_stats_table(CatalogStats *cs, Oid relid, TableListing *out)
 
 	if (rf == NULL)
 	{
-		ereport(WARNING,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("skipping relation with OID %u: it does not exist (dropped while being listed?)", relid)));
+		campmon_warn_vanished(relid);
 		return false;
 	}
 	if (rf->relkind != RELKIND_RELATION || !rf->has_files || !rf->may_measure)
@@ -454,13 +457,10 @@ bool
 catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 {
 	RelFacts   *rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
-	double		entries;
 
 	if (rf == NULL)
 	{
-		ereport(WARNING,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("skipping relation with OID %u: it does not exist (dropped while being listed?)", relid)));
+		campmon_warn_vanished(relid);
 		return false;
 	}
 	if (!rf->is_index || !rf->has_files || !rf->may_measure)
@@ -477,16 +477,8 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 		return true;
 	}
 
-	/* as btree_measure_stats: a never-vacuumed index counts its table's rows */
-	entries = rf->reltuples;
-	if (entries < 0 && !rf->has_pred)
-	{
-		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(rf->indrelid);
-
-		if (tab != NULL && tab->n_live_tuples > 0)
-			entries = tab->n_live_tuples;
-	}
 	btree_stats_estimate(rf->files.main_bytes / BLCKSZ, rf->fillfactor,
-						 rf->dedup, rf->indisunique, entries, &rf->key, &out->m);
+						 rf->dedup, rf->indisunique, rf->reltuples,
+						 rf->has_pred, rf->indrelid, &rf->key, &out->m);
 	return true;
 }

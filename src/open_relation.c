@@ -121,6 +121,15 @@ reject_relkind(Relation rel, bool want_index)
 	}
 }
 
+/* A listing's row left out because its relation is gone. */
+void
+campmon_warn_vanished(Oid relid)
+{
+	ereport(WARNING,
+			(errcode(ERRCODE_UNDEFINED_TABLE),
+			 errmsg("skipping relation with OID %u: it does not exist (dropped while being listed?)", relid)));
+}
+
 /*
  * Open relid with AccessShareLock and check it for measurement.
  *
@@ -142,9 +151,7 @@ open_for_measurement(Oid relid, bool missing_ok, bool want_index)
 	{
 		if (missing_ok)
 		{
-			ereport(WARNING,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("skipping relation with OID %u: it does not exist (dropped while being listed?)", relid)));
+			campmon_warn_vanished(relid);
 			return NULL;
 		}
 		ereport(ERROR,
