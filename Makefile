@@ -16,7 +16,7 @@ OBJS = \
 	src/family.o \
 	src/plan_runner.o
 
-DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql campmon--0.4--0.5.sql
+DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql campmon--0.4--0.5.sql campmon--0.5--0.6.sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)

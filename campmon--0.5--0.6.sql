@@ -1,0 +1,287 @@
+/* campmon--0.5--0.6.sql: plan() leaves work tables out before measuring
+   the rest (memory and time at 50,000 relations), the listings read the
+   activity statistics of the rows they return only, and fixes found by
+   the production-proof tests. */
+
+-- complain if script is sourced in psql, rather than via ALTER EXTENSION
+\echo Use "ALTER EXTENSION campmon UPDATE TO '0.6'" to load this file. \quit
+
+-- The activity columns straight from pg_stat_get_*() for the listed rows:
+-- joining pg_stat_all_tables/pg_stat_all_indexes computed them (and cached
+-- the statistics entry) for every relation of the database first.
+CREATE OR REPLACE VIEW campmon.tables AS
+SELECT
+    c.oid                                   AS relid,
+    n.nspname::text                         AS schema_name,
+    c.relname::text                         AS table_name,
+    b.method,
+    b.is_estimate,
+    b.table_bytes,
+    COALESCE(b.toast_bytes, 0)              AS toast_bytes,
+    b.indexes_bytes,
+    b.total_bytes,
+    b.live_tuples,
+    b.dead_tuples,
+    b.live_bytes,
+    b.dead_bytes,
+    b.free_bytes,
+    b.min_bytes,
+    b.bloat_bytes,
+    round(b.bloat_pct::numeric, 2)          AS bloat_pct,
+    round(b.bloat_pct_low::numeric, 2)      AS bloat_pct_low,
+    round(b.bloat_pct_high::numeric, 2)     AS bloat_pct_high,
+    b.toast_bloat_bytes,
+    round(b.toast_bloat_pct::numeric, 2)    AS toast_bloat_pct,
+    pg_catalog.pg_stat_get_live_tuples(c.oid)           AS n_live_tup,
+    pg_catalog.pg_stat_get_dead_tuples(c.oid)           AS n_dead_tup,
+    pg_catalog.pg_stat_get_mod_since_analyze(c.oid)     AS n_mod_since_analyze,
+    pg_catalog.pg_stat_get_last_vacuum_time(c.oid)      AS last_vacuum,
+    pg_catalog.pg_stat_get_last_autovacuum_time(c.oid)  AS last_autovacuum,
+    pg_catalog.pg_stat_get_last_analyze_time(c.oid)     AS last_analyze,
+    pg_catalog.pg_stat_get_last_autoanalyze_time(c.oid) AS last_autoanalyze,
+    pg_catalog.pg_stat_get_vacuum_count(c.oid)          AS vacuum_count,
+    pg_catalog.pg_stat_get_autovacuum_count(c.oid)      AS autovacuum_count,
+    pg_catalog.pg_stat_get_analyze_count(c.oid)         AS analyze_count,
+    pg_catalog.pg_stat_get_autoanalyze_count(c.oid)     AS autoanalyze_count,
+    campmon.family_of(n.nspname, c.relname) AS family
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL campmon._list_table(
+    c.oid,
+    COALESCE(pg_catalog.current_setting('campmon.tables_mode', true), 'stats'),
+    NULL) b
+WHERE c.relkind = 'r'
+  AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema());
+
+CREATE OR REPLACE VIEW campmon.indexes AS
+SELECT
+    i.oid                                     AS indexrelid,
+    n.nspname::text                           AS schema_name,
+    i.relname::text                           AS index_name,
+    x.indrelid                                AS table_relid,
+    t.relname::text                           AS table_name,
+    b.access_method,
+    b.method,
+    b.is_estimate,
+    x.indisvalid                              AS is_valid,
+    x.indisready                              AS is_ready,
+    x.indisprimary                            AS is_primary,
+    x.indisunique                             AS is_unique,
+    con.conname::text                         AS constraint_name,
+    b.index_bytes,
+    b.tree_level,
+    b.leaf_pages,
+    b.internal_pages,
+    b.empty_pages,
+    b.deleted_pages,
+    round(b.avg_leaf_density::numeric, 2)     AS avg_leaf_density,
+    round(b.leaf_fragmentation::numeric, 2)   AS leaf_fragmentation,
+    b.leaf_items,
+    b.min_bytes,
+    b.bloat_bytes,
+    round(b.bloat_pct::numeric, 2)            AS bloat_pct,
+    round(b.bloat_pct_low::numeric, 2)        AS bloat_pct_low,
+    round(b.bloat_pct_high::numeric, 2)       AS bloat_pct_high,
+    pg_catalog.pg_stat_get_numscans(x.indexrelid)         AS idx_scan,
+    pg_catalog.pg_stat_get_tuples_returned(x.indexrelid)  AS idx_tup_read,
+    pg_catalog.pg_stat_get_tuples_fetched(x.indexrelid)   AS idx_tup_fetch,
+    campmon.family_of(tn.nspname, t.relname)  AS family
+FROM pg_catalog.pg_index x
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
+JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+CROSS JOIN LATERAL campmon._list_index(
+    x.indexrelid,
+    COALESCE(pg_catalog.current_setting('campmon.indexes_mode', true), 'stats'),
+    NULL) b
+LEFT JOIN pg_catalog.pg_constraint con
+       ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
+WHERE i.relkind = 'i'
+  AND (i.relpersistence <> 't' OR i.relnamespace = pg_catalog.pg_my_temp_schema());
+
+CREATE OR REPLACE FUNCTION campmon.plan(
+    families text[] DEFAULT NULL,
+    actions text[] DEFAULT NULL,
+    min_gain_bytes bigint DEFAULT 0,
+    max_steps integer DEFAULT NULL,
+    include_suspect boolean DEFAULT false,
+    allow_blocking boolean DEFAULT false,
+    show_kept boolean DEFAULT false)
+RETURNS TABLE (
+    step integer, action text, target text, family text, reason text,
+    expected_gain_bytes bigint, lock_level text, estimated_seconds numeric,
+    command text, target_relid oid)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '2MB'
+AS $fn$
+DECLARE
+    dead_pct numeric;
+    reindex_pct numeric;
+    reindex_min bigint;
+    analyze_pct numeric;
+    freeze_pct numeric;
+    full_max bigint;
+    freeze_max bigint := current_setting('autovacuum_freeze_max_age')::bigint;
+    repack boolean := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
+    valid_actions text[] := ARRAY['DROP TABLE', 'DROP INDEX CONCURRENTLY', 'VACUUM', 'VACUUM (FREEZE)',
+                                  'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'VACUUM (FULL)', 'keep'];
+    a text;
+BEGIN
+    PERFORM campmon.version();
+    dead_pct := current_setting('campmon.vacuum_min_dead_pct')::numeric;
+    reindex_pct := current_setting('campmon.reindex_min_bloat_pct')::numeric;
+    reindex_min := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size');
+    analyze_pct := current_setting('campmon.analyze_min_changed_pct')::numeric;
+    freeze_pct := current_setting('campmon.freeze_age_pct')::numeric;
+    full_max := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_full_max_size');
+
+    IF min_gain_bytes IS NULL OR min_gain_bytes < 0 THEN
+        RAISE EXCEPTION 'min_gain_bytes must be 0 or more' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF max_steps IS NOT NULL AND max_steps <= 0 THEN
+        RAISE EXCEPTION 'max_steps must be greater than zero, not %', max_steps
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Omit it (NULL) for no limit.';
+    END IF;
+    FOREACH a IN ARRAY coalesce(actions, '{}') LOOP
+        IF a IS NULL OR NOT a = ANY (valid_actions) THEN
+            RAISE EXCEPTION 'unknown action "%"', a USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'Valid actions are: ' || array_to_string(valid_actions, ', ') || '.';
+        END IF;
+    END LOOP;
+
+    RETURN QUERY
+    -- work tables first: they are dropped or kept, never vacuumed or
+    -- reindexed, so the listings below leave them (tens of thousands on a
+    -- busy instance) out before measuring anything
+    WITH w AS MATERIALIZED (SELECT * FROM campmon._stale_tables()),
+    t AS MATERIALIZED (SELECT * FROM campmon.tables t
+                       WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = t.relid)),
+    i AS MATERIALIZED (SELECT * FROM campmon.indexes i
+                       WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
+    xid AS (SELECT c.oid, age(c.relfrozenxid) AS xid_age FROM pg_class c WHERE c.relkind = 'r'),
+    candidates AS (
+        -- 1. work tables Campaign's cleanup would drop (suspect ones on request)
+        SELECT 1 AS phase, 'DROP TABLE'::text AS action, w.relid,
+               format('%I.%I', w.schema_name, w.table_name) AS target,
+               campmon.family_of(w.schema_name, w.table_name) AS family,
+               w.verdict || ': ' || w.reason AS reason,
+               w.total_bytes AS gain, 'ACCESS EXCLUSIVE' AS lock_level, 0.05::numeric AS seconds,
+               format('DROP %s %I.%I', CASE w.table_kind WHEN 'view' THEN 'VIEW' ELSE 'TABLE' END,
+                      w.schema_name, w.table_name) AS command,
+               w.total_bytes AS sort_key
+        FROM w WHERE w.verdict = 'stale' OR (include_suspect AND w.verdict = 'suspect')
+        UNION ALL
+        -- work tables kept on purpose: reported, never dropped
+        SELECT 9, 'keep', w.relid, format('%I.%I', w.schema_name, w.table_name),
+               campmon.family_of(w.schema_name, w.table_name),
+               w.verdict || ': ' || w.reason, 0, NULL, 0, NULL, 0
+        FROM w WHERE show_kept AND (w.verdict = 'held' OR (NOT include_suspect AND w.verdict = 'suspect'))
+        UNION ALL
+        -- 2. invalid indexes left by failed concurrent builds
+        SELECT 2, 'DROP INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
+               format('invalid index on %s (a failed CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY left it): it costs every write and serves no read',
+                      i.table_name),
+               i.index_bytes, 'SHARE UPDATE EXCLUSIVE', 0.5, format('DROP INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name),
+               i.index_bytes
+        FROM i WHERE NOT i.is_valid AND i.schema_name NOT IN ('pg_catalog', 'pg_toast')
+        UNION ALL
+        -- 3. system catalogs bloated by work-table churn, after the drops
+        SELECT 3, 'VACUUM', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               format('catalog %s: %s%% bloat, %s dead rows (work tables created and dropped churn the catalogs)',
+                      t.table_name, t.bloat_pct, coalesce(t.dead_tuples, t.n_dead_tup)),
+               coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
+               format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), t.bloat_bytes
+        FROM t WHERE t.family = 'catalog'
+          AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic')
+          AND (t.bloat_pct >= dead_pct OR coalesce(t.n_dead_tup, 0) > 0.2 * greatest(t.n_live_tup, 1))
+        UNION ALL
+        -- 4. tables: VACUUM (FREEZE) near wraparound, else VACUUM where dead rows or bloat pile up
+        SELECT 4, CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'VACUUM (FREEZE)' ELSE 'VACUUM' END,
+               t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max
+                    THEN format('transaction id age %s is past %s%% of autovacuum_freeze_max_age (%s): freeze before an anti-wraparound vacuum does it at the worst time',
+                                x.xid_age, freeze_pct, freeze_max)
+                    ELSE format('%s dead rows (%s), %s%% bloat: VACUUM makes the space reusable (it does not shrink the file)',
+                                coalesce(t.dead_tuples, t.n_dead_tup), pg_size_pretty(coalesce(t.dead_bytes, 0)), t.bloat_pct) END,
+               coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
+               format('VACUUM (%sANALYZE) %I.%I',
+                      CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'FREEZE, ' ELSE '' END,
+                      t.schema_name, t.table_name),
+               coalesce(t.dead_bytes, 0)
+        FROM t JOIN xid x ON x.oid = t.relid
+        WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND (x.xid_age > freeze_pct / 100 * freeze_max
+               OR coalesce(t.dead_tuples, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1)
+               -- dead rows that are few but wide (VACUUM reclaims dead rows, not free space)
+               OR coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
+                  AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
+        UNION ALL
+        -- 5. bloated B-tree indexes, rebuilt without blocking writes
+        SELECT 5, 'REINDEX INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
+               format('%s%% bloat (%s of %s), leaf density %s%%%s%s', i.bloat_pct, pg_size_pretty(i.bloat_bytes),
+                      pg_size_pretty(i.index_bytes), coalesce(i.avg_leaf_density::text, 'unknown'),
+                      CASE WHEN i.idx_scan = 0 THEN '; never scanned since the statistics reset: consider dropping it instead' ELSE '' END,
+                      CASE WHEN i.constraint_name IS NOT NULL THEN format('; backs constraint %s', i.constraint_name) ELSE '' END),
+               i.bloat_bytes, 'SHARE UPDATE EXCLUSIVE', round(i.index_bytes / 50e6 + 0.5, 1),
+               format('REINDEX INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name), i.bloat_bytes
+        FROM i WHERE i.is_valid AND i.access_method = 'btree'
+          AND i.schema_name NOT IN ('pg_catalog', 'pg_toast', 'information_schema')
+          AND i.bloat_pct >= reindex_pct AND i.bloat_bytes >= reindex_min
+        UNION ALL
+        -- 6. statistics gone stale
+        SELECT 6, 'ANALYZE', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               CASE WHEN t.last_analyze IS NULL AND t.last_autoanalyze IS NULL
+                    THEN 'never analyzed: the planner works blind (Campaign''s queries suffer most on its big tables)'
+                    ELSE format('%s rows changed since the last ANALYZE (%s%% of the table)', t.n_mod_since_analyze,
+                                round(100.0 * t.n_mod_since_analyze / greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))) END,
+               0, 'SHARE UPDATE EXCLUSIVE', 0.5, format('ANALYZE %I.%I', t.schema_name, t.table_name), 0
+        FROM t
+        WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND ((t.last_analyze IS NULL AND t.last_autoanalyze IS NULL)
+               OR t.n_mod_since_analyze > analyze_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))
+        UNION ALL
+        -- 7. rewrites: only when asked, where VACUUM cannot give the space back
+        SELECT 7, CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
+                       THEN 'VACUUM (FULL)' ELSE 'keep' END,
+               t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
+                    THEN format('%s%% bloat: only a rewrite gives %s back to the file system; blocks every read and write of the table while it runs, followed by ANALYZE',
+                                t.bloat_pct, pg_size_pretty(t.bloat_bytes))
+                    ELSE format('a rewrite would give back %s (%s%% bloat) but is not planned: %s; online alternative: pg_repack (%s)',
+                                pg_size_pretty(t.bloat_bytes), t.bloat_pct,
+                                CASE WHEN NOT allow_blocking THEN 'blocking steps not allowed (allow_blocking => true)'
+                                     WHEN t.family = 'broadlog' THEN 'never on the delivery logs'
+                                     ELSE format('larger than campmon.vacuum_full_max_size (%s)', pg_size_pretty(full_max)) END,
+                                CASE WHEN repack THEN 'installed' ELSE 'not installed' END) END,
+               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max THEN t.bloat_bytes ELSE 0 END,
+               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max THEN 'ACCESS EXCLUSIVE' END,
+               round(t.table_bytes / 100e6 + 0.5, 1),
+               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
+                    THEN format('VACUUM (FULL, ANALYZE) %I.%I', t.schema_name, t.table_name) END,
+               -t.table_bytes          -- smallest first
+        FROM t
+        WHERE t.family <> 'catalog' AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
+          AND t.bloat_bytes >= reindex_min
+          AND (allow_blocking OR show_kept)
+    )
+    SELECT (row_number() OVER (ORDER BY c.phase, c.sort_key DESC, c.target))::integer,
+           c.action, c.target, c.family, c.reason, c.gain, c.lock_level, c.seconds, c.command, c.relid
+    FROM candidates c
+    WHERE (families IS NULL OR c.family = ANY (families))
+      AND (actions IS NULL OR c.action = ANY (actions))
+      AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)'))
+      AND (c.action <> 'keep' OR show_kept)
+    ORDER BY 1
+    LIMIT max_steps;
+END $fn$;
+
+
+-- campmon's own catalog queries join and sort one row per relation: with
+-- the server's work_mem (often 64MB and more on a Campaign instance) every
+-- hash and sort of them could hold that much at 50,000 relations (111 MB
+-- for campmon.stale_tables at work_mem = 64MB, 29 MB at 2MB, for the same
+-- time).  A fixed, small work_mem bounds their memory whatever the server's.
+ALTER FUNCTION campmon._stale_tables() SET work_mem = '2MB';
+ALTER FUNCTION campmon._checks() SET work_mem = '2MB';
