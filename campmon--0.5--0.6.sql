@@ -278,10 +278,515 @@ BEGIN
 END $fn$;
 
 
+-- run_plan returns once the worker has let the run lock go, not only once
+-- the run's status is final (an immediate next run was sometimes refused).
+CREATE OR REPLACE PROCEDURE campmon.run_plan(
+    dry_run boolean DEFAULT true,
+    families text[] DEFAULT NULL,
+    actions text[] DEFAULT NULL,
+    min_gain_bytes bigint DEFAULT 0,
+    max_steps integer DEFAULT NULL,
+    include_suspect boolean DEFAULT false,
+    allow_blocking boolean DEFAULT false,
+    lock_timeout interval DEFAULT NULL,
+    statement_timeout interval DEFAULT NULL,
+    time_budget interval DEFAULT NULL,
+    INOUT run_id bigint DEFAULT NULL,
+    INOUT summary text DEFAULT NULL)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    st text;
+    failed bigint;
+    wpid integer;
+    k integer;
+BEGIN
+    run_id := campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
+                                 include_suspect, allow_blocking, lock_timeout,
+                                 statement_timeout, time_budget);
+    LOOP
+        COMMIT;
+        SELECT r.status, r.summary INTO st, summary FROM campmon.run r
+        WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id;
+        EXIT WHEN st OPERATOR(pg_catalog.<>) 'running' AND st OPERATOR(pg_catalog.<>) 'cancelling';
+        PERFORM pg_catalog.pg_sleep(0.1);
+    END LOOP;
+    -- the worker writes the final status, then lets the run lock go: wait
+    -- for that (a few ms; 5 s at most), so that a run started right after
+    -- this one returns is not refused as "another campmon run is in progress"
+    SELECT r.worker_pid INTO wpid FROM campmon.run r WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id;
+    FOR k IN 1..500 LOOP
+        EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_locks l
+                              WHERE l.pid OPERATOR(pg_catalog.=) wpid
+                                AND l.locktype OPERATOR(pg_catalog.=) 'advisory'
+                                AND l.database OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d
+                                                                       WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()));
+        PERFORM pg_catalog.pg_sleep(0.01);
+    END LOOP;
+    SELECT pg_catalog.count(*) INTO failed FROM campmon.run_step s
+    WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND s.outcome OPERATOR(pg_catalog.=) 'failed';
+    IF failed OPERATOR(pg_catalog.>) 0 THEN
+        RAISE EXCEPTION 'campmon run %: % steps failed', run_id, failed
+            USING ERRCODE = 'triggered_action_exception', DETAIL = summary,
+                  HINT = pg_catalog.format('SELECT step, command, error FROM campmon.history WHERE run_id = %s AND outcome = ''failed'';', run_id);
+    END IF;
+    RAISE NOTICE 'campmon run %: %', run_id, summary;
+END
+$proc$;
+
+
+-- campmon.work_table_schemas read as search_path is: names that need them
+-- in double quotes, unquoted names case-folded (it was split on commas
+-- with the quotes kept, so a quoted schema never matched).
+CREATE FUNCTION campmon._work_table_schemas() RETURNS text[]
+AS 'MODULE_PATHNAME', 'campmon_work_table_schemas_array'
+LANGUAGE C STABLE PARALLEL SAFE;
+REVOKE ALL ON FUNCTION campmon._work_table_schemas() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._work_table_schemas() TO campmon_reader, pg_monitor;
+
 -- campmon's own catalog queries join and sort one row per relation: with
 -- the server's work_mem (often 64MB and more on a Campaign instance) every
 -- hash and sort of them could hold that much at 50,000 relations (111 MB
 -- for campmon.stale_tables at work_mem = 64MB, 29 MB at 2MB, for the same
--- time).  A fixed, small work_mem bounds their memory whatever the server's.
-ALTER FUNCTION campmon._stale_tables() SET work_mem = '2MB';
-ALTER FUNCTION campmon._checks() SET work_mem = '2MB';
+-- time).  plan(), _stale_tables() and _checks() run with work_mem = 2MB,
+-- which bounds their memory whatever the server's.
+CREATE OR REPLACE FUNCTION campmon._stale_tables()
+RETURNS TABLE (
+    relid oid, schema_name text, table_name text, table_kind text, table_owner text,
+    rule text, owner_table text, owner_id bigint, owner_state integer, owner_state_label text,
+    verdict text, reason text, total_bytes bigint, last_write timestamptz, idle interval)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+-- the owner lookups join thousands of work tables with thousands of owners;
+-- the planner cannot know (CTE and function row estimates), so say it
+SET enable_nestloop = off
+-- bounded memory whatever the server's work_mem (see plan())
+SET work_mem = '2MB'
+AS $fn$
+DECLARE
+    schemas text[];
+    min_age interval := campmon._seconds('campmon.stale_min_age');
+    work_re text;
+    r campmon.work_table_rule;
+    s text;
+    k integer := 0;
+    ids text := '';
+    parts text[] := '{}';
+    sql text;
+BEGIN
+    schemas := campmon._work_table_schemas();
+
+    -- one regular expression for every name a work table may have
+    SELECT string_agg('(' || p || ')', '|') INTO work_re
+    FROM (SELECT f.pattern AS p FROM campmon.family f WHERE f.family IN ('work_table', 'list')
+          UNION SELECT w.pattern FROM campmon.work_table_rule w) x;
+    IF work_re IS NULL THEN
+        RETURN;
+    END IF;
+
+    -- one part per rule and schema whose owner table can be read; the
+    -- owner id each such rule reads in a name is computed once, in c0
+    FOR r IN SELECT * FROM campmon.work_table_rule ORDER BY priority, rule LOOP
+        FOREACH s IN ARRAY schemas LOOP
+            CONTINUE WHEN campmon._rule_problem(r, s) IS NOT NULL;
+            k := k + 1;
+            ids := ids || format(', CASE WHEN n.nspname = %L THEN campmon._match_id(c.relname, %L, %L) END AS id_%s',
+                                 s, r.pattern, campmon._literal_prefix(r.pattern), k);
+            parts := parts || format($part$
+SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write,
+       %1$L::text AS rule, %2$L::text AS owner_table, w.id_%15$s AS owner_id, %3$s AS priority,
+       o.%4$I IS NOT NULL AS owner_exists,
+       %5$s AS state, %6$s AS deleted, %7$s AS failed, %8$s AS since,
+       %9$L::int[] AS stale_states, %10$L::int[] AS suspect_states, %11$L::text AS missing_owner,
+       %12$L::text AS owner_noun, %13$L::text AS held_advice
+FROM w
+LEFT JOIN %14$I.%16$I o ON o.%4$I = w.id_%15$s
+WHERE w.id_%15$s IS NOT NULL$part$,
+                r.rule, r.owner_table, r.priority, r.owner_key,
+                CASE WHEN r.state_column IS NULL THEN 'NULL::integer' ELSE format('o.%I::integer', r.state_column) END,
+                CASE WHEN r.deleted_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.deleted_column) END,
+                CASE WHEN r.failed_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.failed_column) END,
+                CASE WHEN r.since_column IS NULL THEN 'NULL::timestamptz' ELSE format('o.%I::timestamptz', r.since_column) END,
+                r.stale_states, r.suspect_states, r.missing_owner, r.owner_noun, r.held_advice,
+                s, k, r.owner_table);
+        END LOOP;
+    END LOOP;
+
+    sql := format($q$
+WITH c0 AS MATERIALIZED (
+    SELECT c.oid AS relid, c.reltoastrelid, n.nspname::text AS schema_name, c.relname::text AS table_name,
+           CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END AS table_kind,
+           pg_get_userbyid(c.relowner)::text AS table_owner %5$s
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ANY (%1$L::text[]) AND c.relkind IN ('r', 'v') AND c.relname ~ %2$L
+),
+-- each work table with its TOAST table and the indexes of both
+parts AS (
+    SELECT relid, relid AS part FROM c0
+    UNION ALL SELECT relid, reltoastrelid FROM c0 WHERE reltoastrelid <> 0
+    UNION ALL SELECT c0.relid, i.indexrelid FROM c0 JOIN pg_index i ON i.indrelid = c0.relid
+    UNION ALL SELECT c0.relid, i.indexrelid FROM c0 JOIN pg_index i ON i.indrelid = c0.reltoastrelid
+),
+files AS (
+    SELECT p.relid, sum(f.bytes)::bigint AS total_bytes, max(f.last_write) AS last_write
+    FROM parts p
+    JOIN campmon._relation_files((SELECT array_agg(part) FROM parts)) f ON f.relid = p.part
+    GROUP BY p.relid
+),
+w AS MATERIALIZED (
+    SELECT c0.*, coalesce(files.total_bytes, 0) AS total_bytes, files.last_write
+    FROM c0 LEFT JOIN files ON files.relid = c0.relid
+),
+matched AS (
+    SELECT DISTINCT ON (relid) * FROM (%3$s) x ORDER BY relid, priority, rule
+),
+-- labels of the (few) owner states that occur
+labels AS (
+    SELECT s.owner_table, s.state,
+           coalesce((SELECT os.label FROM campmon.owner_state os
+                     WHERE os.owner_table = s.owner_table AND s.state BETWEEN os.state_from AND os.state_to
+                     ORDER BY os.state_from LIMIT 1), 'state ' || s.state) AS label
+    FROM (SELECT DISTINCT owner_table, state FROM matched WHERE state IS NOT NULL) s
+)
+SELECT m.relid, m.schema_name, m.table_name, m.table_kind, m.table_owner,
+       m.rule, m.owner_table, m.owner_id, m.state, l.label,
+       v.verdict, v.reason, m.total_bytes, m.last_write, now() - m.last_write
+FROM matched m
+LEFT JOIN labels l ON l.owner_table = m.owner_table AND l.state = m.state
+CROSS JOIN LATERAL (SELECT
+    CASE
+        WHEN NOT m.owner_exists THEN m.missing_owner
+        WHEN m.deleted THEN 'stale'
+        WHEN m.state = ANY (m.stale_states) THEN 'stale'
+        WHEN m.state = ANY (m.suspect_states) THEN 'suspect'
+        ELSE 'held'
+    END AS verdict,
+    CASE
+        WHEN NOT m.owner_exists THEN
+            format('%%s %%s no longer exists: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id)
+        WHEN m.deleted THEN
+            format('%%s %%s is deleted: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id)
+        WHEN m.state = ANY (m.stale_states) THEN
+            format('%%s %%s is %%s: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id,
+                   CASE WHEN l.label = 'state ' || m.state THEN l.label ELSE format('%%s (state %%s)', l.label, m.state) END)
+        WHEN m.state = ANY (m.suspect_states) THEN
+            format('%%s %%s is %%s: Campaign''s cleanup keeps its work tables, but nothing uses them any more', m.owner_noun, m.owner_id,
+                   CASE WHEN l.label = 'state ' || m.state THEN l.label ELSE format('%%s (state %%s)', l.label, m.state) END)
+        ELSE
+            format('held by %%s %%s%%s%%s%%s%%s: %%s',
+                   m.owner_noun, m.owner_id,
+                   CASE WHEN m.state IS NULL THEN ''
+                        WHEN l.label = 'state ' || m.state THEN format(', state %%s', m.state)
+                        ELSE format(', %%s (state %%s)', l.label, m.state) END,
+                   CASE WHEN m.failed THEN ', in error' ELSE '' END,
+                   CASE WHEN m.since IS NOT NULL THEN format(' since %%s', to_char(m.since, 'YYYY-MM-DD HH24:MI')) ELSE '' END,
+                   CASE WHEN m.last_write IS NOT NULL THEN format('; not written for %%s', campmon._human(now() - m.last_write)) ELSE '' END,
+                   m.held_advice)
+    END AS reason) v
+UNION ALL
+SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner,
+       NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN w.last_write < now() - %4$L::interval THEN 'suspect' ELSE 'held' END,
+       CASE
+           WHEN w.last_write IS NULL THEN
+               'no owner rule applies and its age is unknown (no file): kept'
+           WHEN w.last_write < now() - %4$L::interval THEN
+               format('no owner rule applies; not written for %%s (campmon.stale_min_age = %%s): probably dead, check before dropping',
+                      campmon._human(now() - w.last_write), campmon._human(%4$L::interval))
+           ELSE
+               format('no owner rule applies; written %%s ago: kept until unwritten for campmon.stale_min_age (%%s)',
+                      campmon._human(now() - w.last_write), campmon._human(%4$L::interval))
+       END,
+       w.total_bytes, w.last_write, now() - w.last_write
+FROM w
+WHERE w.relid NOT IN (SELECT relid FROM matched)
+$q$,
+        schemas, work_re,
+        CASE WHEN cardinality(parts) = 0
+             THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice FROM w WHERE false'
+             ELSE array_to_string(parts, E'\nUNION ALL\n') END,
+        min_age, ids);
+    RETURN QUERY EXECUTE sql;
+END $fn$;
+
+-- campmon.checks: schemas as above; a purge rule that fails on its table
+-- is a warning row instead of an error for the whole view; invalid indexes
+-- are reported.
+CREATE OR REPLACE FUNCTION campmon._checks()
+RETURNS TABLE (check_name text, status text, target text, value numeric, threshold numeric, message text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '2MB'
+AS $fn$
+DECLARE
+    schemas text[];
+    ref timestamptz := campmon._reference_time();
+    max_age interval := campmon._seconds('campmon.cleanup_max_age');
+    held_idle interval := campmon._seconds('campmon.held_max_idle');
+    warn_pct numeric := current_setting('campmon.bloat_warning_pct')::numeric;
+    crit_pct numeric := current_setting('campmon.bloat_critical_pct')::numeric;
+    stale_crit integer := current_setting('campmon.stale_tables_critical')::integer;
+    s text;
+    opt regclass;
+    wf regclass;
+    v text;
+    ts timestamptz;
+    rec record;
+    r campmon.work_table_rule;
+    problem text;
+    n bigint;
+    b bigint;
+    has_campaign boolean := false;
+BEGIN
+    schemas := campmon._work_table_schemas();
+
+    FOREACH s IN ARRAY schemas LOOP
+        opt := to_regclass(format('%I.xtkoption', s));
+        wf := to_regclass(format('%I.xtkworkflow', s));
+        CONTINUE WHEN opt IS NULL AND wf IS NULL AND to_regclass(format('%I.nmsdelivery', s)) IS NULL;
+        has_campaign := true;
+
+        -- the cleanup workflow's last run
+        IF opt IS NOT NULL THEN
+            BEGIN
+                EXECUTE format('SELECT sstringvalue FROM %s WHERE sname = %L', opt, 'NmsCleanup_LastCleanup') INTO v;
+                IF v IS NULL THEN
+                    RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s.NmsCleanup_LastCleanup', opt), NULL::numeric,
+                        round(extract(epoch FROM max_age) / 3600), 'the cleanup has never recorded a run (option NmsCleanup_LastCleanup is absent)';
+                ELSE
+                    ts := v::timestamptz;
+                    RETURN QUERY SELECT 'cleanup_last_run',
+                        CASE WHEN ref - ts > 3 * max_age THEN 'critical' WHEN ref - ts > max_age THEN 'warning' ELSE 'ok' END,
+                        format('%s.NmsCleanup_LastCleanup', opt),
+                        round((extract(epoch FROM ref - ts) / 3600)::numeric, 1),
+                        round((extract(epoch FROM max_age) / 3600)::numeric, 1),
+                        format('the cleanup last ran %s ago (%s; value and threshold in hours, campmon.cleanup_max_age)',
+                               campmon._human(ref - ts), v);
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s.NmsCleanup_LastCleanup', opt), NULL::numeric, NULL::numeric,
+                    format('cannot read the last cleanup time: %s', SQLERRM);
+            END;
+
+            -- statistics skipped by the cleanup
+            BEGIN
+                EXECUTE format('SELECT sstringvalue FROM %s WHERE sname = %L', opt, 'XtkCleanup_NoStats') INTO v;
+                RETURN QUERY SELECT 'cleanup_statistics',
+                    CASE WHEN trim(v) IN ('1', '2') THEN 'warning' ELSE 'ok' END,
+                    format('%s.XtkCleanup_NoStats', opt), nullif(trim(coalesce(v, '0')), '')::numeric, 0::numeric,
+                    CASE trim(v)
+                        WHEN '1' THEN 'the cleanup skips its VACUUM ANALYZE (XtkCleanup_NoStats = 1): statistics and free space are left to autovacuum'
+                        WHEN '2' THEN 'the cleanup runs ANALYZE only, no VACUUM (XtkCleanup_NoStats = 2)'
+                        ELSE 'the cleanup runs its VACUUM ANALYZE' END;
+            EXCEPTION WHEN OTHERS THEN
+                RETURN QUERY SELECT 'cleanup_statistics', 'warning', format('%s.XtkCleanup_NoStats', opt), NULL::numeric, NULL::numeric,
+                    format('cannot read option XtkCleanup_NoStats: %s', SQLERRM);
+            END;
+        END IF;
+
+        -- the cleanup workflow itself
+        IF wf IS NOT NULL THEN
+            problem := campmon._rule_problem((SELECT x FROM campmon.work_table_rule x WHERE x.rule = 'workflow'), s);
+            IF problem IS NOT NULL AND problem <> 'missing' THEN
+                NULL;   -- reported by the campaign_schema check below
+            ELSE
+                BEGIN
+                    EXECUTE format('SELECT istate::integer AS istate, coalesce(ifailed, 0)::integer AS ifailed FROM %s WHERE sinternalname = %L', wf, 'cleanup')
+                        INTO rec;
+                    IF rec IS NULL THEN
+                        RETURN QUERY SELECT 'cleanup_workflow', 'warning', format('%s cleanup', wf), NULL::numeric, NULL::numeric,
+                            'no workflow named cleanup: is the Database cleanup workflow installed?';
+                    ELSE
+                        RETURN QUERY SELECT 'cleanup_workflow',
+                            CASE WHEN rec.ifailed <> 0 OR rec.istate IN (13, 20) THEN 'critical'
+                                 WHEN rec.istate = 11 THEN 'ok' ELSE 'warning' END,
+                            format('%s cleanup', wf), rec.istate::numeric, 11::numeric,
+                            format('the Database cleanup workflow is %s (state %s)%s%s',
+                                   coalesce((SELECT os.label FROM campmon.owner_state os WHERE os.owner_table = 'xtkworkflow'
+                                             AND rec.istate BETWEEN os.state_from AND os.state_to LIMIT 1), 'in state ' || rec.istate),
+                                   rec.istate,
+                                   CASE WHEN rec.ifailed <> 0 THEN ', in error: its later tasks do not run, so work tables and bloat accumulate' ELSE '' END,
+                                   CASE WHEN rec.istate IN (13, 20) AND rec.ifailed = 0 THEN ': nothing is purged or dropped until it runs again' ELSE '' END);
+                    END IF;
+                EXCEPTION WHEN OTHERS THEN
+                    RETURN QUERY SELECT 'cleanup_workflow', 'warning', format('%s cleanup', wf), NULL::numeric, NULL::numeric,
+                        format('cannot read the cleanup workflow: %s', SQLERRM);
+                END;
+            END IF;
+        END IF;
+
+        -- work-table rules that cannot be applied: their tables are judged by age
+        FOR r IN SELECT * FROM campmon.work_table_rule ORDER BY priority, rule LOOP
+            problem := campmon._rule_problem(r, s);
+            IF problem IS NOT NULL AND problem <> 'missing' THEN
+                RETURN QUERY SELECT 'campaign_schema', 'warning', format('%I.%I', s, r.owner_table), NULL::numeric, NULL::numeric,
+                    format('work-table rule %s is skipped: %s; its work tables are judged by age only', r.rule, problem);
+            END IF;
+        END LOOP;
+
+        -- purge backlog of the log tables
+        FOR rec IN
+            SELECT c.oid::regclass AS rel, p.date_column, p.option_name, p.default_delay
+            FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+            JOIN LATERAL (SELECT * FROM campmon.purge_rule pr WHERE c.relname ~ pr.pattern ORDER BY pr.pattern LIMIT 1) p ON true
+            WHERE ns.nspname = s AND c.relkind = 'r'
+            ORDER BY c.relname
+        LOOP
+            -- one purge rule that does not fit its table (a date column of
+            -- another type, say) is a warning row, not the end of the checks
+            BEGIN
+                RETURN QUERY SELECT * FROM campmon._purge_backlog(rec.rel, rec.date_column, rec.option_name, rec.default_delay, opt, ref);
+            EXCEPTION WHEN OTHERS THEN
+                RETURN QUERY SELECT 'purge_backlog', 'warning', rec.rel::text, NULL::numeric, NULL::numeric,
+                    format('cannot check the purge of %s by column %s: %s', rec.rel, rec.date_column, SQLERRM);
+            END;
+        END LOOP;
+    END LOOP;
+
+    -- invalid indexes (a failed CREATE INDEX CONCURRENTLY or REINDEX
+    -- CONCURRENTLY leaves one): every write maintains it, no read uses it
+    RETURN QUERY
+    SELECT 'invalid_index', 'warning', format('%I.%I', n.nspname, ic.relname), pg_relation_size(ic.oid)::numeric, 0::numeric,
+           format('invalid index on %s (%s): a failed concurrent build left it; it slows every write and serves no read. campmon.plan() drops it (DROP INDEX CONCURRENTLY)',
+                  x.indrelid::regclass, pg_size_pretty(pg_relation_size(ic.oid)))
+    FROM pg_index x
+    JOIN pg_class ic ON ic.oid = x.indexrelid
+    JOIN pg_namespace n ON n.oid = ic.relnamespace
+    WHERE NOT x.indisvalid AND n.nspname NOT IN ('pg_catalog', 'pg_toast')
+      AND (ic.relpersistence <> 't' OR ic.relnamespace = pg_my_temp_schema())
+    ORDER BY 3;
+
+    IF NOT has_campaign THEN
+        RETURN;
+    END IF;
+
+    -- work tables: one evaluation of campmon.stale_tables for every check
+    RETURN QUERY
+    WITH st AS MATERIALIZED (SELECT * FROM campmon._stale_tables()),
+    per_verdict AS (
+        SELECT v.verdict, count(st.relid) AS n, coalesce(sum(st.total_bytes), 0)::bigint AS b
+        FROM (VALUES ('stale'), ('suspect')) v(verdict) LEFT JOIN st ON st.verdict = v.verdict
+        GROUP BY v.verdict
+    ),
+    held_idle AS (
+        SELECT count(*) AS n, coalesce(sum(st.total_bytes), 0)::bigint AS b FROM st
+        WHERE st.verdict = 'held' AND st.idle > held_idle
+    ),
+    deliveries AS (
+        SELECT st.owner_id, count(*) AS n, sum(st.total_bytes)::bigint AS b, min(st.reason) AS reason
+        FROM st WHERE st.rule = 'delivery' AND st.verdict = 'stale'
+          AND st.reason NOT LIKE '%no longer exists%'
+        GROUP BY st.owner_id
+    )
+    SELECT 'stale_work_tables'::text,
+           CASE WHEN p.n >= stale_crit THEN 'critical' WHEN p.n > 0 THEN 'warning' ELSE 'ok' END,
+           'work tables'::text, p.n::numeric, stale_crit::numeric,
+           format('%s work tables (%s) that Campaign''s cleanup would drop are still there: see campmon.stale_tables', p.n, pg_size_pretty(p.b))
+    FROM per_verdict p WHERE p.verdict = 'stale'
+    UNION ALL
+    SELECT 'suspect_work_tables', CASE WHEN p.n > 0 THEN 'warning' ELSE 'ok' END,
+           'work tables', p.n::numeric, 0::numeric,
+           format('%s work tables (%s) are probably dead but not covered by Campaign''s cleanup: see campmon.stale_tables', p.n, pg_size_pretty(p.b))
+    FROM per_verdict p WHERE p.verdict = 'suspect'
+    UNION ALL
+    SELECT 'held_idle_work_tables', CASE WHEN h.n > 0 THEN 'warning' ELSE 'ok' END,
+           'work tables', h.n::numeric, round(extract(epoch FROM held_idle) / 86400)::numeric,
+           format('%s held work tables (%s) have not been written for more than %s (campmon.held_max_idle; threshold in days): their owners keep them',
+                  h.n, pg_size_pretty(h.b), campmon._human(held_idle))
+    FROM held_idle h
+    UNION ALL
+    SELECT 'deliveries_holding_tables', CASE WHEN count(d.owner_id) > 0 THEN 'warning' ELSE 'ok' END,
+           'nmsdelivery', count(d.owner_id)::numeric, 0::numeric,
+           format('%s stopped, deleted or unsent deliveries still have %s work tables (%s): the cleanup has not run since, or failed',
+                  count(d.owner_id), coalesce(sum(d.n), 0), pg_size_pretty(coalesce(sum(d.b), 0)))
+    FROM deliveries d
+    UNION ALL
+    (SELECT 'delivery_holding_tables', 'warning', format('delivery %s', d.owner_id), d.n::numeric, 0::numeric,
+            format('%s; yet %s work tables (%s) are still there', d.reason, d.n, pg_size_pretty(d.b))
+     FROM deliveries d ORDER BY d.b DESC, d.owner_id LIMIT 10);
+
+    -- indexes larger than their table, bloat on high-churn tables
+    RETURN QUERY
+    SELECT 'index_larger_than_table',
+           CASE WHEN x.idx > x.heap AND x.heap > 0 THEN 'warning' ELSE 'ok' END,
+           x.rel::text, x.idx::numeric, x.heap::numeric,
+           format('indexes %s, table %s%s', pg_size_pretty(x.idx), pg_size_pretty(x.heap),
+                  CASE WHEN x.idx > x.heap AND x.heap > 0 THEN ': the indexes outgrew the table, a sign that VACUUM (and REINDEX) are due' ELSE '' END)
+    FROM (SELECT c.oid::regclass AS rel, pg_indexes_size(c.oid) AS idx, pg_relation_size(c.oid) AS heap
+          FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+          WHERE c.relkind = 'r' AND ns.nspname = ANY (schemas)
+            AND campmon.family_of(ns.nspname, c.relname) IN ('broadlog', 'tracking', 'delivery', 'workflow', 'recipient')) x
+    ORDER BY x.rel::text;
+
+    -- bloat of the high-churn tables: candidates by name first (a LIKE on
+    -- the pattern's literal prefix, then the pattern), then measured
+    RETURN QUERY
+    SELECT 'table_bloat',
+           CASE WHEN b.bloat_pct IS NULL THEN 'warning'
+                WHEN b.bloat_pct >= crit_pct THEN 'critical'
+                WHEN b.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
+           format('%I.%I', t.nspname, t.relname), round(b.bloat_pct::numeric, 2), warn_pct,
+           CASE WHEN b.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
+                ELSE format('%s%% bloat (%s of %s, %s, mode %s)', round(b.bloat_pct::numeric, 2),
+                            pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.table_bytes), t.family, b.method) END
+    FROM (SELECT c.oid, ns.nspname, c.relname, f.family
+          FROM pg_class c
+          JOIN pg_namespace ns ON ns.oid = c.relnamespace
+          CROSS JOIN LATERAL (SELECT fam.family FROM campmon.family fam
+                              WHERE fam.high_churn
+                                AND c.relname LIKE campmon._like_prefix(fam.pattern) AND c.relname ~ fam.pattern
+                                AND (fam.schema_name = ns.nspname OR (fam.schema_name IS NULL AND ns.nspname = ANY (schemas)))
+                              ORDER BY fam.priority LIMIT 1) f
+          WHERE c.relkind = 'r') t
+    CROSS JOIN LATERAL campmon.try_table_bloat(t.oid,
+        COALESCE(current_setting('campmon.tables_mode', true), 'stats')) b
+    WHERE b.table_bytes > 0
+    ORDER BY t.nspname, t.relname;
+END $fn$;
+
+-- drop_work_table: NULL is an error (it answered 'gone already').
+CREATE OR REPLACE FUNCTION campmon.drop_work_table(rel oid, include_suspect boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    name text;
+    kind "char";
+    nsp_name text;
+    rel_name text;
+    st record;
+BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION 'rel must not be NULL' USING ERRCODE = 'null_value_not_allowed',
+            HINT = 'Pass the OID of a work table, e.g. from campmon.stale_tables.relid.';
+    END IF;
+    SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname INTO name, kind, nsp_name, rel_name
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
+    IF name IS NULL THEN
+        RETURN 'gone already';
+    END IF;
+    -- what cannot be a work table (campmon.stale_tables' kind, schema and
+    -- name filter) is refused before the lock: a wrong OID must not take,
+    -- or queue for, ACCESS EXCLUSIVE on a live table or a catalog
+    IF kind NOT IN ('r', 'v')
+       OR NOT nsp_name = ANY (campmon._work_table_schemas())
+       OR NOT EXISTS (SELECT FROM campmon.family f WHERE f.family IN ('work_table', 'list') AND rel_name ~ f.pattern
+                      UNION ALL SELECT FROM campmon.work_table_rule w WHERE rel_name ~ w.pattern) THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- the lock first: the verdict is then re-read with nobody else inside
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', name);
+    SELECT * INTO st FROM campmon._stale_tables() s WHERE s.relid = rel;
+    IF st IS NULL THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    ELSIF st.verdict = 'stale' OR (include_suspect AND st.verdict = 'suspect') THEN
+        EXECUTE format('DROP %s %s', CASE kind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, name);
+        RETURN format('dropped %s (%s: %s)', name, st.verdict, st.reason);
+    ELSE
+        RAISE EXCEPTION 'not dropped: % is % now', name, st.verdict
+            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = st.reason;
+    END IF;
+END $fn$;
+

@@ -17,10 +17,11 @@ work=$(mktemp -d /tmp/campmon-scale.XXXXXX)
 chmod 777 "$work"
 export CAMPMON_SIZES="$sizes" CAMPMON_WORK="$work"
 
-printf "%-10s %-22s %8s %9s %12s %8s\n" relations listing rows seconds "us/relation" "mem MB" > "$work/table"
+printf "%-10s %-30s %8s %9s %12s %8s\n" relations listing rows seconds "us/relation" "mem MB" > "$work/table"
 pg_virtualenv -t -o fsync=off -o max_locks_per_transaction=256 -o shared_buffers=512MB \
     bash bench/scale_run.sh
 echo
 echo "== campmon listings at scale (default modes; seconds of SELECT *, backend private-memory growth)"
 cat "$work/table"
 echo "goals: each listing under 2 s, memory growth under 50 MB, us/relation flat from 10k to 50k"
+echo "(wm 64MB: the same listings with the server's work_mem at 64MB)"

@@ -81,6 +81,18 @@ SET campmon.work_table_schemas = 'nothing';
 SELECT count(*) AS stale_rows FROM campmon.stale_tables;
 SELECT count(*) AS check_rows FROM campmon.checks;
 RESET campmon.work_table_schemas;
+-- a schema whose name needs quotes is named with them, as in search_path
+CREATE SCHEMA "Camp Data";
+CREATE TABLE "Camp Data".wkf5_1_1 (id int);
+SET campmon.work_table_schemas = '"Camp Data", nothing';
+SELECT campmon._work_table_schemas();
+SELECT schema_name, table_name, verdict FROM campmon.stale_tables;
+SET campmon.work_table_schemas = '"Camp Data';
+SET campmon.work_table_schemas = 'public,,other';
+-- SET's list form loses the quotes (extensions' settings cannot keep them)
+SET campmon.work_table_schemas = "Camp Data", nothing;
+RESET campmon.work_table_schemas;
+DROP SCHEMA "Camp Data" CASCADE;
 
 -- checks on the demo: cleanup paused in error and 5 days late, purge backlog
 -- on the logs, stale and suspect work tables, bloated hot tables and catalogs
@@ -120,6 +132,21 @@ SELECT check_name, status, target, message FROM campmon.checks
 WHERE check_name IN ('cleanup_last_run', 'cleanup_workflow') OR target = 'public.nmsbroadlogrcp' AND check_name = 'purge_backlog'
 ORDER BY 1;
 ROLLBACK;
+-- a purge rule that does not fit its table (an integer "date" column) is a
+-- warning row of its own; every other check still answers
+BEGIN;
+UPDATE campmon.purge_rule SET date_column = 'ideliveryid' WHERE pattern = '^nmstrackinglog';
+SELECT check_name, status, target, message FROM campmon.checks
+WHERE check_name = 'purge_backlog' ORDER BY target;
+SELECT count(DISTINCT check_name) > 5 AS other_checks_answer FROM campmon.checks;
+ROLLBACK;
+-- an invalid index (a failed concurrent build) is a warning
+CREATE TABLE cm_dup (id int);
+INSERT INTO cm_dup VALUES (1), (1);
+CREATE UNIQUE INDEX CONCURRENTLY cm_dup_id ON cm_dup (id);
+SELECT check_name, status, target, value, message FROM campmon.checks WHERE check_name = 'invalid_index';
+DROP TABLE cm_dup;
+SELECT count(*) AS invalid_index_rows FROM campmon.checks WHERE check_name = 'invalid_index';
 
 -- configuration: readers read it, admins change it, seeded rows are not
 -- dumped (pg_extension_config_dump), an invalid pattern is refused

@@ -62,6 +62,10 @@ SELECT n_dead_tup = 0 AS vacuumed FROM pg_stat_user_tables WHERE relname = 'Pl U
 SELECT count(*) AS stale_before FROM campmon.stale_tables WHERE verdict = 'stale';
 CALL campmon.run_plan(actions => '{DROP TABLE}')\gset
 \set dry_run_id :run_id
+-- when run_plan returns, its worker holds the run lock no more: the next
+-- run may start at once
+SELECT count(*) AS run_lock_still_held FROM pg_locks l JOIN campmon.run r ON l.pid = r.worker_pid
+WHERE r.run_id = :dry_run_id AND l.locktype = 'advisory';
 SELECT r.dry_run, r.status, r.run_by = current_user AS run_by_me, s.outcome, s.error, count(*) > 0 AS steps
 FROM campmon.run r JOIN campmon.run_step s USING (run_id) WHERE r.run_id = :dry_run_id GROUP BY 1, 2, 3, 4, 5;
 SELECT count(*) AS stale_after_dry_run FROM campmon.stale_tables WHERE verdict = 'stale';

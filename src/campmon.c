@@ -17,12 +17,16 @@
 
 #include "fmgr.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "regex/regex.h"
 #include "storage/bufmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/timestamp.h"
 #include "utils/guc.h"
+#include "utils/varlena.h"
 
 #include "campmon.h"
 
@@ -61,6 +65,58 @@ static const char *const mode_names[] = {
 };
 
 #define VALID_MODES_HINT "Valid modes are: auto, exact, approx, sampled, stats."
+
+/*
+ * campmon.work_table_schemas is a list of identifiers, as search_path: a
+ * name that needs quotes is written with them ("Campaign Data", public).
+ */
+static bool
+check_work_table_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(copy, ',', &names);
+
+	list_free(names);
+	pfree(copy);
+	if (!ok)
+	{
+		GUC_check_errdetail("List syntax is invalid: schema names separated by commas, with double quotes where a name needs them.");
+		/* extensions may not have GUC_LIST_QUOTE: SET's list form drops quotes */
+		GUC_check_errhint("Give the list as one string, e.g. SET campmon.work_table_schemas = '\"Campaign Data\", public'.");
+	}
+	return ok;
+}
+
+/*
+ * campmon.reference_time is empty (now) or a finite timestamp with time
+ * zone: refused when set, rather than failing every campmon.checks later.
+ * Parsed as timestamptz_in does, without raising an error here.
+ */
+static bool
+check_reference_time(char **newval, void **extra, GucSource source)
+{
+	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf;
+	int			dtype;
+	struct pg_tm tt;
+	fsec_t		fsec;
+	int			tz;
+
+	if ((*newval)[0] == '\0')
+		return true;
+	if (strlen(*newval) < MAXDATELEN &&
+		ParseDateTime(*newval, workbuf, sizeof(workbuf), field, ftype,
+					  MAXDATEFIELDS, &nf) == 0 &&
+		DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz) == 0 &&
+		dtype == DTK_DATE)
+		return true;
+	GUC_check_errdetail("\"%s\" is not a finite timestamp with time zone.", *newval);
+	GUC_check_errhint("Use e.g. '2026-11-23 06:00+01', or '' for the current time.");
+	return false;
+}
 
 static bool
 check_view_mode(char **newval, void **extra, GucSource source)
@@ -169,12 +225,13 @@ _PG_init(void)
 							   "Schemas (comma-separated) where Campaign keeps its work tables.",
 							   "Tables named like work tables elsewhere are not work tables.",
 							   &campmon_work_table_schemas, "public",
-							   PGC_USERSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+							   PGC_USERSET, GUC_LIST_INPUT,
+							   check_work_table_schemas, NULL, NULL);
 	DefineCustomStringVariable("campmon.reference_time",
 							   "Evaluate Campaign dates (last cleanup, purge backlog) as of this time; empty: now.",
 							   "For what-if analysis and repeatable tests; file ages always use the real clock.",
 							   &campmon_reference_time, "",
-							   PGC_USERSET, 0, NULL, NULL, NULL);
+							   PGC_USERSET, 0, check_reference_time, NULL, NULL);
 
 	/* plans and their runs */
 	DefineCustomIntVariable("campmon.vacuum_min_dead_pct",
@@ -278,17 +335,7 @@ campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 					 const char *example, const char *sample_guc,
 					 int default_sample_pages, MeasureArgs *args)
 {
-	if (PG_ARGISNULL(0))
-	{
-		if (missing_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("rel must not be NULL"),
-				 errhint("Pass a relation, e.g. %s.", example)));
-	}
-	args->relid = PG_GETARG_OID(0);
-
+	/* the other arguments first: a NULL rel does not excuse a bad mode */
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -313,7 +360,45 @@ campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 					 errmsg("sample_pages applies only to modes sampled and auto, not %s",
 							campmon_mode_name(args->mode))));
 	}
+
+	if (PG_ARGISNULL(0))
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("rel must not be NULL"),
+				 errhint("Pass a relation, e.g. %s.", example)));
+	}
+	args->relid = PG_GETARG_OID(0);
 	return true;
+}
+
+PG_FUNCTION_INFO_V1(campmon_work_table_schemas_array);
+
+/*
+ * campmon._work_table_schemas() -> text[]: the schemas of
+ * campmon.work_table_schemas, unquoted and case-folded as search_path's
+ * are (SplitIdentifierString).
+ */
+Datum
+campmon_work_table_schemas_array(PG_FUNCTION_ARGS)
+{
+	char	   *copy = pstrdup(campmon_work_table_schemas);
+	List	   *names;
+	ListCell   *lc;
+	ArrayBuildState *astate = NULL;
+
+	if (!SplitIdentifierString(copy, ',', &names))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid list syntax in campmon.work_table_schemas")));
+	foreach(lc, names)
+		astate = accumArrayResult(astate, CStringGetTextDatum((char *) lfirst(lc)),
+								  false, TEXTOID, CurrentMemoryContext);
+	if (astate == NULL)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	PG_RETURN_DATUM(makeArrayResult(astate, CurrentMemoryContext));
 }
 
 PG_FUNCTION_INFO_V1(campmon_human);
