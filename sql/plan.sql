@@ -139,6 +139,29 @@ SELECT count(*) AS vacuum_for_free_space FROM campmon.plan(families => '{pltest}
 DELETE FROM pl_free WHERE id % 50 = 0;
 SELECT action, reason FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';
 DROP TABLE pl_free;
+
+-- VACUUM and ANALYZE steps are throttled as autovacuum is
+-- (campmon.run_cost_delay, 2 ms by default): with a cost limit of 1 (set
+-- for the database, which the worker's session reads) every page read
+-- sleeps that long, so 10 ms makes a VACUUM of ~100 pages last over a
+-- second; 0 runs it at full speed
+CREATE TABLE pl_cost (id int, v text) WITH (autovacuum_enabled = false);
+INSERT INTO pl_cost SELECT g, repeat('x', 200) FROM generate_series(1, 3500) g;
+DELETE FROM pl_cost WHERE id % 2 = 0;
+SELECT current_database() AS db \gset
+ALTER DATABASE :"db" SET vacuum_cost_limit = 1;
+SET campmon.run_cost_delay = '10ms';
+CALL campmon.run_plan(dry_run => false, families => '{pltest}', actions => '{VACUUM}')\gset
+SELECT h.outcome, h.duration >= interval '0.5 s' AS throttled, r.options->'cost_delay_ms' AS cost_delay_ms
+FROM campmon.history h JOIN campmon.run r USING (run_id) WHERE run_id = :run_id AND target = 'public.pl_cost';
+DELETE FROM pl_cost WHERE id % 3 = 0;
+SET campmon.run_cost_delay = 0;
+CALL campmon.run_plan(dry_run => false, families => '{pltest}', actions => '{VACUUM}')\gset
+SELECT h.outcome, h.duration < interval '0.5 s' AS full_speed, r.options->'cost_delay_ms' AS cost_delay_ms
+FROM campmon.history h JOIN campmon.run r USING (run_id) WHERE run_id = :run_id AND target = 'public.pl_cost';
+ALTER DATABASE :"db" RESET vacuum_cost_limit;
+RESET campmon.run_cost_delay;
+DROP TABLE pl_cost;
 RESET campmon.reindex_min_size;
 DELETE FROM campmon.family WHERE family = 'pltest';
 

@@ -53,6 +53,7 @@ static int	campmon_vacuum_full_max_size = 655360;	/* 5GB in blocks */
 static int	campmon_run_lock_timeout = 5000;
 static int	campmon_run_statement_timeout = 3600 * 1000;
 static int	campmon_run_time_budget = 4 * 3600;
+static double campmon_run_cost_delay = 2;
 static char *campmon_reference_time = NULL;
 static char *campmon_indexes_mode = NULL;
 
@@ -270,6 +271,11 @@ _PG_init(void)
 							"campmon.run_plan starts no step after this much time (0: no budget).",
 							NULL, &campmon_run_time_budget, 4 * 3600, 0, INT_MAX,
 							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomRealVariable("campmon.run_cost_delay",
+							 "vacuum_cost_delay of the VACUUM and ANALYZE steps of campmon.run_plan (0: full speed).",
+							 "2 ms, as autovacuum: the steps share the machine with Campaign's writers.",
+							 &campmon_run_cost_delay, 2, 0, 100,
+							 PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
 }

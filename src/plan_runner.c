@@ -590,6 +590,10 @@ run_step(int64 run_id, StepToRun *s, char **error)
 
 	snprintf(buf, sizeof(buf), "%d", my_shared->lock_timeout_ms);
 	SetConfigOption("lock_timeout", buf, PGC_USERSET, PGC_S_SESSION);
+	/* throttled as autovacuum is, unless campmon.run_cost_delay says not */
+	SetConfigOption("vacuum_cost_delay",
+					GetConfigOption("campmon.run_cost_delay", false, false),
+					PGC_USERSET, PGC_S_SESSION);
 
 	PG_TRY();
 	{
@@ -779,10 +783,12 @@ campmon_run_worker(Datum main_arg)
 		values[2] = CStringGetTextDatum(my_shared->plan_args);
 		if (SPI_execute_with_args(psprintf("INSERT INTO campmon.run (dry_run, worker_pid, options) "
 										   "VALUES ($1, $2, jsonb_build_object('plan', $3::text, "
-										   "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_ms', %d)) "
+										   "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_ms', %d, "
+										   "'cost_delay_ms', %s::float8)) "
 										   "RETURNING run_id",
 										   my_shared->lock_timeout_ms, my_shared->statement_timeout_ms,
-										   my_shared->time_budget_ms),
+										   my_shared->time_budget_ms,
+										   GetConfigOption("campmon.run_cost_delay", false, false)),
 								  3, types, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "could not record the run");
 		{
