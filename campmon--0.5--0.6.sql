@@ -790,3 +790,13 @@ BEGIN
     END IF;
 END $fn$;
 
+
+-- The size of a relation with its TOAST table and indexes, as
+-- pg_total_relation_size, from the files and without a lock (0 once gone):
+-- the run worker records it when each step starts and ends, and must not
+-- wait behind a lock held on the target to do so.
+CREATE FUNCTION campmon._total_bytes(rel oid) RETURNS bigint
+AS 'MODULE_PATHNAME', 'campmon_total_bytes'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION campmon._total_bytes(oid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._total_bytes(oid) TO campmon_reader, pg_monitor;

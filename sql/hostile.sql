@@ -380,6 +380,16 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('plan', $$SELECT count(*) >= 0 FROM campmon.plan(max_steps => 2147483647)$$, 'ok'),
 ('plan', $$SELECT count(*) >= 0 FROM campmon.plan(include_suspect => NULL, allow_blocking => NULL, show_kept => NULL)$$, 'ok'),
 ('plan', $$SELECT count(*) >= 0 FROM campmon.plan(allow_blocking => true, show_kept => true, include_suspect => true)$$, 'ok'),
+-- _total_bytes(rel oid): the size of what exists, 0 for what does not
+('_total_bytes', $$SELECT campmon._total_bytes(NULL)$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes(0)$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes(4294967295)$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes('ho_table'::regclass) = pg_total_relation_size('ho_table')$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes('ho_view'::regclass)$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes('ho_parted'::regclass)$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes('ho_foreign'::regclass)$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes('ho_table_pkey'::regclass) = pg_total_relation_size('ho_table_pkey')$$, 'ok'),
+('_total_bytes', $$SELECT campmon._total_bytes('pg_class'::regclass) = pg_total_relation_size('pg_class')$$, 'ok'),
 -- drop_work_table(rel oid, include_suspect boolean)
 ('drop_work_table', $$SELECT campmon.drop_work_table(NULL)$$, '22004'),
 ('drop_work_table', $$SELECT campmon.drop_work_table(0)$$, 'ok'),

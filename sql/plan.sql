@@ -162,6 +162,22 @@ FROM campmon.history h JOIN campmon.run r USING (run_id) WHERE run_id = :run_id 
 ALTER DATABASE :"db" RESET vacuum_cost_limit;
 RESET campmon.run_cost_delay;
 DROP TABLE pl_cost;
+
+-- a step's size_before is taken when it starts: the VACUUM FULL that
+-- follows a REINDEX of the same table's index is not credited with what
+-- the REINDEX gave back; size_after is the target's, found by name (the
+-- rebuilt index has a new OID)
+CREATE TABLE pl_both (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+INSERT INTO pl_both SELECT g, repeat('y', 100) FROM generate_series(1, 40000) g;
+DELETE FROM pl_both WHERE id % 10 <> 0;
+VACUUM pl_both;
+SELECT pg_total_relation_size('pl_both') AS before_run \gset
+CALL campmon.run_plan(dry_run => false, allow_blocking => true, families => '{pltest}',
+                      actions => '{REINDEX INDEX CONCURRENTLY,VACUUM (FULL)}')\gset
+SELECT action, target, outcome, size_before < :before_run AS measured_when_started,
+       size_after = pg_total_relation_size(target::regclass) AS size_after_of_target, gained_bytes > 0 AS gained
+FROM campmon.history WHERE run_id = :run_id AND target LIKE 'public.pl\_both%' ORDER BY step;
+DROP TABLE pl_both;
 RESET campmon.reindex_min_size;
 DELETE FROM campmon.family WHERE family = 'pltest';
 

@@ -800,7 +800,7 @@ campmon_run_worker(Datum main_arg)
 		insert_steps = psprintf("INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, family, "
 								"reason, command, lock_level, expected_gain_bytes, size_before) "
 								"SELECT " INT64_FORMAT ", p.step, p.action, p.target, p.target_relid, p.family, p.reason, "
-								"p.command, p.lock_level, p.expected_gain_bytes, campmon._size_of(p.target_relid) "
+								"p.command, p.lock_level, p.expected_gain_bytes, campmon._total_bytes(p.target_relid) "
 								"FROM campmon.plan(%s) p WHERE p.command IS NOT NULL",
 								run_id, my_shared->plan_args);
 		if (SPI_execute(insert_steps, false, 0) != SPI_OK_INSERT)
@@ -869,7 +869,9 @@ campmon_run_worker(Datum main_arg)
 
 		values[0] = Int64GetDatum(run_id);
 		values[1] = Int32GetDatum(s->step);
-		bookkeeping("UPDATE campmon.run_step SET outcome = 'running', started_at = clock_timestamp() "
+		/* the size when the step starts: earlier steps may have changed it */
+		bookkeeping("UPDATE campmon.run_step SET outcome = 'running', started_at = clock_timestamp(), "
+					"size_before = campmon._total_bytes(target_relid) "
 					"WHERE run_id = $1 AND step = $2", 2, types, values, NULL);
 
 		outcome = run_step(run_id, s, &error);
@@ -879,8 +881,13 @@ campmon_run_worker(Datum main_arg)
 			values[3] = CStringGetTextDatum(error);
 		else
 			nulls[3] = 'n';
+		/*
+		 * The size after, of the target by name: REINDEX CONCURRENTLY leaves
+		 * the index under its name with a new OID (the old one is gone).
+		 */
 		bookkeeping("UPDATE campmon.run_step SET outcome = $3, error = $4, finished_at = clock_timestamp(), "
-					"size_after = campmon._size_of(target_relid) WHERE run_id = $1 AND step = $2",
+					"size_after = campmon._total_bytes(coalesce(pg_catalog.to_regclass(target)::oid, target_relid)) "
+					"WHERE run_id = $1 AND step = $2",
 					4, types, values, nulls);
 
 		SpinLockAcquire(&my_shared->mutex);

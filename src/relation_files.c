@@ -35,6 +35,7 @@
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_tablespace.h"
 #include "common/relpath.h"
 #include "funcapi.h"
@@ -43,6 +44,7 @@
 #include "storage/fd.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/tuplestore.h"
 #include "catalog/pg_type.h"
@@ -55,6 +57,7 @@
 PG_FUNCTION_INFO_V1(campmon_relfile_stats);
 PG_FUNCTION_INFO_V1(campmon_relation_files);
 PG_FUNCTION_INFO_V1(campmon_relation_last_write);
+PG_FUNCTION_INFO_V1(campmon_total_bytes);
 PG_FUNCTION_INFO_V1(campmon_version);
 
 /*
@@ -383,6 +386,70 @@ campmon_relation_last_write(PG_FUNCTION_ARGS)
 	if (!found || ff.last_write == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(time_t_to_timestamptz((pg_time_t) ff.last_write));
+}
+
+/* Bytes of one relation's files, from its pg_class row; 0 when gone. */
+static int64
+relation_bytes(Oid relid, Oid *toastrelid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class form;
+	FileFacts	ff;
+
+	if (toastrelid != NULL)
+		*toastrelid = InvalidOid;
+	if (!HeapTupleIsValid(tup))
+		return 0;
+	form = (Form_pg_class) GETSTRUCT(tup);
+	if (toastrelid != NULL)
+		*toastrelid = form->reltoastrelid;
+	campmon_relation_file_facts(relid, form->relfilenode, form->reltablespace,
+								form->relkind, form->relpersistence,
+								form->relnamespace, &ff);
+	ReleaseSysCache(tup);
+	return ff.bytes;
+}
+
+/* Bytes of the indexes of a table, found through pg_index (no lock on it). */
+static int64
+indexes_bytes(Oid relid)
+{
+	Relation	pg_index_rel = table_open(IndexRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int64		bytes = 0;
+
+	ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(pg_index_rel, IndexIndrelidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		bytes += relation_bytes(((Form_pg_index) GETSTRUCT(tup))->indexrelid, NULL);
+	systable_endscan(scan);
+	table_close(pg_index_rel, AccessShareLock);
+	return bytes;
+}
+
+/*
+ * campmon._total_bytes(rel oid) -> bigint
+ *
+ * What pg_total_relation_size() says (the relation, its TOAST table, all
+ * their indexes, every fork), from the files, without locking the
+ * relation: the run worker's size before and after each step must not wait
+ * behind a lock someone holds on the target (nor take one).  0 when the
+ * relation is gone.
+ */
+Datum
+campmon_total_bytes(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	Oid			toastrelid;
+	int64		bytes;
+
+	bytes = relation_bytes(relid, &toastrelid) + indexes_bytes(relid);
+	if (OidIsValid(toastrelid))
+		bytes += relation_bytes(toastrelid, NULL) + indexes_bytes(toastrelid);
+	PG_RETURN_INT64(bytes);
 }
 
 /* campmon.version(): the library's version (and a way to load it) */
