@@ -195,7 +195,11 @@ BEGIN
                format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), t.bloat_bytes
         FROM t WHERE t.family = 'catalog'
           AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic')
-          AND (t.bloat_pct >= dead_pct OR coalesce(t.n_dead_tup, 0) > 0.2 * greatest(t.n_live_tup, 1))
+          -- dead rows (not free space, which VACUUM cannot give back), or
+          -- the dead rows this plan's drops are about to leave there
+          AND (coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
+               OR coalesce(t.n_dead_tup, 0) > 0.2 * greatest(t.n_live_tup, 1)
+               OR EXISTS (SELECT FROM w WHERE w.verdict = 'stale' OR (include_suspect AND w.verdict = 'suspect')))
         UNION ALL
         -- 4. tables: VACUUM (FREEZE) near wraparound, else VACUUM where dead rows or bloat pile up
         SELECT 4, CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'VACUUM (FREEZE)' ELSE 'VACUUM' END,
@@ -212,6 +216,7 @@ BEGIN
                coalesce(t.dead_bytes, 0)
         FROM t JOIN xid x ON x.oid = t.relid
         WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
           AND (x.xid_age > freeze_pct / 100 * freeze_max
                OR coalesce(t.dead_tuples, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1)
                -- dead rows that are few but wide (VACUUM reclaims dead rows, not free space)
@@ -239,6 +244,7 @@ BEGIN
                0, 'SHARE UPDATE EXCLUSIVE', 0.5, format('ANALYZE %I.%I', t.schema_name, t.table_name), 0
         FROM t
         WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
           AND ((t.last_analyze IS NULL AND t.last_autoanalyze IS NULL)
                OR t.n_mod_since_analyze > analyze_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))
         UNION ALL
@@ -800,3 +806,9 @@ AS 'MODULE_PATHNAME', 'campmon_total_bytes'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 REVOKE ALL ON FUNCTION campmon._total_bytes(oid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._total_bytes(oid) TO campmon_reader, pg_monitor;
+
+-- The literal prefix of a pattern: family_of's C rule, one copy of it
+-- (the SQL version was a twin that had to be kept in step).
+CREATE OR REPLACE FUNCTION campmon._literal_prefix(pattern text) RETURNS text
+AS 'MODULE_PATHNAME', 'campmon_literal_prefix'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;

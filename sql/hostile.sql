@@ -295,6 +295,7 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_literal_prefix', $$SELECT campmon._literal_prefix('^wkf_a*')$$, 'ok'),
 ('_literal_prefix', $$SELECT campmon._literal_prefix('^(')$$, 'ok'),
 ('_literal_prefix', $$SELECT campmon._literal_prefix(E'^wk\\d')$$, 'ok'),
+('_literal_prefix', $$SELECT bool_and(campmon._literal_prefix(p) = coalesce((regexp_match(p, '^\^([A-Za-z0-9_]+)(?![*+?{])'))[1], '')) FROM unnest(ARRAY['^wkdlv_([0-9]+)_', '^ab*', '^a+', '^ab{2}', '^a?', '^nmsbroadlog', 'nms', '^', '^_x_', '^x.y', E'^\u00e9t', '^A1_b2?c']) p$$, 'ok'),
 ('_like_prefix', $$SELECT campmon._like_prefix(NULL)$$, 'ok'),
 ('_like_prefix', $$SELECT campmon._like_prefix('^wk_dlv%')$$, 'ok'),
 ('_like_prefix', $$SELECT campmon._like_prefix('no anchor')$$, 'ok'),

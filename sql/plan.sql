@@ -181,6 +181,10 @@ DROP TABLE pl_both;
 RESET campmon.reindex_min_size;
 DELETE FROM campmon.family WHERE family = 'pltest';
 
+-- campmon's own history tables, written by every run, are left to
+-- autovacuum: no run vacuums or analyzes them
+SELECT count(*) AS own_tables_planned FROM campmon.plan() WHERE target LIKE 'campmon.%';
+
 -- a time budget, counted from the run's start (planning included): once
 -- spent, no step starts
 CALL campmon.run_plan(dry_run => false, actions => '{ANALYZE}', max_steps => 3, time_budget => '1 ms')\gset
@@ -196,6 +200,11 @@ RESET campmon.reindex_min_size;
 -- privileges: readers plan, admins run, steps a role may not run fail cleanly
 CREATE ROLE regress_campmon_planner IN ROLE campmon_reader;
 CREATE ROLE regress_campmon_runner LOGIN IN ROLE campmon_admin;
+CREATE TABLE pl_unanalyzed_1 (id int);
+CREATE TABLE pl_unanalyzed_2 (id int);
+INSERT INTO pl_unanalyzed_1 VALUES (1);
+INSERT INTO pl_unanalyzed_2 VALUES (1);
+GRANT SELECT ON pl_unanalyzed_1, pl_unanalyzed_2 TO regress_campmon_runner;   -- it sees them, does not own them
 SET ROLE regress_campmon_planner;
 SELECT count(*) > 0 AS may_plan FROM campmon.plan();
 CALL campmon.run_plan();
@@ -209,6 +218,7 @@ RESET ROLE;
 SELECT outcome, error LIKE 'permission denied: role "regress_campmon_runner" does not own %' AS denied, count(*)
 FROM campmon.history WHERE run_id = (SELECT max(run_id) FROM campmon.run) GROUP BY 1, 2;
 SELECT run_by, status FROM campmon.run WHERE run_id = (SELECT max(run_id) FROM campmon.run);
+DROP TABLE pl_unanalyzed_1, pl_unanalyzed_2;
 DROP ROLE regress_campmon_planner, regress_campmon_runner;
 
 -- cancelling a run that is not running

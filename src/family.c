@@ -26,6 +26,7 @@
 #include "campmon.h"
 
 PG_FUNCTION_INFO_V1(campmon_family_of);
+PG_FUNCTION_INFO_V1(campmon_literal_prefix);
 
 typedef struct FamilyRule
 {
@@ -43,9 +44,9 @@ typedef struct FamilyRules
 } FamilyRules;
 
 /*
- * The literal text every match of an anchored pattern starts with, as
- * campmon._literal_prefix: '^' then letters, digits and underscores, less
- * a last one that a quantifier applies to.
+ * The literal text every match of an anchored pattern starts with: '^'
+ * then letters, digits and underscores, less a last one that a quantifier
+ * applies to ('^wkdlv_([0-9]+)_' -> 'wkdlv_', '^ab*' -> 'a').
  */
 static char *
 literal_prefix(const char *pattern, int *len)
@@ -65,6 +66,22 @@ literal_prefix(const char *pattern, int *len)
 		n--;
 	*len = n;
 	return pnstrdup(pattern, n);
+}
+
+/*
+ * campmon._literal_prefix(pattern text) -> text: the same rule for SQL
+ * (stale_tables and checks filter names by it before their expressions);
+ * '' for NULL.
+ */
+Datum
+campmon_literal_prefix(PG_FUNCTION_ARGS)
+{
+	int			len;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_TEXT_P(cstring_to_text(""));
+	PG_RETURN_TEXT_P(cstring_to_text(literal_prefix(text_to_cstring(PG_GETARG_TEXT_PP(0)),
+													&len)));
 }
 
 /* campmon.family's rules, by priority, copied into cxt. */
