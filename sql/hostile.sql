@@ -381,6 +381,25 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('plan', $$SELECT count(*) >= 0 FROM campmon.plan(max_steps => 2147483647)$$, 'ok'),
 ('plan', $$SELECT count(*) >= 0 FROM campmon.plan(include_suspect => NULL, allow_blocking => NULL, show_kept => NULL)$$, 'ok'),
 ('plan', $$SELECT count(*) >= 0 FROM campmon.plan(allow_blocking => true, show_kept => true, include_suspect => true)$$, 'ok'),
+-- _list_table(rel oid, mode text, sample_pages int), _list_index(idx oid, ...): the views' rows
+('_list_table', $$SELECT count(*) FROM campmon._list_table(NULL, 'stats', NULL)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table(0, 'stats', NULL)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table'::regclass, 'stats', NULL)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table'::regclass, 'exact', NULL)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table'::regclass, 'sampled', 2)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_view'::regclass, 'stats', NULL)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table_pkey'::regclass, 'stats', NULL)$$, 'ok'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table'::regclass, 'fast', NULL)$$, '22023'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table'::regclass, NULL, NULL)$$, '22004'),
+('_list_table', $$SELECT count(*) FROM campmon._list_table('ho_table'::regclass, 'stats', 5)$$, '22023'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index(NULL, 'stats', NULL)$$, 'ok'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index(0, 'stats', NULL)$$, 'ok'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_pkey'::regclass, 'stats', NULL)$$, 'ok'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_pkey'::regclass, 'exact', NULL)$$, 'ok'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_gin'::regclass, 'stats', NULL)$$, 'ok'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table'::regclass, 'stats', NULL)$$, 'ok'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_pkey'::regclass, 'approx', NULL)$$, '22023'),
+('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_pkey'::regclass, NULL, NULL)$$, '22004'),
 -- _total_bytes(rel oid): the size of what exists, 0 for what does not
 ('_total_bytes', $$SELECT campmon._total_bytes(NULL)$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes(0)$$, 'ok'),
@@ -475,6 +494,8 @@ INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
 ('_stale_tables', $$SET campmon.work_table_schemas = '"Ho Work"'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
 ('_stale_tables', $$SET campmon.work_table_schemas = "Ho Work", ho_work$$, $$SELECT count(*) FROM campmon._stale_tables()$$, '22023'),
 ('_stale_tables', $$SET campmon.work_table_schemas = '"Ho Work", ho_work'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_work_table_schemas', $$SET campmon.work_table_schemas = '"Ho Work", HO_work,public'$$, $$SELECT campmon._work_table_schemas()::text$$, 'ok'),
+('_work_table_schemas', $$SET campmon.work_table_schemas = ''$$, $$SELECT campmon._work_table_schemas()::text$$, 'ok'),
 ('_stale_tables', $$SET campmon.stale_min_age = 0$$, $$SELECT count(*) >= 0 FROM campmon._stale_tables()$$, 'ok'),
 ('_stale_tables', $$SET campmon.stale_min_age = '-1'$$, $$SELECT 1$$, '22023'),
 ('plan', $$SET campmon.tables_mode = 'exact'; SET campmon.indexes_mode = 'exact'$$, $$SELECT count(*) > 0 FROM campmon.plan(families => ARRAY['other']) WHERE target LIKE 'ho.%'$$, 'ok'),
@@ -586,7 +607,7 @@ SELECT id, fn, call, expected, outcome AS unexpected_outcome
 FROM ho_result WHERE split_part(outcome, ':', 1) <> expected ORDER BY id;
 -- every function of campmon has cases
 SELECT p.proname AS function_without_cases FROM pg_proc p
-WHERE p.pronamespace = 'campmon'::regnamespace AND p.proname NOT IN (SELECT fn FROM ho.hostile_case) ORDER BY 1 COLLATE "C";
+WHERE p.pronamespace = 'campmon'::regnamespace AND p.proname NOT IN (SELECT fn FROM ho.hostile_case) ORDER BY p.proname COLLATE "C";
 -- nothing a case did survived it
 SELECT count(*) AS ho_tables_left, to_regclass('ho.ho_table') IS NOT NULL AS ho_table_intact FROM pg_class
 WHERE relnamespace = 'ho_work'::regnamespace AND relkind = 'r';
