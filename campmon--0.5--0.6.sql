@@ -350,6 +350,66 @@ LANGUAGE C STABLE PARALLEL SAFE;
 REVOKE ALL ON FUNCTION campmon._work_table_schemas() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._work_table_schemas() TO campmon_reader, pg_monitor;
 
+-- Campaign tables are found by name in the work schemas, where a role may
+-- be able to create objects: a look-alike must not make campmon run that
+-- role's code as whoever reads campmon's views (an admin, a pg_cron job).
+-- Reading a relation runs no one's code when it is a table (not a view,
+-- nor a foreign table), has no row-level security (policies are
+-- expressions), and the columns read have built-in types (a type of the
+-- role's own may come with an implicit cast, or an operator, of its own).
+-- NULL when it may be read, else why not.
+CREATE FUNCTION campmon._unsafe_to_read(rel regclass, cols text[]) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE
+    WHEN c.oid IS NULL THEN 'missing'
+    WHEN c.relkind NOT IN ('r', 'p') THEN
+        format('%s is not a table (%s): reading it could run the code of its owner %s', rel,
+               CASE c.relkind WHEN 'v' THEN 'a view' WHEN 'm' THEN 'a materialized view'
+                              WHEN 'f' THEN 'a foreign table' ELSE 'relkind ' || c.relkind::text END,
+               pg_get_userbyid(c.relowner))
+    WHEN c.relrowsecurity THEN
+        format('%s has row-level security: its policies could run the code of its owner %s', rel, pg_get_userbyid(c.relowner))
+    ELSE (SELECT format('column %s of %s has type %s, not a built-in one: its casts and operators could run the code of their owner',
+                        a.attname, rel, format_type(a.atttypid, a.atttypmod))
+          FROM pg_attribute a
+          WHERE a.attrelid = c.oid AND a.attname = ANY (cols) AND a.attnum > 0 AND NOT a.attisdropped
+            AND a.atttypid >= 16384     -- FirstNormalObjectId: created after initdb
+          ORDER BY a.attnum LIMIT 1)
+END
+FROM (SELECT rel AS r) x LEFT JOIN pg_class c ON c.oid = x.r $$;
+REVOKE ALL ON FUNCTION campmon._unsafe_to_read(regclass, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._unsafe_to_read(regclass, text[]) TO campmon_reader, pg_monitor;
+
+-- A work-table rule whose owner table is not safe to read is skipped (its
+-- tables judged by age), and campmon.checks says why.
+CREATE OR REPLACE FUNCTION campmon._rule_problem(r campmon.work_table_rule, schema_name text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner regclass := to_regclass(format('%I.%I', schema_name, r.owner_table));
+    col text;
+BEGIN
+    IF owner IS NULL THEN
+        RETURN 'missing';
+    END IF;
+    FOREACH col IN ARRAY ARRAY[r.owner_key, r.state_column, r.deleted_column, r.failed_column, r.since_column] LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a
+                       WHERE a.attrelid = owner AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RETURN format('%s has no column %s', owner, col);
+        END IF;
+    END LOOP;
+    IF NOT has_table_privilege(owner, 'SELECT') THEN
+        RETURN format('%s may not be read by %s', owner, current_user);
+    END IF;
+    RETURN campmon._unsafe_to_read(owner, ARRAY[r.owner_key, r.state_column, r.deleted_column, r.failed_column, r.since_column]);
+END $$;
+
+
 -- campmon's own catalog queries join and sort one row per relation: with
 -- the server's work_mem (often 64MB and more on a Campaign instance) every
 -- hash and sort of them could hold that much at 50,000 relations (111 MB
@@ -553,6 +613,20 @@ BEGIN
         CONTINUE WHEN opt IS NULL AND wf IS NULL AND to_regclass(format('%I.nmsdelivery', s)) IS NULL;
         has_campaign := true;
 
+        -- look-alikes that reading would run someone's code in are not read
+        problem := CASE WHEN opt IS NOT NULL THEN campmon._unsafe_to_read(opt, ARRAY['sname', 'sstringvalue']) END;
+        IF problem IS NOT NULL THEN
+            RETURN QUERY SELECT 'campaign_schema', 'warning', opt::text, NULL::numeric, NULL::numeric,
+                format('%s is not read: %s; the cleanup checks skip it and the purge checks assume default retentions', opt, problem);
+            opt := NULL;
+        END IF;
+        problem := CASE WHEN wf IS NOT NULL THEN campmon._unsafe_to_read(wf, ARRAY['sinternalname', 'istate', 'ifailed']) END;
+        IF problem IS NOT NULL THEN
+            RETURN QUERY SELECT 'campaign_schema', 'warning', wf::text, NULL::numeric, NULL::numeric,
+                format('%s is not read: %s', wf, problem);
+            wf := NULL;
+        END IF;
+
         -- the cleanup workflow's last run
         IF opt IS NOT NULL THEN
             BEGIN
@@ -639,6 +713,12 @@ BEGIN
             WHERE ns.nspname = s AND c.relkind = 'r'
             ORDER BY c.relname
         LOOP
+            problem := campmon._unsafe_to_read(rec.rel, ARRAY[rec.date_column]);
+            IF problem IS NOT NULL THEN
+                RETURN QUERY SELECT 'purge_backlog', 'warning', rec.rel::text, NULL::numeric, NULL::numeric,
+                    format('%s is not read: %s', rec.rel, problem);
+                CONTINUE;
+            END IF;
             -- one purge rule that does not fit its table (a date column of
             -- another type, say) is a warning row, not the end of the checks
             BEGIN

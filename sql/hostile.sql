@@ -400,6 +400,15 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table'::regclass, 'stats', NULL)$$, 'ok'),
 ('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_pkey'::regclass, 'approx', NULL)$$, '22023'),
 ('_list_index', $$SELECT count(*) FROM campmon._list_index('ho_table_pkey'::regclass, NULL, NULL)$$, '22004'),
+-- _unsafe_to_read(rel regclass, cols text[]): why campmon must not read a relation, NULL when it may
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read(NULL, NULL)$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read(0, NULL)$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read('ho_table', ARRAY['id', 'v', NULL, 'no_such_column'])$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read('ho_view', '{}')$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read('ho_matview', '{}')$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read('ho_foreign', '{}')$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read('ho_parted', '{}')$$, 'ok'),
+('_unsafe_to_read', $$SELECT campmon._unsafe_to_read('ho_seq', '{}')$$, 'ok'),
 -- _total_bytes(rel oid): the size of what exists, 0 for what does not
 ('_total_bytes', $$SELECT campmon._total_bytes(NULL)$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes(0)$$, 'ok'),
@@ -618,7 +627,7 @@ RESET search_path;
 SET campmon.work_table_schemas = 'ho_work';
 SET campmon.tables_mode = 'exact';
 SELECT format('%I.%I', schema_name, table_name) AS work_table, rule, verdict
-FROM campmon.stale_tables ORDER BY 1 COLLATE "C";
+FROM campmon.stale_tables ORDER BY format('%I.%I', schema_name, table_name) COLLATE "C";
 SELECT action, command FROM campmon.plan(actions => ARRAY['DROP TABLE'], include_suspect => true) ORDER BY command COLLATE "C";
 SELECT action, command FROM campmon.plan()
 WHERE target_relid IN (SELECT relid FROM ho.ho_names) ORDER BY action, command COLLATE "C";
@@ -631,7 +640,7 @@ WHERE n.nspname IN ('ho_work', 'Ho "Odd"; Schema');
 SELECT command FROM campmon.plan(include_suspect => true)
 WHERE target_relid IN (SELECT relid FROM ho.ho_names UNION ALL SELECT oid FROM pg_class WHERE relnamespace = 'ho_work'::regnamespace)
 ORDER BY command COLLATE "C" \gexec
-SELECT c.relname AS work_tables_left FROM pg_class c WHERE c.relnamespace = 'ho_work'::regnamespace AND c.relkind = 'r' ORDER BY 1 COLLATE "C";
+SELECT c.relname AS work_tables_left FROM pg_class c WHERE c.relnamespace = 'ho_work'::regnamespace AND c.relkind = 'r' ORDER BY c.relname COLLATE "C";
 SELECT count(*) AS odd_tables, count(*) FILTER (WHERE b.dead_tuples = 0) AS vacuumed,
        count(*) FILTER (WHERE s.last_analyze IS NOT NULL OR s.last_vacuum IS NOT NULL) AS in_statistics
 FROM ho.ho_names n CROSS JOIN LATERAL campmon.table_bloat(n.relid, 'exact') b
@@ -753,7 +762,7 @@ RESET ROLE;
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
 SELECT campmon.drop_work_table(0) AS dropped;
-SELECT * FROM evil.trap_log ORDER BY 1 COLLATE "C", 2 COLLATE "C";
+SELECT * FROM evil.trap_log ORDER BY trap COLLATE "C", sprung_by COLLATE "C";
 
 -- 2. a session that puts the role's schema before pg_catalog
 \o /dev/null
@@ -779,12 +788,61 @@ SELECT campmon.relation_last_write('pg_class'), campmon._human('1 day'), campmon
 \o
 RESET search_path;
 RESET client_min_messages;
-SELECT * FROM evil.trap_log ORDER BY 1 COLLATE "C", 2 COLLATE "C";
+SELECT * FROM evil.trap_log ORDER BY trap COLLATE "C", sprung_by COLLATE "C";
 -- the traps work (they are not simply unreachable): a query of our own springs them
 SET search_path = evil, pg_catalog, public;
 SELECT count(*) AS n FROM (VALUES ('a')) v(x) WHERE x = 'a';
 RESET search_path;
-SELECT trap FROM evil.trap_log ORDER BY 1 COLLATE "C";
+SELECT trap FROM evil.trap_log ORDER BY trap COLLATE "C";
+
+-- 3. Campaign look-alikes in a work schema where a role may create: the
+-- owner tables and options campmon reads by name, made by that role as a
+-- view, a table with a row-level security policy, and a table whose key
+-- column has the role's own type with an implicit cast to bigint -- each
+-- would run the role's function as the admin reading campmon's views.
+-- campmon reads none of them: their rules are skipped (tables judged by
+-- age) and campmon.checks says why.
+CREATE SCHEMA evil_camp AUTHORIZATION regress_ho_evil;
+SET ROLE regress_ho_evil;
+GRANT USAGE ON SCHEMA evil_camp TO PUBLIC;
+CREATE VIEW evil_camp.xtkworkflow AS
+SELECT 1::bigint AS iworkflowid, 'cleanup'::text AS sinternalname, 20 AS istate, 0 AS ifailed, now() AS tslastmodified
+WHERE evil.sprung('view evil_camp.xtkworkflow');
+CREATE VIEW evil_camp.xtkoption AS
+SELECT 'NmsCleanup_LastCleanup'::text AS sname, '2026-01-01'::text AS sstringvalue WHERE evil.sprung('view evil_camp.xtkoption');
+CREATE TABLE evil_camp.nmsdelivery (ideliveryid bigint, istate int, ideletestatus int, tslastmodified timestamptz);
+INSERT INTO evil_camp.nmsdelivery VALUES (2, 85, 0, '2026-01-01');
+ALTER TABLE evil_camp.nmsdelivery ENABLE ROW LEVEL SECURITY;
+CREATE POLICY everyone ON evil_camp.nmsdelivery USING (evil.sprung('policy on evil_camp.nmsdelivery'));
+CREATE TYPE evil_camp.id AS (v bigint);
+CREATE FUNCTION evil_camp.id_to_bigint(evil_camp.id) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog AS
+$$ BEGIN PERFORM evil.sprung('cast evil_camp.id to bigint'); RETURN ($1).v; END $$;
+CREATE CAST (evil_camp.id AS bigint) WITH FUNCTION evil_camp.id_to_bigint(evil_camp.id) AS IMPLICIT;
+CREATE TABLE evil_camp.nmsgroup (igroupid evil_camp.id, tslastmodified timestamptz);
+INSERT INTO evil_camp.nmsgroup VALUES (ROW(3), '2026-01-01');
+CREATE TABLE evil_camp.nmsbroadlogrcp (ibroadlogid bigint, tslastmodified evil_camp.id);
+GRANT SELECT ON ALL TABLES IN SCHEMA evil_camp TO PUBLIC;
+CREATE TABLE evil_camp.wkf1_1_1 (id int);
+CREATE TABLE evil_camp.wkdlv_2_1 (id int);
+CREATE TABLE evil_camp.grp3 (id int);
+RESET ROLE;
+SET ROLE regress_ho_admin;
+SET campmon.work_table_schemas = 'evil_camp';
+SELECT table_name, rule, verdict FROM campmon.stale_tables ORDER BY 1;
+SELECT check_name, status, target, message FROM campmon.checks
+WHERE check_name IN ('campaign_schema', 'purge_backlog', 'cleanup_workflow', 'cleanup_last_run') ORDER BY 1, 3;
+SELECT action, target FROM campmon.plan(include_suspect => true) WHERE target LIKE 'evil_camp.%' ORDER BY 1, 2;
+RESET campmon.work_table_schemas;
+RESET ROLE;
+SELECT count(*) AS traps_sprung_by_campmon FROM evil.trap_log WHERE trap LIKE '%evil_camp%';
+-- the traps work: reading the look-alikes as the admin springs each
+SET ROLE regress_ho_admin;
+SELECT count(*) FROM evil_camp.xtkworkflow;
+SELECT count(*) FROM evil_camp.nmsdelivery;
+SELECT count(*) FROM evil_camp.nmsgroup g WHERE g.igroupid = 3::bigint;
+RESET ROLE;
+SELECT trap, sprung_by FROM evil.trap_log WHERE trap LIKE '%evil_camp%' ORDER BY trap COLLATE "C";
+DROP SCHEMA evil_camp CASCADE;
 
 -- Every SQL and PL/pgSQL function of campmon runs with search_path
 -- pg_catalog, pg_temp; the procedure run_plan cannot (transaction control)

@@ -441,6 +441,14 @@ SELECT ho.outcome('SELECT campmon.drop_work_table(''pg_class''::regclass)', 'reg
 SELECT ho.outcome('SELECT campmon.drop_work_table((SELECT oid FROM pg_class WHERE relname = ''wkf990005_1''))', 'regress_ho_admin', NULL);
 SELECT ho.outcome('SELECT campmon.cancel_run(-1)', 'regress_ho_admin', NULL);
 SELECT ho.outcome('SELECT campmon.start_plan(max_steps => 0)', 'regress_ho_admin', NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(NULL, NULL)', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(0, NULL)', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(''ho_table'', ARRAY[''id'', ''v'', NULL, ''no_such_column''])', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(''ho_view'', ''{}'')', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(''ho_matview'', ''{}'')', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(''ho_foreign'', ''{}'')', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(''ho_parted'', ''{}'')', NULL, NULL);
+SELECT ho.outcome('SELECT campmon._unsafe_to_read(''ho_seq'', ''{}'')', NULL, NULL);
 SELECT ho.outcome('SELECT count(*) FROM campmon._list_table(NULL, ''stats'', NULL)', NULL, NULL);
 SELECT ho.outcome('SELECT count(*) FROM campmon._list_table(0, ''stats'', NULL)', NULL, NULL);
 SELECT ho.outcome('SELECT count(*) FROM campmon._list_table(''ho_table''::regclass, ''stats'', NULL)', NULL, NULL);
