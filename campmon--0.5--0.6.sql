@@ -161,6 +161,15 @@ BEGIN
     i AS MATERIALIZED (SELECT * FROM campmon.indexes i
                        WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
     xid AS (SELECT c.oid, age(c.relfrozenxid) AS xid_age FROM pg_class c WHERE c.relkind = 'r'),
+    -- the tables phase 7 rewrites (VACUUM FULL rebuilds their indexes too)
+    rewritten AS (
+        SELECT t.relid FROM t
+        WHERE allow_blocking AND (actions IS NULL OR 'VACUUM (FULL)' = ANY (actions))
+          AND t.family <> 'catalog' AND t.family <> 'broadlog' AND t.table_bytes <= full_max
+          AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
+          AND t.bloat_bytes >= reindex_min AND t.bloat_bytes >= min_gain_bytes
+          AND (families IS NULL OR t.family = ANY (families))
+    ),
     candidates AS (
         -- 1. work tables Campaign's cleanup would drop (suspect ones on request)
         SELECT 1 AS phase, 'DROP TABLE'::text AS action, w.relid,
@@ -234,6 +243,8 @@ BEGIN
         FROM i WHERE i.is_valid AND i.access_method = 'btree'
           AND i.schema_name NOT IN ('pg_catalog', 'pg_toast', 'information_schema')
           AND i.bloat_pct >= reindex_pct AND i.bloat_bytes >= reindex_min
+          -- a table this plan rewrites gets its indexes rebuilt with it
+          AND NOT EXISTS (SELECT FROM rewritten rw WHERE rw.relid = i.table_relid)
         UNION ALL
         -- 6. statistics gone stale
         SELECT 6, 'ANALYZE', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
