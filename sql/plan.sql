@@ -145,34 +145,37 @@ DROP TABLE pl_free;
 -- for the database, which the worker's session reads) every page read
 -- sleeps that long, so 10 ms makes a VACUUM of ~100 pages last over a
 -- second; 0 runs it at full speed
+INSERT INTO campmon.family (family, pattern, description, priority) VALUES ('plcost', '^pl_cost$', 'this test''s table', 1);
 CREATE TABLE pl_cost (id int, v text) WITH (autovacuum_enabled = false);
 INSERT INTO pl_cost SELECT g, repeat('x', 200) FROM generate_series(1, 3500) g;
 DELETE FROM pl_cost WHERE id % 2 = 0;
 SELECT current_database() AS db \gset
 ALTER DATABASE :"db" SET vacuum_cost_limit = 1;
 SET campmon.run_cost_delay = '10ms';
-CALL campmon.run_plan(dry_run => false, families => '{pltest}', actions => '{VACUUM}')\gset
+CALL campmon.run_plan(dry_run => false, families => '{plcost}', actions => '{VACUUM}')\gset
 SELECT h.outcome, h.duration >= interval '0.5 s' AS throttled, r.options->'cost_delay_ms' AS cost_delay_ms
 FROM campmon.history h JOIN campmon.run r USING (run_id) WHERE run_id = :run_id AND target = 'public.pl_cost';
 DELETE FROM pl_cost WHERE id % 3 = 0;
 SET campmon.run_cost_delay = 0;
-CALL campmon.run_plan(dry_run => false, families => '{pltest}', actions => '{VACUUM}')\gset
+CALL campmon.run_plan(dry_run => false, families => '{plcost}', actions => '{VACUUM}')\gset
 SELECT h.outcome, h.duration < interval '0.5 s' AS full_speed, r.options->'cost_delay_ms' AS cost_delay_ms
 FROM campmon.history h JOIN campmon.run r USING (run_id) WHERE run_id = :run_id AND target = 'public.pl_cost';
 ALTER DATABASE :"db" RESET vacuum_cost_limit;
 RESET campmon.run_cost_delay;
 DROP TABLE pl_cost;
+DELETE FROM campmon.family WHERE family = 'plcost';
 
 -- a step's size_before is taken when it starts: the ANALYZE of a table
 -- after a REINDEX of its index is not credited with what the REINDEX gave
 -- back; size_after is the target's, found by name (the rebuilt index has a
 -- new OID)
+INSERT INTO campmon.family (family, pattern, description, priority) VALUES ('plboth', '^pl_both$', 'this test''s table', 1);
 CREATE TABLE pl_both (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
 INSERT INTO pl_both SELECT g, repeat('y', 100) FROM generate_series(1, 40000) g;
 DELETE FROM pl_both WHERE id % 10 <> 0;
 VACUUM pl_both;
 SELECT pg_total_relation_size('pl_both') AS before_run \gset
-CALL campmon.run_plan(dry_run => false, families => '{pltest}', actions => '{REINDEX INDEX CONCURRENTLY,ANALYZE}')\gset
+CALL campmon.run_plan(dry_run => false, families => '{plboth}', actions => '{REINDEX INDEX CONCURRENTLY,ANALYZE}')\gset
 SELECT action, target, outcome, size_before < :before_run AS measured_when_started,
        size_after = pg_total_relation_size(target::regclass) AS size_after_of_target, sign(gained_bytes) AS gained
 FROM campmon.history WHERE run_id = :run_id AND target LIKE 'public.pl\_both%' ORDER BY step;
@@ -181,11 +184,12 @@ FROM campmon.history WHERE run_id = :run_id AND target LIKE 'public.pl\_both%' O
 INSERT INTO pl_both SELECT g, repeat('y', 100) FROM generate_series(40001, 100000) g;
 DELETE FROM pl_both WHERE id > 40000 AND id % 20 <> 0;
 VACUUM pl_both;
-SELECT action, target FROM campmon.plan(allow_blocking => true, families => '{pltest}')
-WHERE target LIKE 'public.pl\_both%' ORDER BY step;
-SELECT action, target FROM campmon.plan(allow_blocking => true, families => '{pltest}', actions => '{REINDEX INDEX CONCURRENTLY}')
-WHERE target LIKE 'public.pl\_both%' ORDER BY step;
+SELECT action, target FROM campmon.plan(allow_blocking => true, families => '{plboth}')
+WHERE action IN ('REINDEX INDEX CONCURRENTLY', 'VACUUM (FULL)') ORDER BY step;
+SELECT action, target FROM campmon.plan(allow_blocking => true, families => '{plboth}', actions => '{REINDEX INDEX CONCURRENTLY}')
+ORDER BY step;
 DROP TABLE pl_both;
+DELETE FROM campmon.family WHERE family = 'plboth';
 RESET campmon.reindex_min_size;
 DELETE FROM campmon.family WHERE family = 'pltest';
 
