@@ -162,6 +162,19 @@ BEGIN
     i AS MATERIALIZED (SELECT * FROM campmon.indexes i
                        WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
     xid AS (SELECT c.oid, age(c.relfrozenxid) AS xid_age FROM pg_class c WHERE c.relkind = 'r'),
+    -- the tables phase 4 vacuums (with ANALYZE)
+    vac AS (
+        SELECT t.relid, x.xid_age > freeze_pct / 100 * freeze_max AS freeze,
+               coalesce(t.dead_bytes, 0) AS gain
+        FROM t JOIN xid x ON x.oid = t.relid
+        WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
+          AND (x.xid_age > freeze_pct / 100 * freeze_max
+               OR coalesce(t.dead_tuples, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1)
+               -- dead rows that are few but wide (VACUUM reclaims dead rows, not free space)
+               OR coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
+                  AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
+    ),
     -- the tables phase 7 rewrites (VACUUM FULL rebuilds their indexes too)
     rewritten AS (
         SELECT t.relid FROM t
@@ -224,14 +237,7 @@ BEGIN
                       CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'FREEZE, ' ELSE '' END,
                       t.schema_name, t.table_name),
                coalesce(t.dead_bytes, 0)
-        FROM t JOIN xid x ON x.oid = t.relid
-        WHERE t.family <> 'catalog' AND t.table_bytes > 0
-          AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
-          AND (x.xid_age > freeze_pct / 100 * freeze_max
-               OR coalesce(t.dead_tuples, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1)
-               -- dead rows that are few but wide (VACUUM reclaims dead rows, not free space)
-               OR coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
-                  AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
+        FROM t JOIN xid x ON x.oid = t.relid JOIN vac v ON v.relid = t.relid
         UNION ALL
         -- 5. bloated B-tree indexes, rebuilt without blocking writes
         SELECT 5, 'REINDEX INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
@@ -259,6 +265,11 @@ BEGIN
           AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
           AND ((t.last_analyze IS NULL AND t.last_autoanalyze IS NULL)
                OR t.n_mod_since_analyze > analyze_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))
+          -- not when a VACUUM (ANALYZE) or VACUUM (FULL, ANALYZE) of this plan analyzes it
+          AND NOT EXISTS (SELECT FROM vac v WHERE v.relid = t.relid
+                            AND (actions IS NULL OR CASE WHEN v.freeze THEN 'VACUUM (FREEZE)' ELSE 'VACUUM' END = ANY (actions))
+                            AND (v.freeze OR v.gain >= min_gain_bytes))
+          AND NOT EXISTS (SELECT FROM rewritten rw WHERE rw.relid = t.relid)
         UNION ALL
         -- 7. rewrites: only when asked, where VACUUM cannot give the space back
         SELECT 7, CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
