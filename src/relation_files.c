@@ -358,6 +358,32 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The facts of a relation looked up by OID in the catalog cache (no lock
+ * on it), and its TOAST table's OID.  Returns false when there is no such
+ * relation; the facts are empty too when it has no files we can see.
+ */
+static bool
+facts_by_oid(Oid relid, FileFacts *ff, Oid *toastrelid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class form;
+
+	memset(ff, 0, sizeof(FileFacts));
+	if (toastrelid != NULL)
+		*toastrelid = InvalidOid;
+	if (!HeapTupleIsValid(tup))
+		return false;
+	form = (Form_pg_class) GETSTRUCT(tup);
+	if (toastrelid != NULL)
+		*toastrelid = form->reltoastrelid;
+	(void) campmon_relation_file_facts(relid, form->relfilenode, form->reltablespace,
+									   form->relkind, form->relpersistence,
+									   form->relnamespace, ff);
+	ReleaseSysCache(tup);
+	return true;
+}
+
+/*
  * campmon.relation_last_write(rel regclass) -> timestamptz
  *
  * When the relation's files were last written; NULL when it has none (a
@@ -367,46 +393,24 @@ Datum
 campmon_relation_last_write(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
-	HeapTuple	tup;
-	Form_pg_class form;
 	FileFacts	ff;
-	bool		found;
 
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
+	if (!facts_by_oid(relid, &ff, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	form = (Form_pg_class) GETSTRUCT(tup);
-	found = campmon_relation_file_facts(relid, form->relfilenode, form->reltablespace,
-						   form->relkind, form->relpersistence,
-						   form->relnamespace, &ff);
-	ReleaseSysCache(tup);
-
-	if (!found || ff.last_write == 0)
+	if (ff.last_write == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(time_t_to_timestamptz((pg_time_t) ff.last_write));
 }
 
-/* Bytes of one relation's files, from its pg_class row; 0 when gone. */
+/* Bytes of one relation's files; 0 when it is gone. */
 static int64
 relation_bytes(Oid relid, Oid *toastrelid)
 {
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Form_pg_class form;
 	FileFacts	ff;
 
-	if (toastrelid != NULL)
-		*toastrelid = InvalidOid;
-	if (!HeapTupleIsValid(tup))
-		return 0;
-	form = (Form_pg_class) GETSTRUCT(tup);
-	if (toastrelid != NULL)
-		*toastrelid = form->reltoastrelid;
-	campmon_relation_file_facts(relid, form->relfilenode, form->reltablespace,
-								form->relkind, form->relpersistence,
-								form->relnamespace, &ff);
-	ReleaseSysCache(tup);
+	facts_by_oid(relid, &ff, toastrelid);
 	return ff.bytes;
 }
 
