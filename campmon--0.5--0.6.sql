@@ -176,13 +176,18 @@ BEGIN
                   AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
     ),
     -- the tables phase 7 rewrites (VACUUM FULL rebuilds their indexes too)
+    -- phase 7's tables, and whether each is rewritten or only reported
+    bloated AS (
+        SELECT t.*, allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max AS is_rewrite
+        FROM t
+        WHERE t.family <> 'catalog' AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
+          AND t.bloat_bytes >= reindex_min
+    ),
     rewritten AS (
-        SELECT t.relid FROM t
-        WHERE allow_blocking AND (actions IS NULL OR 'VACUUM (FULL)' = ANY (actions))
-          AND t.family <> 'catalog' AND t.family <> 'broadlog' AND t.table_bytes <= full_max
-          AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
-          AND t.bloat_bytes >= reindex_min AND t.bloat_bytes >= min_gain_bytes
-          AND (families IS NULL OR t.family = ANY (families))
+        SELECT b.relid FROM bloated b
+        WHERE b.is_rewrite AND (actions IS NULL OR 'VACUUM (FULL)' = ANY (actions))
+          AND b.bloat_bytes >= min_gain_bytes
+          AND (families IS NULL OR b.family = ANY (families))
     ),
     candidates AS (
         -- 1. work tables Campaign's cleanup would drop (suspect ones on request)
@@ -272,10 +277,9 @@ BEGIN
           AND NOT EXISTS (SELECT FROM rewritten rw WHERE rw.relid = t.relid)
         UNION ALL
         -- 7. rewrites: only when asked, where VACUUM cannot give the space back
-        SELECT 7, CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
-                       THEN 'VACUUM (FULL)' ELSE 'keep' END,
+        SELECT 7, CASE WHEN t.is_rewrite THEN 'VACUUM (FULL)' ELSE 'keep' END,
                t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
-               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
+               CASE WHEN t.is_rewrite
                     THEN format('%s%% bloat: only a rewrite gives %s back to the file system; blocks every read and write of the table while it runs, followed by ANALYZE',
                                 t.bloat_pct, pg_size_pretty(t.bloat_bytes))
                     ELSE format('a rewrite would give back %s (%s%% bloat) but is not planned: %s; online alternative: pg_repack (%s)',
@@ -284,16 +288,13 @@ BEGIN
                                      WHEN t.family = 'broadlog' THEN 'never on the delivery logs'
                                      ELSE format('larger than campmon.vacuum_full_max_size (%s)', pg_size_pretty(full_max)) END,
                                 CASE WHEN repack THEN 'installed' ELSE 'not installed' END) END,
-               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max THEN t.bloat_bytes ELSE 0 END,
-               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max THEN 'ACCESS EXCLUSIVE' END,
+               CASE WHEN t.is_rewrite THEN t.bloat_bytes ELSE 0 END,
+               CASE WHEN t.is_rewrite THEN 'ACCESS EXCLUSIVE' END,
                round(t.table_bytes / 100e6 + 0.5, 1),
-               CASE WHEN allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max
-                    THEN format('VACUUM (FULL, ANALYZE) %I.%I', t.schema_name, t.table_name) END,
+               CASE WHEN t.is_rewrite THEN format('VACUUM (FULL, ANALYZE) %I.%I', t.schema_name, t.table_name) END,
                -t.table_bytes          -- smallest first
-        FROM t
-        WHERE t.family <> 'catalog' AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
-          AND t.bloat_bytes >= reindex_min
-          AND (allow_blocking OR show_kept)
+        FROM bloated t
+        WHERE allow_blocking OR show_kept
     )
     SELECT (row_number() OVER (ORDER BY c.phase, c.sort_key DESC, c.target))::integer,
            c.action, c.target, c.family, c.reason, c.gain, c.lock_level, c.seconds, c.command, c.relid
