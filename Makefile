@@ -20,7 +20,7 @@ DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat bad_input privileges tables_view indexes_view demo campaign plan hostile
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view demo campaign plan hostile
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes
 ISOLATION_OPTS =

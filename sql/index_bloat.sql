@@ -104,7 +104,7 @@ FROM unnest('{ix_log_pkey,ix_log_delivery,ix_log_addr,ix_log_delivery_ts}'::regc
 
 -- min_bytes against a real REINDEX (DESIGN: within 10%), exact and sampled
 CREATE TEMP TABLE ix_predicted AS
-SELECT i AS index, e.min_bytes AS exact_min, s.min_bytes AS sampled_min, e.bloat_pct > 10 AS bloated
+SELECT i AS index, e.min_bytes AS exact_min, s.min_bytes AS sampled_min, e.bloat_pct > 5 AS bloated
 FROM unnest('{ix_log_pkey,ix_log_delivery,ix_log_addr,ix_log_delivery_ts,ix_log_rnd}'::regclass[]) i,
      campmon.index_bloat(i, 'exact') e, campmon.index_bloat(i, 'sampled', 150) s;
 REINDEX TABLE ix_log;

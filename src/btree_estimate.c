@@ -35,6 +35,7 @@
 
 #include "access/htup_details.h"
 #include "access/nbtree.h"
+#include "miscadmin.h"
 #include "catalog/pg_statistic.h"
 #include "pgstat.h"
 #include "storage/bufmgr.h"
@@ -47,28 +48,113 @@
 #define BTREE_PAGE_SPACE \
 	(BLCKSZ - SizeOfPageHeaderData - MAXALIGN(sizeof(BTPageOpaqueData)))
 
+/*
+ * nbtree's own limit on a tuple (BTMaxItemSizeNoHeapTid for a page of
+ * BLCKSZ): a third of a page, so that three always fit.  With its line
+ * pointer, the largest bytes any item or pivot can take.
+ */
+#define BTREE_MAX_ITEM_NEED \
+	(MAXALIGN_DOWN((BLCKSZ - MAXALIGN(SizeOfPageHeaderData + 3 * sizeof(ItemIdData)) - \
+					MAXALIGN(sizeof(BTPageOpaqueData))) / 3) + sizeof(ItemIdData))
+/* the smallest: a bare tuple header, MAXALIGNed, and its line pointer */
+#define BTREE_MIN_ITEM_NEED (MAXALIGN(sizeof(IndexTupleData)) + sizeof(ItemIdData))
+
+/*
+ * No B-tree is taller than this: each level at least halves the pages below
+ * (see below), and a relation has fewer than 2^32 blocks.  The loop bound is
+ * a guard, not a figure.
+ */
+#define BTREE_MAX_LEVELS 40
+
+/* a figure clamped into [lo, hi]; NaN taken as lo */
+static inline double
+clamp_need(double v, double lo, double hi)
+{
+	if (!(v >= lo))
+		return lo;
+	return v > hi ? hi : v;
+}
+
+/*
+ * Items a build leaves on one page, as nbtsort.c's _bt_buildadd fills it,
+ * for items taking `need` bytes each (tuple and line pointer).  A page
+ * starts with the item moved from the page before (on an internal page
+ * truncated to a bare "minus infinity" header, `first` bytes); another item
+ * is added while it fits and either the free space stays at or above the
+ * target `reserve` or the page holds fewer than two items.  At the close
+ * the last item moves on, so the page keeps one fewer than it held.
+ *
+ * For k items held the free space is free0 - first - (k - 1) * need; the
+ * close comes at the first k at which the next item no longer fits or
+ * (k >= 2 and the free space is below reserve).  With items of equal size
+ * that count is exact; for items of mixed sizes, the overshoot past the
+ * target is on average half an item, which the continuous form used for
+ * pages of many items says.
+ */
+static double
+items_per_page(double need, double first, double reserve)
+{
+	double		free0 = BLCKSZ - SizeOfPageHeaderData - 2 * sizeof(ItemIdData) -
+		MAXALIGN(sizeof(BTPageOpaqueData));	/* the high key's slot reserved */
+	double		tuple = need - sizeof(ItemIdData);
+	double		fit = (free0 - first - tuple) / need;	/* room for more */
+	double		target = (free0 - first - reserve) / need;
+	double		held;
+
+	if (Min(fit, target) >= 16)
+		held = 1 + Min(fit + 0.5, target + 0.5);	/* mean overshoot */
+	else
+		held = Min(floor(fit) + 2, Max(floor(target) + 2, 2));
+	return Max(held - 1, 1);
+}
+
+/*
+ * Pages right after REINDEX.  Inputs come from pages that may be damaged
+ * or from statistics that may be wrong, so each is first brought into
+ * what nbtree allows: an item or pivot takes between a bare header and
+ * BTMaxItemSize.  Then leaves and each internal level are filled as above:
+ *
+ *	 - a leaf keeps at least one item, whatever the fillfactor (at
+ *	   fillfactor 10 and 800-byte keys each leaf holds exactly one);
+ *	 - an internal page keeps at least two: its minus-infinity item and a
+ *	   pivot always fit, and three items of at most BTMaxItemSize do.
+ *
+ * So each internal level has at most half the pages of the one below, and
+ * the loop over levels ends within log2(leaf pages) rounds.
+ */
 double
 btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
 				double pivot_need)
 {
-	double		item = rebuilt_tuples > 0 ? rebuilt_need / rebuilt_tuples : 0;
-	/* as BTGetTargetPageFreeSpace */
-	double		leaf_room = BTREE_PAGE_SPACE - BLCKSZ * (100 - fillfactor) / 100 -
-		pivot_need - item / 2;
-	double		internal_room = BTREE_PAGE_SPACE -
-		BLCKSZ * (100 - BTREE_NONLEAF_FILLFACTOR) / 100 - 1.5 * pivot_need;
+	double		item;
+	double		leaf_per_page;
+	double		internal_per_page;
 	double		leaf_pages;
 	double		level_pages;
 	double		internal = 0;
 
-	if (rebuilt_need <= 0)
+	if (!(rebuilt_need > 0) || !(rebuilt_tuples > 0) || isinf(rebuilt_need) ||
+		isinf(rebuilt_tuples))
 		return 1;				/* an empty index is its metapage */
 
-	leaf_pages = ceil(rebuilt_need / leaf_room);
+	fillfactor = Max(Min(fillfactor, 100), BTREE_MIN_FILLFACTOR);
+	item = clamp_need(rebuilt_need / rebuilt_tuples, BTREE_MIN_ITEM_NEED,
+					  BTREE_MAX_ITEM_NEED);
+	pivot_need = clamp_need(pivot_need, BTREE_MIN_ITEM_NEED, BTREE_MAX_ITEM_NEED);
+
+	/* reserves as BTGetTargetPageFreeSpace and for BTREE_NONLEAF_FILLFACTOR */
+	leaf_per_page = items_per_page(item, item,
+								   BLCKSZ * (100 - fillfactor) / 100);
+	internal_per_page = Max(items_per_page(pivot_need, BTREE_MIN_ITEM_NEED,
+										   BLCKSZ * (100 - BTREE_NONLEAF_FILLFACTOR) / 100),
+							2.0);
+
+	leaf_pages = Max(ceil(rebuilt_tuples / leaf_per_page), 1);
 	level_pages = leaf_pages;
-	while (level_pages > 1)
+	for (int level = 0; level_pages > 1 && level < BTREE_MAX_LEVELS; level++)
 	{
-		level_pages = ceil(level_pages * pivot_need / internal_room);
+		CHECK_FOR_INTERRUPTS();
+		level_pages = ceil(level_pages / internal_per_page);
 		internal += level_pages;
 	}
 	return 1 + leaf_pages + internal;

@@ -1,0 +1,59 @@
+--
+-- wide_keys: the REINDEX size model on keys near nbtree's limit (2,704
+-- bytes) and at fillfactor 10 -- each mode returns at once (the model's
+-- level loop once never ended), with 0 <= bloat_pct <= 100 and within 10
+-- points of what a real REINDEX gives back
+--
+SET campmon.sample_seed = 5;
+SET statement_timeout = '5s';     -- a hang fails here, it does not stall the suite
+
+-- 300 keys of 2,400 bytes kept inline: two per leaf, three per internal page
+CREATE TABLE wk_wide (t text) WITH (autovacuum_enabled = false);
+ALTER TABLE wk_wide ALTER COLUMN t SET STORAGE MAIN;
+INSERT INTO wk_wide
+SELECT string_agg(md5(g || '-' || i), '') FROM generate_series(1, 300) g, generate_series(1, 75) i GROUP BY g;
+CREATE INDEX wk_wide_t ON wk_wide (t);
+
+-- 800-byte keys at fillfactor 10: one item per leaf
+CREATE TABLE wk_ff10 (t text) WITH (autovacuum_enabled = false);
+INSERT INTO wk_ff10
+SELECT string_agg(md5(g || '-' || i), '') FROM generate_series(1, 2300) g, generate_series(1, 25) i GROUP BY g;
+CREATE INDEX wk_ff10_t ON wk_ff10 (t) WITH (fillfactor = 10);
+
+-- keys of every width up to the limit, half of them deleted: bloat to find
+CREATE TABLE wk_mixed (id int, t text) WITH (autovacuum_enabled = false);
+ALTER TABLE wk_mixed ALTER COLUMN t SET STORAGE MAIN;
+INSERT INTO wk_mixed
+SELECT g, left(repeat(md5(g::text), 85), 100 + (g * 7919) % 2600) FROM generate_series(1, 3000) g;
+CREATE INDEX wk_mixed_t ON wk_mixed (t);
+DELETE FROM wk_mixed WHERE id % 2 = 0;
+VACUUM wk_mixed;
+ANALYZE wk_wide, wk_ff10, wk_mixed;
+
+CREATE TEMP TABLE wk_before AS
+SELECT i AS index, m AS mode, b.index_bytes, b.min_bytes, b.bloat_pct
+FROM unnest('{wk_wide_t,wk_ff10_t,wk_mixed_t}'::regclass[]) i,
+     unnest('{exact,sampled,auto,stats}'::text[]) m,
+     campmon.index_bloat(i, m) b;
+
+-- every figure is sane: at least the metapage and a leaf, bloat within 0..100
+SELECT index, mode, min_bytes >= 2 * 8192 AS min_sane,
+       bloat_pct BETWEEN 0 AND 100 AS pct_sane
+FROM wk_before ORDER BY 1, 2;
+
+-- the truth: a real REINDEX
+CREATE TEMP TABLE wk_truth AS
+SELECT i AS index, pg_relation_size(i) AS before FROM unnest('{wk_wide_t,wk_ff10_t,wk_mixed_t}'::regclass[]) i;
+REINDEX TABLE wk_wide;
+REINDEX TABLE wk_ff10;
+REINDEX TABLE wk_mixed;
+SELECT b.index, b.mode,
+       abs(b.bloat_pct - 100.0 * (1 - pg_relation_size(b.index)::numeric / t.before)) <= 10 AS within_10_points
+FROM wk_before b JOIN wk_truth t USING (index)
+WHERE b.mode <> 'stats' OR b.index <> 'wk_mixed_t'::regclass   -- stats cannot see the deleted half
+ORDER BY 1, 2;
+
+-- the listing answers for them too
+SELECT index_name, bloat_pct BETWEEN 0 AND 100 AS pct_sane
+FROM campmon.indexes WHERE index_name LIKE 'wk\_%' ORDER BY 1;
+RESET statement_timeout;
