@@ -16,7 +16,44 @@ OBJS = \
 	src/family.o \
 	src/plan_runner.o
 
-DATA = campmon--0.1.sql campmon--0.1--0.2.sql campmon--0.2--0.3.sql campmon--0.3--0.4.sql campmon--0.4--0.5.sql campmon--0.5--0.6.sql
+# The install script is built from the SQL sources, one file per
+# responsibility, in the order a reader follows them (README, "Developing").
+# SQL_STATE makes what an upgrade must not recreate (tables and their seed
+# rows); SQL_CODE only CREATE OR REPLACE functions and views, grants and
+# comments, so that an upgrade script can rerun it whole after its own DDL.
+# Never edit campmon--$(EXTVERSION).sql: it is generated.
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\\(.*\\)'/\\1/p" campmon.control)
+SQL_STATE = \
+	src/sql/roles.sql \
+	src/sql/campaign_config.sql \
+	src/sql/campaign_seeds.sql \
+	src/sql/runs.sql
+SQL_CODE = \
+	src/sql/helpers.sql \
+	src/sql/measure.sql \
+	src/sql/campaign.sql \
+	src/sql/listings.sql \
+	src/sql/stale_tables.sql \
+	src/sql/checks.sql \
+	src/sql/history.sql \
+	src/sql/plan.sql \
+	src/sql/run_plan.sql
+# install order: each file after what it uses
+SQL_SOURCES = \
+	src/sql/roles.sql \
+	src/sql/helpers.sql \
+	src/sql/measure.sql \
+	src/sql/campaign_config.sql \
+	src/sql/campaign_seeds.sql \
+	src/sql/campaign.sql \
+	src/sql/listings.sql \
+	src/sql/stale_tables.sql \
+	src/sql/checks.sql \
+	src/sql/runs.sql \
+	src/sql/history.sql \
+	src/sql/plan.sql \
+	src/sql/run_plan.sql
+DATA_built = campmon--$(EXTVERSION).sql
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
@@ -30,6 +67,13 @@ EXTRA_CLEAN = results/ output_iso/ log/
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+campmon--$(EXTVERSION).sql: $(SQL_SOURCES) campmon.control
+	{ echo "/* campmon--$(EXTVERSION).sql: generated from src/sql/ by the Makefile -- do not edit */"; \
+	  echo; \
+	  echo '-- complain if script is sourced in psql, rather than via CREATE EXTENSION'; \
+	  printf '%s\n' '\echo Use "CREATE EXTENSION campmon" to load this file. \quit'; \
+	  for f in $(SQL_SOURCES); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
 
 # PGXS does not track header dependencies: every object depends on ours.
 $(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run campmon's whole test suite on a fresh Debian 12 machine: install what
 # is missing, build with -Wall -Werror, start a throw-away PostgreSQL 15
-# cluster (pg_virtualenv; works as root) and run every suite in it:
+# cluster (scripts/cluster.sh; works as root) and run every suite in it:
 #   regress    pg_regress: sql/*.sql against expected/*.out
 #   isolation  pg_isolation_regress: specs/*.spec against expected/*.out
 # then, outside that cluster:
@@ -23,13 +23,14 @@ log="$root/log"
 rm -rf "$log" results output_iso regression.diffs regression.out
 mkdir -p "$log"
 
-# Each suite runs in the same throw-away cluster; output is kept per suite.
-pg_virtualenv -t -o fsync=off -o max_connections=40 bash -c '
+# Each suite runs in the same throw-away cluster (scripts/cluster.sh: the
+# server of PG_CONFIG, a private copy works too); output is kept per suite.
+bash scripts/cluster.sh -o fsync=off -o max_connections=40 bash -c '
     cd "$1"
     make -s installcheck-regress  > log/regress.out 2>&1;  echo $? > log/regress.rc
     make -s installcheck-isolation > log/isolation.out 2>&1; echo $? > log/isolation.rc
     # keep the server log for the diagnosis of a failure
-    cp "$(dirname "$PG_CLUSTER_CONF_ROOT")"/log/*.log log/server.log 2>/dev/null || true
+    cp "$PGDATA/../server.log" log/server.log 2>/dev/null || true
 ' _ "$root" > "$log/cluster.out" 2>&1
 
 # TAP tests: their own clusters (logs in log/tap/)

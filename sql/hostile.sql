@@ -853,7 +853,7 @@ SELECT p.oid::regprocedure AS without_fixed_search_path, l.lanname, p.prokind
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'campmon'::regnamespace
   AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
-ORDER BY l.lanname, 1;
+ORDER BY l.lanname, p.oid::regprocedure::text;   -- by name, not creation order
 SELECT count(*) AS security_definer_without_search_path FROM pg_proc
 WHERE pronamespace = 'campmon'::regnamespace AND prosecdef
   AND NOT coalesce(array_to_string(proconfig, ',') LIKE '%search_path=%', false);

@@ -2,11 +2,8 @@
 -- install: the extension, its schema, roles and default privileges
 --
 CREATE EXTENSION pgstattuple;
--- the first version, then the upgrade path to the current one
-CREATE EXTENSION campmon VERSION '0.1';
-SELECT extversion FROM pg_extension WHERE extname = 'campmon';
-ALTER EXTENSION campmon UPDATE;
-
+-- one install script, built from src/sql/ (1.0 has no upgrade path yet)
+CREATE EXTENSION campmon;
 SELECT e.extname, e.extversion, e.extrelocatable, n.nspname
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname = 'campmon';
@@ -30,7 +27,7 @@ SELECT p.oid::regprocedure AS function,
        bool_or(a.grantee = 'pg_monitor'::regrole) AS pg_monitor
 FROM pg_proc p, aclexplode(p.proacl) a
 WHERE p.pronamespace = 'campmon'::regnamespace
-GROUP BY p.oid ORDER BY 1;
+GROUP BY p.oid ORDER BY p.oid::regprocedure::text;   -- by name, not creation order
 SELECT c.relname,
        bool_or(a.grantee = 0) AS public,
        bool_or(a.grantee = 'campmon_reader'::regrole AND a.privilege_type = 'SELECT') AS campmon_reader,

@@ -57,3 +57,4 @@ ORDER BY 1, 2;
 SELECT index_name, bloat_pct BETWEEN 0 AND 100 AS pct_sane
 FROM campmon.indexes WHERE index_name LIKE 'wk\_%' ORDER BY 1;
 RESET statement_timeout;
+DROP TABLE wk_wide, wk_ff10, wk_mixed;

@@ -16,7 +16,7 @@
 #include "catalog/pg_attribute.h"
 #include "utils/relcache.h"
 
-#define CAMPMON_VERSION "0.6"
+#define CAMPMON_VERSION "1.0"
 
 /* How a measurement reads the relation (see README, "Modes"). */
 typedef enum CampmonMode

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Run a command against a throw-away PostgreSQL cluster of the server that
+# PG_CONFIG names (default: Debian's PostgreSQL 15), then remove it:
+#   scripts/cluster.sh [-o name=value]... command args...
+# The cluster lives in a temporary directory, listens on a Unix socket there
+# only (no TCP), and is started by initdb/pg_ctl of PG_CONFIG's bindir, so a
+# private copy of the server works as well as the system's.  As root the
+# server runs as the `postgres` system user (initdb refuses root).  The
+# command sees PGHOST, PGPORT, PGUSER, PGDATABASE=postgres and PGDATA, and
+# the server log is at $PGDATA/../server.log.  Exit status: the command's.
+set -uo pipefail
+PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
+bindir=$("$PG_CONFIG" --bindir)
+opts=()
+while [ $# -gt 0 ] && [ "$1" = -o ]; do opts+=(-c "$2"); shift 2; done
+[ $# -gt 0 ] || { echo "usage: $0 [-o name=value]... command..." >&2; exit 2; }
+
+dir=$(mktemp -d /tmp/campmon-cluster.XXXXXX)
+run_as=()
+if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 ||
+        useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    chown postgres: "$dir"
+    run_as=(runuser -u postgres --)
+fi
+chmod 755 "$dir"
+# a port no other cluster of this machine uses: derived from the directory
+port=$(( 20000 + $(printf '%s' "$dir" | cksum | cut -d' ' -f1) % 20000 ))
+while [ -e "/tmp/.s.PGSQL.$port" ] || [ -e "$dir/.s.PGSQL.$port" ]; do port=$((port + 1)); done
+
+"${run_as[@]}" "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
+"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" \
+    -o "-p $port -k $dir -c listen_addresses= ${opts[*]}" start >/dev/null ||
+    { cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1; }
+
+export PGHOST="$dir" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres PGDATA="$dir/data"
+"$@"
+rc=$?
+"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
+rm -rf "$dir"
+exit $rc

@@ -1,0 +1,86 @@
+/*
+ * helpers.sql -- small functions the other files use: the library's
+ * version, durations for messages, campmon's settings read as intervals,
+ * Campaign's "now", and the pattern helpers of the configuration tables
+ * (literal prefix, LIKE prefix, owner id in a work-table name, regex check).
+ */
+
+CREATE OR REPLACE FUNCTION campmon.version() RETURNS text
+AS 'MODULE_PATHNAME', 'campmon_version'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION campmon.version() IS 'Version of the campmon library';
+
+REVOKE ALL ON FUNCTION campmon.version() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.version() TO campmon_reader, pg_monitor;
+
+-- A duration for messages: "5 days 2 h", "3 h 20 min", "12 min".
+CREATE OR REPLACE FUNCTION campmon._human(i interval) RETURNS text
+AS 'MODULE_PATHNAME', 'campmon_human'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+REVOKE ALL ON FUNCTION campmon._human(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._human(interval) TO campmon_reader, pg_monitor;
+
+-- A campmon GUC counted in seconds (loads the library so that it exists).
+CREATE OR REPLACE FUNCTION campmon._seconds(name text) RETURNS interval
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM campmon.version();
+    RETURN make_interval(secs => (SELECT setting::double precision FROM pg_settings s WHERE s.name = $1));
+END $$;
+
+REVOKE ALL ON FUNCTION campmon._seconds(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._seconds(text) TO campmon_reader, pg_monitor;
+
+-- "Now" for Campaign dates: campmon.reference_time when set.
+CREATE OR REPLACE FUNCTION campmon._reference_time() RETURNS timestamptz
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM campmon.version();
+    RETURN coalesce(nullif(current_setting('campmon.reference_time'), '')::timestamptz, now());
+END $$;
+
+REVOKE ALL ON FUNCTION campmon._reference_time() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._reference_time() TO campmon_reader, pg_monitor;
+
+-- The literal prefix of a pattern (C: the rule family_of uses).
+CREATE OR REPLACE FUNCTION campmon._literal_prefix(pattern text) RETURNS text
+AS 'MODULE_PATHNAME', 'campmon_literal_prefix'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+REVOKE ALL ON FUNCTION campmon._literal_prefix(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._literal_prefix(text) TO campmon_reader, pg_monitor;
+
+-- A LIKE pattern for the names a regex with that literal prefix can match.
+CREATE OR REPLACE FUNCTION campmon._like_prefix(pattern text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT replace(campmon._literal_prefix(pattern), '_', '\_') || '%' $$;
+
+ALTER FUNCTION campmon._like_prefix(text) SET search_path = pg_catalog, pg_temp;
+
+REVOKE ALL ON FUNCTION campmon._like_prefix(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._like_prefix(text) TO campmon_reader, pg_monitor;
+
+-- The owner id in a work-table name: the pattern's first group, if 1 to 18
+-- digits (C: called for every work table and rule).
+CREATE OR REPLACE FUNCTION campmon._match_id(name text, pattern text, prefix text) RETURNS bigint
+AS 'MODULE_PATHNAME', 'campmon_match_id'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+REVOKE ALL ON FUNCTION campmon._match_id(text,text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._match_id(text,text,text) TO campmon_reader, pg_monitor;
+
+-- A pattern the regex engine accepts (the configuration tables check theirs).
+CREATE OR REPLACE FUNCTION campmon._valid_regex(pattern text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT ('' ~ pattern) IS NOT NULL $$;
+
+ALTER FUNCTION campmon._valid_regex(text) SET search_path = pg_catalog, pg_temp;
+
+REVOKE ALL ON FUNCTION campmon._valid_regex(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._valid_regex(text) TO campmon_reader, pg_monitor;

@@ -1,0 +1,272 @@
+/*
+ * plan.sql -- campmon.plan(): tonight's ordered maintenance steps
+ * (DROP of stale work tables, VACUUM, REINDEX, VACUUM FULL, ANALYZE), each
+ * with its command, lock level, expected gain and reason; and
+ * drop_work_table(), the one way campmon drops a work table.  A plan is a
+ * list of commands: nothing runs here.
+ */
+
+CREATE OR REPLACE FUNCTION campmon.plan(
+    families text[] DEFAULT NULL,
+    actions text[] DEFAULT NULL,
+    min_gain_bytes bigint DEFAULT 0,
+    max_steps integer DEFAULT NULL,
+    include_suspect boolean DEFAULT false,
+    allow_blocking boolean DEFAULT false,
+    show_kept boolean DEFAULT false)
+RETURNS TABLE (
+    step integer, action text, target text, family text, reason text,
+    expected_gain_bytes bigint, lock_level text, estimated_seconds numeric,
+    command text, target_relid oid)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '2MB'
+AS $fn$
+DECLARE
+    dead_pct numeric;
+    reindex_pct numeric;
+    reindex_min bigint;
+    analyze_pct numeric;
+    freeze_pct numeric;
+    full_max bigint;
+    freeze_max bigint := current_setting('autovacuum_freeze_max_age')::bigint;
+    repack boolean := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
+    valid_actions text[] := ARRAY['DROP TABLE', 'DROP INDEX CONCURRENTLY', 'VACUUM', 'VACUUM (FREEZE)',
+                                  'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'VACUUM (FULL)', 'keep'];
+    a text;
+BEGIN
+    PERFORM campmon.version();
+    dead_pct := current_setting('campmon.vacuum_min_dead_pct')::numeric;
+    reindex_pct := current_setting('campmon.reindex_min_bloat_pct')::numeric;
+    reindex_min := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size');
+    analyze_pct := current_setting('campmon.analyze_min_changed_pct')::numeric;
+    freeze_pct := current_setting('campmon.freeze_age_pct')::numeric;
+    full_max := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_full_max_size');
+
+    IF min_gain_bytes IS NULL OR min_gain_bytes < 0 THEN
+        RAISE EXCEPTION 'min_gain_bytes must be 0 or more' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF max_steps IS NOT NULL AND max_steps <= 0 THEN
+        RAISE EXCEPTION 'max_steps must be greater than zero, not %', max_steps
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Omit it (NULL) for no limit.';
+    END IF;
+    FOREACH a IN ARRAY coalesce(actions, '{}') LOOP
+        IF a IS NULL OR NOT a = ANY (valid_actions) THEN
+            RAISE EXCEPTION 'unknown action "%"', a USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'Valid actions are: ' || array_to_string(valid_actions, ', ') || '.';
+        END IF;
+    END LOOP;
+
+    RETURN QUERY
+    -- work tables first: they are dropped or kept, never vacuumed or
+    -- reindexed, so the listings below leave them (tens of thousands on a
+    -- busy instance) out before measuring anything
+    WITH w AS MATERIALIZED (SELECT * FROM campmon._stale_tables()),
+    t AS MATERIALIZED (SELECT * FROM campmon.tables t
+                       WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = t.relid)),
+    i AS MATERIALIZED (SELECT * FROM campmon.indexes i
+                       WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
+    xid AS (SELECT c.oid, age(c.relfrozenxid) AS xid_age FROM pg_class c WHERE c.relkind = 'r'),
+    -- the tables phase 4 vacuums (with ANALYZE)
+    vac AS (
+        SELECT t.relid, x.xid_age > freeze_pct / 100 * freeze_max AS freeze,
+               coalesce(t.dead_bytes, 0) AS gain
+        FROM t JOIN xid x ON x.oid = t.relid
+        WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
+          AND (x.xid_age > freeze_pct / 100 * freeze_max
+               OR coalesce(t.dead_tuples, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1)
+               -- dead rows that are few but wide (VACUUM reclaims dead rows, not free space)
+               OR coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
+                  AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
+    ),
+    -- the tables phase 7 rewrites (VACUUM FULL rebuilds their indexes too)
+    -- phase 7's tables, and whether each is rewritten or only reported
+    bloated AS (
+        SELECT t.*, allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max AS is_rewrite
+        FROM t
+        WHERE t.family <> 'catalog' AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
+          AND t.bloat_bytes >= reindex_min
+    ),
+    rewritten AS (
+        SELECT b.relid FROM bloated b
+        WHERE b.is_rewrite AND (actions IS NULL OR 'VACUUM (FULL)' = ANY (actions))
+          AND b.bloat_bytes >= min_gain_bytes
+          AND (families IS NULL OR b.family = ANY (families))
+    ),
+    candidates AS (
+        -- 1. work tables Campaign's cleanup would drop (suspect ones on request)
+        SELECT 1 AS phase, 'DROP TABLE'::text AS action, w.relid,
+               format('%I.%I', w.schema_name, w.table_name) AS target,
+               campmon.family_of(w.schema_name, w.table_name) AS family,
+               w.verdict || ': ' || w.reason AS reason,
+               w.total_bytes AS gain, 'ACCESS EXCLUSIVE' AS lock_level, 0.05::numeric AS seconds,
+               format('DROP %s %I.%I', CASE w.table_kind WHEN 'view' THEN 'VIEW' ELSE 'TABLE' END,
+                      w.schema_name, w.table_name) AS command,
+               w.total_bytes AS sort_key
+        FROM w WHERE w.verdict = 'stale' OR (include_suspect AND w.verdict = 'suspect')
+        UNION ALL
+        -- work tables kept on purpose: reported, never dropped
+        SELECT 9, 'keep', w.relid, format('%I.%I', w.schema_name, w.table_name),
+               campmon.family_of(w.schema_name, w.table_name),
+               w.verdict || ': ' || w.reason, 0, NULL, 0, NULL, 0
+        FROM w WHERE show_kept AND (w.verdict = 'held' OR (NOT include_suspect AND w.verdict = 'suspect'))
+        UNION ALL
+        -- 2. invalid indexes left by failed concurrent builds
+        SELECT 2, 'DROP INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
+               format('invalid index on %s (a failed CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY left it): it costs every write and serves no read',
+                      i.table_name),
+               i.index_bytes, 'SHARE UPDATE EXCLUSIVE', 0.5, format('DROP INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name),
+               i.index_bytes
+        FROM i WHERE NOT i.is_valid AND i.schema_name NOT IN ('pg_catalog', 'pg_toast')
+        UNION ALL
+        -- 3. system catalogs bloated by work-table churn, after the drops
+        SELECT 3, 'VACUUM', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               format('catalog %s: %s%% bloat, %s dead rows (work tables created and dropped churn the catalogs)',
+                      t.table_name, t.bloat_pct, coalesce(t.dead_tuples, t.n_dead_tup)),
+               coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
+               format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), t.bloat_bytes
+        FROM t WHERE t.family = 'catalog'
+          AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic')
+          -- dead rows (not free space, which VACUUM cannot give back), or
+          -- the dead rows this plan's drops are about to leave there
+          AND (coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
+               OR coalesce(t.n_dead_tup, 0) > 0.2 * greatest(t.n_live_tup, 1)
+               OR EXISTS (SELECT FROM w WHERE w.verdict = 'stale' OR (include_suspect AND w.verdict = 'suspect')))
+        UNION ALL
+        -- 4. tables: VACUUM (FREEZE) near wraparound, else VACUUM where dead rows or bloat pile up
+        SELECT 4, CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'VACUUM (FREEZE)' ELSE 'VACUUM' END,
+               t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max
+                    THEN format('transaction id age %s is past %s%% of autovacuum_freeze_max_age (%s): freeze before an anti-wraparound vacuum does it at the worst time',
+                                x.xid_age, freeze_pct, freeze_max)
+                    ELSE format('%s dead rows (%s), %s%% bloat: VACUUM makes the space reusable (it does not shrink the file)',
+                                coalesce(t.dead_tuples, t.n_dead_tup), pg_size_pretty(coalesce(t.dead_bytes, 0)), t.bloat_pct) END,
+               coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
+               format('VACUUM (%sANALYZE) %I.%I',
+                      CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'FREEZE, ' ELSE '' END,
+                      t.schema_name, t.table_name),
+               coalesce(t.dead_bytes, 0)
+        FROM t JOIN xid x ON x.oid = t.relid JOIN vac v ON v.relid = t.relid
+        UNION ALL
+        -- 5. bloated B-tree indexes, rebuilt without blocking writes
+        SELECT 5, 'REINDEX INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
+               format('%s%% bloat (%s of %s), leaf density %s%%%s%s', i.bloat_pct, pg_size_pretty(i.bloat_bytes),
+                      pg_size_pretty(i.index_bytes), coalesce(i.avg_leaf_density::text, 'unknown'),
+                      CASE WHEN i.idx_scan = 0 THEN '; never scanned since the statistics reset: consider dropping it instead' ELSE '' END,
+                      CASE WHEN i.constraint_name IS NOT NULL THEN format('; backs constraint %s', i.constraint_name) ELSE '' END),
+               i.bloat_bytes, 'SHARE UPDATE EXCLUSIVE', round(i.index_bytes / 50e6 + 0.5, 1),
+               format('REINDEX INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name), i.bloat_bytes
+        FROM i WHERE i.is_valid AND i.access_method = 'btree'
+          AND i.schema_name NOT IN ('pg_catalog', 'pg_toast', 'information_schema')
+          AND i.bloat_pct >= reindex_pct AND i.bloat_bytes >= reindex_min
+          -- a table this plan rewrites gets its indexes rebuilt with it
+          AND NOT EXISTS (SELECT FROM rewritten rw WHERE rw.relid = i.table_relid)
+        UNION ALL
+        -- 6. statistics gone stale
+        SELECT 6, 'ANALYZE', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               CASE WHEN t.last_analyze IS NULL AND t.last_autoanalyze IS NULL
+                    THEN 'never analyzed: the planner works blind (Campaign''s queries suffer most on its big tables)'
+                    ELSE format('%s rows changed since the last ANALYZE (%s%% of the table)', t.n_mod_since_analyze,
+                                round(100.0 * t.n_mod_since_analyze / greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))) END,
+               0, 'SHARE UPDATE EXCLUSIVE', 0.5, format('ANALYZE %I.%I', t.schema_name, t.table_name), 0
+        FROM t
+        WHERE t.family <> 'catalog' AND t.table_bytes > 0
+          AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
+          AND ((t.last_analyze IS NULL AND t.last_autoanalyze IS NULL)
+               OR t.n_mod_since_analyze > analyze_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))
+          -- not when a VACUUM (ANALYZE) or VACUUM (FULL, ANALYZE) of this plan analyzes it
+          AND NOT EXISTS (SELECT FROM vac v WHERE v.relid = t.relid
+                            AND (actions IS NULL OR CASE WHEN v.freeze THEN 'VACUUM (FREEZE)' ELSE 'VACUUM' END = ANY (actions))
+                            AND (v.freeze OR v.gain >= min_gain_bytes))
+          AND NOT EXISTS (SELECT FROM rewritten rw WHERE rw.relid = t.relid)
+        UNION ALL
+        -- 7. rewrites: only when asked, where VACUUM cannot give the space back
+        SELECT 7, CASE WHEN t.is_rewrite THEN 'VACUUM (FULL)' ELSE 'keep' END,
+               t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               CASE WHEN t.is_rewrite
+                    THEN format('%s%% bloat: only a rewrite gives %s back to the file system; blocks every read and write of the table while it runs, followed by ANALYZE',
+                                t.bloat_pct, pg_size_pretty(t.bloat_bytes))
+                    ELSE format('a rewrite would give back %s (%s%% bloat) but is not planned: %s; online alternative: pg_repack (%s)',
+                                pg_size_pretty(t.bloat_bytes), t.bloat_pct,
+                                CASE WHEN NOT allow_blocking THEN 'blocking steps not allowed (allow_blocking => true)'
+                                     WHEN t.family = 'broadlog' THEN 'never on the delivery logs'
+                                     ELSE format('larger than campmon.vacuum_full_max_size (%s)', pg_size_pretty(full_max)) END,
+                                CASE WHEN repack THEN 'installed' ELSE 'not installed' END) END,
+               CASE WHEN t.is_rewrite THEN t.bloat_bytes ELSE 0 END,
+               CASE WHEN t.is_rewrite THEN 'ACCESS EXCLUSIVE' END,
+               round(t.table_bytes / 100e6 + 0.5, 1),
+               CASE WHEN t.is_rewrite THEN format('VACUUM (FULL, ANALYZE) %I.%I', t.schema_name, t.table_name) END,
+               -t.table_bytes          -- smallest first
+        FROM bloated t
+        WHERE allow_blocking OR show_kept
+    )
+    SELECT (row_number() OVER (ORDER BY c.phase, c.sort_key DESC, c.target))::integer,
+           c.action, c.target, c.family, c.reason, c.gain, c.lock_level, c.seconds, c.command, c.relid
+    FROM candidates c
+    WHERE (families IS NULL OR c.family = ANY (families))
+      AND (actions IS NULL OR c.action = ANY (actions))
+      AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)'))
+      AND (c.action <> 'keep' OR show_kept)
+    ORDER BY 1
+    LIMIT max_steps;
+END $fn$;
+
+COMMENT ON FUNCTION campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean) IS
+'Ordered maintenance steps with reason, expected gain, lock level and a ready-to-run command';
+
+REVOKE ALL ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean) TO campmon_reader, pg_monitor;
+
+-- drop_work_table: NULL is an error (it answered 'gone already').
+CREATE OR REPLACE FUNCTION campmon.drop_work_table(rel oid, include_suspect boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    name text;
+    kind "char";
+    nsp_name text;
+    rel_name text;
+    st record;
+BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION 'rel must not be NULL' USING ERRCODE = 'null_value_not_allowed',
+            HINT = 'Pass the OID of a work table, e.g. from campmon.stale_tables.relid.';
+    END IF;
+    SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname INTO name, kind, nsp_name, rel_name
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
+    IF name IS NULL THEN
+        RETURN 'gone already';
+    END IF;
+    -- what cannot be a work table (campmon.stale_tables' kind, schema and
+    -- name filter) is refused before the lock: a wrong OID must not take,
+    -- or queue for, ACCESS EXCLUSIVE on a live table or a catalog
+    IF kind NOT IN ('r', 'v')
+       OR NOT nsp_name = ANY (campmon._work_table_schemas())
+       OR NOT EXISTS (SELECT FROM campmon.family f WHERE f.family IN ('work_table', 'list') AND rel_name ~ f.pattern
+                      UNION ALL SELECT FROM campmon.work_table_rule w WHERE rel_name ~ w.pattern) THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- the lock first: the verdict is then re-read with nobody else inside
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', name);
+    SELECT * INTO st FROM campmon._stale_tables() s WHERE s.relid = rel;
+    IF st IS NULL THEN
+        RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    ELSIF st.verdict = 'stale' OR (include_suspect AND st.verdict = 'suspect') THEN
+        EXECUTE format('DROP %s %s', CASE kind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, name);
+        RETURN format('dropped %s (%s: %s)', name, st.verdict, st.reason);
+    ELSE
+        RAISE EXCEPTION 'not dropped: % is % now', name, st.verdict
+            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = st.reason;
+    END IF;
+END $fn$;
+
+COMMENT ON FUNCTION campmon.drop_work_table(oid, boolean) IS
+'Drop a work table if it is still stale now, checked under its ACCESS EXCLUSIVE lock';
+
+REVOKE ALL ON FUNCTION campmon.drop_work_table(oid,boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.drop_work_table(oid,boolean) TO campmon_admin;

@@ -1,0 +1,216 @@
+/*
+ * stale_tables.sql -- campmon.stale_tables: every table a workflow,
+ * delivery, list or simulation left behind, with its owner's state and
+ * the verdict (stale, suspect, in use) that the plan and drop_work_table
+ * act on.
+ */
+
+-- A work-table rule whose owner table is not safe to read is skipped (its
+-- tables judged by age), and campmon.checks says why.
+CREATE OR REPLACE FUNCTION campmon._rule_problem(r campmon.work_table_rule, schema_name text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+    owner regclass := to_regclass(format('%I.%I', schema_name, r.owner_table));
+    col text;
+BEGIN
+    IF owner IS NULL THEN
+        RETURN 'missing';
+    END IF;
+    FOREACH col IN ARRAY ARRAY[r.owner_key, r.state_column, r.deleted_column, r.failed_column, r.since_column] LOOP
+        CONTINUE WHEN col IS NULL;
+        IF NOT EXISTS (SELECT FROM pg_attribute a
+                       WHERE a.attrelid = owner AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            RETURN format('%s has no column %s', owner, col);
+        END IF;
+    END LOOP;
+    IF NOT has_table_privilege(owner, 'SELECT') THEN
+        RETURN format('%s may not be read by %s', owner, current_user);
+    END IF;
+    RETURN campmon._unsafe_to_read(owner, ARRAY[r.owner_key, r.state_column, r.deleted_column, r.failed_column, r.since_column]);
+END $$;
+
+REVOKE ALL ON FUNCTION campmon._rule_problem(campmon.work_table_rule,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._rule_problem(campmon.work_table_rule,text) TO campmon_reader, pg_monitor;
+
+-- campmon's own catalog queries join and sort one row per relation: with
+-- the server's work_mem (often 64MB and more on a Campaign instance) every
+-- hash and sort of them could hold that much at 50,000 relations (111 MB
+-- for campmon.stale_tables at work_mem = 64MB, 29 MB at 2MB, for the same
+-- time).  plan(), _stale_tables() and _checks() run with work_mem = 2MB,
+-- which bounds their memory whatever the server's.
+CREATE OR REPLACE FUNCTION campmon._stale_tables()
+RETURNS TABLE (
+    relid oid, schema_name text, table_name text, table_kind text, table_owner text,
+    rule text, owner_table text, owner_id bigint, owner_state integer, owner_state_label text,
+    verdict text, reason text, total_bytes bigint, last_write timestamptz, idle interval)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+-- the owner lookups join thousands of work tables with thousands of owners;
+-- the planner cannot know (CTE and function row estimates), so say it
+SET enable_nestloop = off
+-- bounded memory whatever the server's work_mem (see plan())
+SET work_mem = '2MB'
+AS $fn$
+DECLARE
+    schemas text[];
+    min_age interval := campmon._seconds('campmon.stale_min_age');
+    work_re text;
+    r campmon.work_table_rule;
+    s text;
+    k integer := 0;
+    ids text := '';
+    parts text[] := '{}';
+    sql text;
+BEGIN
+    schemas := campmon._work_table_schemas();
+
+    -- one regular expression for every name a work table may have
+    SELECT string_agg('(' || p || ')', '|') INTO work_re
+    FROM (SELECT f.pattern AS p FROM campmon.family f WHERE f.family IN ('work_table', 'list')
+          UNION SELECT w.pattern FROM campmon.work_table_rule w) x;
+    IF work_re IS NULL THEN
+        RETURN;
+    END IF;
+
+    -- one part per rule and schema whose owner table can be read; the
+    -- owner id each such rule reads in a name is computed once, in c0
+    FOR r IN SELECT * FROM campmon.work_table_rule ORDER BY priority, rule LOOP
+        FOREACH s IN ARRAY schemas LOOP
+            CONTINUE WHEN campmon._rule_problem(r, s) IS NOT NULL;
+            k := k + 1;
+            ids := ids || format(', CASE WHEN n.nspname = %L THEN campmon._match_id(c.relname, %L, %L) END AS id_%s',
+                                 s, r.pattern, campmon._literal_prefix(r.pattern), k);
+            parts := parts || format($part$
+SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write,
+       %1$L::text AS rule, %2$L::text AS owner_table, w.id_%15$s AS owner_id, %3$s AS priority,
+       o.%4$I IS NOT NULL AS owner_exists,
+       %5$s AS state, %6$s AS deleted, %7$s AS failed, %8$s AS since,
+       %9$L::int[] AS stale_states, %10$L::int[] AS suspect_states, %11$L::text AS missing_owner,
+       %12$L::text AS owner_noun, %13$L::text AS held_advice
+FROM w
+LEFT JOIN %14$I.%16$I o ON o.%4$I = w.id_%15$s
+WHERE w.id_%15$s IS NOT NULL$part$,
+                r.rule, r.owner_table, r.priority, r.owner_key,
+                CASE WHEN r.state_column IS NULL THEN 'NULL::integer' ELSE format('o.%I::integer', r.state_column) END,
+                CASE WHEN r.deleted_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.deleted_column) END,
+                CASE WHEN r.failed_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.failed_column) END,
+                CASE WHEN r.since_column IS NULL THEN 'NULL::timestamptz' ELSE format('o.%I::timestamptz', r.since_column) END,
+                r.stale_states, r.suspect_states, r.missing_owner, r.owner_noun, r.held_advice,
+                s, k, r.owner_table);
+        END LOOP;
+    END LOOP;
+
+    sql := format($q$
+WITH c0 AS MATERIALIZED (
+    SELECT c.oid AS relid, c.reltoastrelid, n.nspname::text AS schema_name, c.relname::text AS table_name,
+           CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END AS table_kind,
+           pg_get_userbyid(c.relowner)::text AS table_owner %5$s
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ANY (%1$L::text[]) AND c.relkind IN ('r', 'v') AND c.relname ~ %2$L
+),
+-- each work table with its TOAST table and the indexes of both
+parts AS (
+    SELECT relid, relid AS part FROM c0
+    UNION ALL SELECT relid, reltoastrelid FROM c0 WHERE reltoastrelid <> 0
+    UNION ALL SELECT c0.relid, i.indexrelid FROM c0 JOIN pg_index i ON i.indrelid = c0.relid
+    UNION ALL SELECT c0.relid, i.indexrelid FROM c0 JOIN pg_index i ON i.indrelid = c0.reltoastrelid
+),
+files AS (
+    SELECT p.relid, sum(f.bytes)::bigint AS total_bytes, max(f.last_write) AS last_write
+    FROM parts p
+    JOIN campmon._relation_files((SELECT array_agg(part) FROM parts)) f ON f.relid = p.part
+    GROUP BY p.relid
+),
+w AS MATERIALIZED (
+    SELECT c0.*, coalesce(files.total_bytes, 0) AS total_bytes, files.last_write
+    FROM c0 LEFT JOIN files ON files.relid = c0.relid
+),
+matched AS (
+    SELECT DISTINCT ON (relid) * FROM (%3$s) x ORDER BY relid, priority, rule
+),
+-- labels of the (few) owner states that occur
+labels AS (
+    SELECT s.owner_table, s.state,
+           coalesce((SELECT os.label FROM campmon.owner_state os
+                     WHERE os.owner_table = s.owner_table AND s.state BETWEEN os.state_from AND os.state_to
+                     ORDER BY os.state_from LIMIT 1), 'state ' || s.state) AS label
+    FROM (SELECT DISTINCT owner_table, state FROM matched WHERE state IS NOT NULL) s
+)
+SELECT m.relid, m.schema_name, m.table_name, m.table_kind, m.table_owner,
+       m.rule, m.owner_table, m.owner_id, m.state, l.label,
+       v.verdict, v.reason, m.total_bytes, m.last_write, now() - m.last_write
+FROM matched m
+LEFT JOIN labels l ON l.owner_table = m.owner_table AND l.state = m.state
+CROSS JOIN LATERAL (SELECT
+    CASE
+        WHEN NOT m.owner_exists THEN m.missing_owner
+        WHEN m.deleted THEN 'stale'
+        WHEN m.state = ANY (m.stale_states) THEN 'stale'
+        WHEN m.state = ANY (m.suspect_states) THEN 'suspect'
+        ELSE 'held'
+    END AS verdict,
+    CASE
+        WHEN NOT m.owner_exists THEN
+            format('%%s %%s no longer exists: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id)
+        WHEN m.deleted THEN
+            format('%%s %%s is deleted: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id)
+        WHEN m.state = ANY (m.stale_states) THEN
+            format('%%s %%s is %%s: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id,
+                   CASE WHEN l.label = 'state ' || m.state THEN l.label ELSE format('%%s (state %%s)', l.label, m.state) END)
+        WHEN m.state = ANY (m.suspect_states) THEN
+            format('%%s %%s is %%s: Campaign''s cleanup keeps its work tables, but nothing uses them any more', m.owner_noun, m.owner_id,
+                   CASE WHEN l.label = 'state ' || m.state THEN l.label ELSE format('%%s (state %%s)', l.label, m.state) END)
+        ELSE
+            format('held by %%s %%s%%s%%s%%s%%s: %%s',
+                   m.owner_noun, m.owner_id,
+                   CASE WHEN m.state IS NULL THEN ''
+                        WHEN l.label = 'state ' || m.state THEN format(', state %%s', m.state)
+                        ELSE format(', %%s (state %%s)', l.label, m.state) END,
+                   CASE WHEN m.failed THEN ', in error' ELSE '' END,
+                   CASE WHEN m.since IS NOT NULL THEN format(' since %%s', to_char(m.since, 'YYYY-MM-DD HH24:MI')) ELSE '' END,
+                   CASE WHEN m.last_write IS NOT NULL THEN format('; not written for %%s', campmon._human(now() - m.last_write)) ELSE '' END,
+                   m.held_advice)
+    END AS reason) v
+UNION ALL
+SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner,
+       NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN w.last_write < now() - %4$L::interval THEN 'suspect' ELSE 'held' END,
+       CASE
+           WHEN w.last_write IS NULL THEN
+               'no owner rule applies and its age is unknown (no file): kept'
+           WHEN w.last_write < now() - %4$L::interval THEN
+               format('no owner rule applies; not written for %%s (campmon.stale_min_age = %%s): probably dead, check before dropping',
+                      campmon._human(now() - w.last_write), campmon._human(%4$L::interval))
+           ELSE
+               format('no owner rule applies; written %%s ago: kept until unwritten for campmon.stale_min_age (%%s)',
+                      campmon._human(now() - w.last_write), campmon._human(%4$L::interval))
+       END,
+       w.total_bytes, w.last_write, now() - w.last_write
+FROM w
+WHERE w.relid NOT IN (SELECT relid FROM matched)
+$q$,
+        schemas, work_re,
+        CASE WHEN cardinality(parts) = 0
+             THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice FROM w WHERE false'
+             ELSE array_to_string(parts, E'\nUNION ALL\n') END,
+        min_age, ids);
+    RETURN QUERY EXECUTE sql;
+END $fn$;
+
+REVOKE ALL ON FUNCTION campmon._stale_tables() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._stale_tables() TO campmon_reader, pg_monitor;
+
+CREATE OR REPLACE VIEW campmon.stale_tables AS
+SELECT * FROM campmon._stale_tables();
+
+COMMENT ON VIEW campmon.stale_tables IS
+'Every work table with its owner, the owner''s state and a verdict: stale (Campaign''s cleanup would drop it), suspect (probably dead), held (kept, and by what)';
+
+REVOKE ALL ON campmon.stale_tables FROM PUBLIC;
+GRANT SELECT ON campmon.stale_tables TO campmon_reader, pg_monitor;
