@@ -14,6 +14,8 @@ OBJS = \
 	src/relation_files.o \
 	src/catalog_stats.o \
 	src/family.o \
+	src/page_check.o \
+	src/measure_guard.o \
 	src/plan_runner.o
 
 # The install script is built from the SQL sources, one file per

@@ -34,11 +34,14 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/nbtree.h"
 #include "miscadmin.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
 #include "pgstat.h"
 #include "storage/bufmgr.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -206,6 +209,48 @@ btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 }
 
 /*
+ * May the values of the table's column relid.attnum be stored out of line
+ * (TOAST)?  ANALYZE's stawidth is then mostly that of TOAST pointers (18
+ * bytes), while an index stores every value whole, inline (compressed when
+ * it can be): a key width from pg_statistic would make a freshly built
+ * index look 98% bloated.  A varlena column whose storage allows out-of-line
+ * values, in a table whose TOAST relation holds more bytes per row than the
+ * column's stored width, is taken as such: no estimate then, rather than
+ * one that plans a REINDEX.  (Another column may be the one TOASTed: the
+ * index then goes unestimated in stats mode, and a mode that reads pages
+ * measures it.)
+ */
+bool
+btree_key_may_be_toasted(Oid relid, AttrNumber attnum, double stawidth,
+						 double toast_bytes, double table_rows)
+{
+	HeapTuple	tup;
+	Form_pg_attribute att;
+	bool		may;
+
+	if (!(toast_bytes > 0))
+		return false;
+	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	att = (Form_pg_attribute) GETSTRUCT(tup);
+	may = att->attlen == -1 &&
+		(att->attstorage == TYPSTORAGE_EXTENDED || att->attstorage == TYPSTORAGE_EXTERNAL) &&
+		toast_bytes / Max(table_rows, 1) > stawidth;
+	ReleaseSysCache(tup);
+	return may;
+}
+
+/* Note that the key column att (of the index) has a TOAST pointer's width. */
+void
+btree_key_toasted(BtreeKeyAcc *acc, const FormData_pg_attribute *att)
+{
+	if (!acc->toasted)
+		namestrcpy(&acc->toasted_name, NameStr(att->attname));
+	acc->toasted = true;
+}
+
+/*
  * Stats mode: no page is read.  Size from the index's files; entries from
  * pg_class.reltuples of the index (set by CREATE INDEX, VACUUM, ANALYZE)
  * or, for a non-partial index never vacuumed, the live rows of its table
@@ -242,6 +287,13 @@ btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
 		m->unknown = true;
 		return;
 	}
+	if (key->toasted)
+	{
+		m->unknown = true;
+		m->basis = psprintf("no estimate from statistics: key column \"%s\" may be stored out of line (TOAST), so pg_statistic gives a pointer's width, not the key's; a mode that reads pages (sampled, exact) measures it",
+							NameStr(key->toasted_name));
+		return;
+	}
 
 	keysize = MAXALIGN(sizeof(IndexTupleData) +
 					   (key->any_nulls ? sizeof(IndexAttributeBitMapData) : 0) +
@@ -276,13 +328,51 @@ btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
 								   m->rebuilt_tuples, m->pivot_need);
 }
 
+/* the TOAST relation of table relid, if any (no lock: catalogs only) */
+static Oid
+get_rel_toastrelid_safe(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			toastrelid = InvalidOid;
+
+	if (HeapTupleIsValid(tup))
+	{
+		toastrelid = ((Form_pg_class) GETSTRUCT(tup))->reltoastrelid;
+		ReleaseSysCache(tup);
+	}
+	return toastrelid;
+}
+
 /* Stats mode for an open index. */
 void
 btree_measure_stats(Relation rel, BtreeMeasure *m)
 {
 	Form_pg_index index = rel->rd_index;
 	TupleDesc	desc = RelationGetDescr(rel);
-	BtreeKeyAcc key = {0, false, 0, 0};
+	BtreeKeyAcc key;
+	Oid			toastrelid = get_rel_toastrelid_safe(index->indrelid);
+	double		toast_bytes = 0;
+	double		table_rows = 0;
+
+	memset(&key, 0, sizeof(key));
+	if (OidIsValid(toastrelid))
+	{
+		/* its size now (its relpages waits for a VACUUM), under AccessShareLock */
+		Relation	toastrel = try_relation_open(toastrelid, AccessShareLock);
+		HeapTuple	tup;
+
+		if (toastrel != NULL)
+		{
+			toast_bytes = (double) RelationGetNumberOfBlocks(toastrel) * BLCKSZ;
+			relation_close(toastrel, AccessShareLock);
+		}
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(index->indrelid));
+		if (HeapTupleIsValid(tup))
+		{
+			table_rows = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+			ReleaseSysCache(tup);
+		}
+	}
 
 	for (int i = 0; i < desc->natts; i++)
 	{
@@ -297,6 +387,9 @@ btree_measure_stats(Relation rel, BtreeMeasure *m)
 		else
 			found = column_stats(RelationGetRelid(rel), i + 1, &width, &nullfrac, &distinct);
 		btree_key_add(&key, TupleDescAttr(desc, i), found, width, nullfrac, distinct);
+		if (tableatt != 0 && found &&
+			btree_key_may_be_toasted(index->indrelid, tableatt, width, toast_bytes, table_rows))
+			btree_key_toasted(&key, TupleDescAttr(desc, i));
 	}
 
 	btree_stats_estimate(RelationGetNumberOfBlocks(rel), BTGetFillFactor(rel),

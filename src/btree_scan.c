@@ -137,7 +137,8 @@ group_need(Size keysize, int tids, bool dedup, double *tuples)
 
 /* Sum what the live items of a leaf page take after REINDEX. */
 static void
-leaf_items(Page page, BTPageOpaque opaque, bool dedup, BtreePage *bp)
+leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
+		   bool dedup, BtreePage *bp)
 {
 	OffsetNumber off,
 				maxoff = PageGetMaxOffsetNumber(page);
@@ -152,7 +153,7 @@ leaf_items(Page page, BTPageOpaque opaque, bool dedup, BtreePage *bp)
 		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
 			continue;			/* known dead: not in a rebuilt index */
 
-		itup = (IndexTuple) PageGetItem(page, itemid);
+		itup = campmon_btree_item(rel, blkno, page, off);
 		bp->items += 1;
 		bp->key_need += MAXALIGN(key_size(itup)) + sizeof(ItemIdData);
 
@@ -177,15 +178,18 @@ leaf_items(Page page, BTPageOpaque opaque, bool dedup, BtreePage *bp)
  * less the high key of a non-rightmost page.  Page header only.
  */
 static double
-leaf_used(Page page, BTPageOpaque opaque)
+leaf_used(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque)
 {
 	PageHeader	ph = (PageHeader) page;
 	double		used = (ph->pd_special - ph->pd_upper) +
 		(double) PageGetMaxOffsetNumber(page) * sizeof(ItemIdData);
 
 	if (!P_RIGHTMOST(opaque) && PageGetMaxOffsetNumber(page) >= P_HIKEY)
+	{
+		(void) campmon_btree_item(rel, blkno, page, P_HIKEY);	/* inside the page */
 		used -= MAXALIGN(ItemIdGetLength(PageGetItemId(page, P_HIKEY))) +
 			sizeof(ItemIdData);
+	}
 	return Max(used, 0);
 }
 
@@ -194,8 +198,8 @@ leaf_used(Page page, BTPageOpaque opaque)
  * its tuples when detailed.
  */
 static void
-measure_page(Page page, BlockNumber blkno, bool dedup, bool detailed,
-			 BtreePage *bp)
+measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
+			 bool detailed, BtreePage *bp)
 {
 	BTPageOpaque opaque;
 
@@ -209,6 +213,7 @@ measure_page(Page page, BlockNumber blkno, bool dedup, bool detailed,
 		return;
 	}
 
+	campmon_check_btree_special(rel, blkno, page);
 	opaque = BTPageGetOpaque(page);
 	if (P_ISDELETED(opaque))
 		bp->kind = BTP_KIND_DELETED;
@@ -220,10 +225,10 @@ measure_page(Page page, BlockNumber blkno, bool dedup, bool detailed,
 		bp->max_avail = ((PageHeader) page)->pd_special - SizeOfPageHeaderData;
 		bp->free = PageGetFreeSpace(page);
 		bp->fragment = opaque->btpo_next != P_NONE && opaque->btpo_next < blkno;
-		bp->used = leaf_used(page, opaque);
+		bp->used = leaf_used(rel, blkno, page, opaque);
 		bp->detailed = detailed;
 		if (detailed)
-			leaf_items(page, opaque, dedup, bp);
+			leaf_items(rel, blkno, page, opaque, dedup, bp);
 	}
 	else
 		bp->kind = BTP_KIND_INTERNAL;
@@ -254,6 +259,8 @@ read_metapage(Relation rel, BufferAccessStrategy strategy, BtreeMeasure *m)
 
 	LockBuffer(buf, BUFFER_LOCK_SHARE);
 	page = BufferGetPage(buf);
+	if (!PageIsNew(page))
+		campmon_check_btree_special(rel, BTREE_METAPAGE, page);
 	if (!PageIsNew(page) && (BTPageGetOpaque(page)->btpo_flags & BTP_META))
 	{
 		m->level = BTPageGetMeta(page)->btm_level;
@@ -428,7 +435,7 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 		}
 
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(BufferGetPage(buf), blkno, dedup, detailed, &bp);
+		measure_page(rel, BufferGetPage(buf), blkno, dedup, detailed, &bp);
 		UnlockReleaseBuffer(buf);
 		add_page(&totals, &bp);
 	}
@@ -479,7 +486,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		CHECK_FOR_INTERRUPTS();
 		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(BufferGetPage(buf), blkno, dedup, true, &bp);
+		measure_page(rel, BufferGetPage(buf), blkno, dedup, true, &bp);
 		UnlockReleaseBuffer(buf);
 		add_page(&totals, &bp);
 		m->scanned_pages++;

@@ -12,7 +12,9 @@
 #include <time.h>
 
 #include "fmgr.h"
+#include "access/itup.h"
 #include "storage/block.h"
+#include "storage/bufpage.h"
 #include "catalog/pg_attribute.h"
 #include "utils/relcache.h"
 
@@ -76,6 +78,9 @@ typedef struct HeapMeasure
 	CampmonMode method;			/* mode that produced the figures */
 	bool		is_estimate;	/* anything short of reading every page */
 	bool		unknown;		/* stats mode without any statistics */
+	bool		unreadable;		/* a page could not be read: nothing known */
+	const char *basis;			/* what the figures rest on; NULL: the
+								 * method's usual basis (campmon_basis) */
 	int			fillfactor;
 	BlockNumber total_pages;
 	BlockNumber scanned_pages;
@@ -115,6 +120,8 @@ typedef struct BtreeKeyAcc
 	bool		any_nulls;		/* tuples carry a null bitmap */
 	double		distinct;		/* n_distinct of the first column */
 	int			natts;			/* columns added */
+	bool		toasted;		/* a column's width is not the key's */
+	NameData	toasted_name;	/* the first such column */
 } BtreeKeyAcc;
 
 /*
@@ -125,7 +132,10 @@ typedef struct BtreeMeasure
 {
 	CampmonMode method;
 	bool		is_estimate;
-	bool		unknown;		/* stats mode without any statistics */
+	bool		unknown;		/* no figure can be estimated (basis says why) */
+	bool		unreadable;		/* a page could not be read: nothing known */
+	const char *basis;			/* what the figures rest on; NULL: the
+								 * method's usual basis (campmon_basis) */
 	int			fillfactor;
 	int			level;			/* tree height from the metapage, -1 unknown */
 	BlockNumber total_pages;
@@ -169,6 +179,18 @@ extern Relation campmon_open_table(Oid relid, bool missing_ok);
 extern Relation campmon_open_index(Oid relid, bool missing_ok);
 extern void campmon_warn_vanished(Oid relid);
 
+/* page_check.c: what is read from a page is checked before it is used */
+extern void campmon_check_heap_page(Relation rel, BlockNumber blkno, Page page);
+extern void campmon_check_btree_special(Relation rel, BlockNumber blkno, Page page);
+extern IndexTuple campmon_btree_item(Relation rel, BlockNumber blkno, Page page,
+									 OffsetNumber off);
+
+/* measure_guard.c: a listing goes on past an unreadable relation */
+extern char *campmon_basis(CampmonMode method, bool unknown,
+						   BlockNumber scanned_pages, BlockNumber total_pages);
+extern bool campmon_measure_guarded(bool (*measure) (void *arg), void *arg,
+									Oid relid, char **why);
+
 /* heap_scan.c: modes that read pages */
 extern void heap_measure_exact(Relation rel, HeapMeasure *m);
 extern void heap_measure_approx(Relation rel, HeapMeasure *m);
@@ -205,6 +227,10 @@ extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
 extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 						  bool has_stats, double width, double nullfrac,
 						  double distinct);
+extern bool btree_key_may_be_toasted(Oid relid, AttrNumber attnum,
+									 double stawidth, double toast_bytes,
+									 double table_rows);
+extern void btree_key_toasted(BtreeKeyAcc *acc, const FormData_pg_attribute *att);
 extern void btree_stats_estimate(BlockNumber total_pages, int fillfactor,
 								 bool dedup, bool unique, float4 reltuples,
 								 bool partial, Oid indrelid,

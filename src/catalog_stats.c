@@ -327,6 +327,19 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			cs = hash_search(stats, &key, HASH_FIND, NULL);
 			btree_key_add(&rf->key, att, cs != NULL, cs ? cs->width : 0,
 						  cs ? cs->nullfrac : 0, cs ? cs->distinct : 0);
+			if (tableatt != 0 && cs != NULL && att->attlen == -1)
+			{
+				RelFacts   *table = hash_search(rels, &rf->indrelid, HASH_FIND, NULL);
+				RelFacts   *toast = NULL;
+
+				if (table != NULL && OidIsValid(table->reltoastrelid))
+					toast = hash_search(rels, &table->reltoastrelid, HASH_FIND, NULL);
+				if (toast != NULL &&
+					btree_key_may_be_toasted(rf->indrelid, tableatt, cs->width,
+											 (double) toast->files.main_bytes,
+											 table->reltuples))
+					btree_key_toasted(&rf->key, att);
+			}
 		}
 	}
 	systable_endscan(scan);

@@ -93,6 +93,7 @@ count_page(Relation rel, BlockNumber blkno, Buffer buf,
 	if (PageIsNew(page))
 		return;
 
+	campmon_check_heap_page(rel, blkno, page);
 	maxoff = PageGetMaxOffsetNumber(page);
 	for (offnum = FirstOffsetNumber; offnum <= maxoff;
 		 offnum = OffsetNumberNext(offnum))
@@ -213,6 +214,7 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 			continue;
 		}
 
+		campmon_check_heap_page(rel, blkno, page);
 		maxoff = PageGetMaxOffsetNumber(page);
 		for (offnum = FirstOffsetNumber; offnum <= maxoff;
 			 offnum = OffsetNumberNext(offnum))

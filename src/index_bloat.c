@@ -41,7 +41,7 @@ PG_FUNCTION_INFO_V1(campmon_index_bloat);
 PG_FUNCTION_INFO_V1(campmon_try_index_bloat);
 PG_FUNCTION_INFO_V1(campmon_list_index);
 
-#define INDEX_BLOAT_COLS 28
+#define INDEX_BLOAT_COLS 29
 
 static void
 measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
@@ -97,7 +97,9 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 	values[i++] = ObjectIdGetDatum(relid);
 	values[i++] = ObjectIdGetDatum(indrelid);
 	values[i++] = CStringGetTextDatum(amname ? amname : "?");
-	values[i++] = CStringGetTextDatum(btree ? campmon_mode_name(m.method) : "unsupported");
+	values[i++] = CStringGetTextDatum(!btree ? "unsupported" :
+									  m.unreadable ? "unreadable" :
+									  campmon_mode_name(m.method));
 	if (btree)
 		values[i++] = BoolGetDatum(m.is_estimate);
 	else
@@ -112,9 +114,9 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 	SET_INT8(m.total_pages);
 	SET_INT8(m.scanned_pages);
 
-	if (!btree)
+	if (!btree || m.unreadable)
 	{
-		while (i < INDEX_BLOAT_COLS)
+		while (i < INDEX_BLOAT_COLS - 1)
 			SET_NULL();
 	}
 	else
@@ -177,7 +179,7 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 
 		if (m.unknown)
 		{
-			while (i < INDEX_BLOAT_COLS)
+			while (i < INDEX_BLOAT_COLS - 1)
 				SET_NULL();
 		}
 		else
@@ -211,6 +213,14 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 			}
 		}
 	}
+	if (!btree)
+		values[i++] = CStringGetTextDatum(psprintf("access method %s: size only",
+												   amname ? amname : "?"));
+	else
+		values[i++] = CStringGetTextDatum(m.basis ? m.basis :
+										  campmon_basis(m.method, m.unknown,
+														m.scanned_pages,
+														m.total_pages));
 	Assert(i == INDEX_BLOAT_COLS);
 }
 
@@ -294,6 +304,24 @@ campmon_try_index_bloat(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* index_bloat_row's arguments, for campmon_measure_guarded */
+typedef struct IndexRowCall
+{
+	FunctionCallInfo fcinfo;
+	TupleDesc	tupdesc;
+	Datum	   *values;
+	bool	   *nulls;
+} IndexRowCall;
+
+static bool
+index_row_call(void *arg)
+{
+	IndexRowCall *call = (IndexRowCall *) arg;
+
+	return index_bloat_row(call->fcinfo, call->tupdesc, true, call->values,
+						   call->nulls);
+}
+
 /*
  * campmon._list_index(idx oid, mode text, sample_pages int): campmon.indexes'
  * measurement of one index, as try_index_bloat's row.  In stats mode (the
@@ -314,8 +342,32 @@ campmon_list_index(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || !PG_ARGISNULL(2) ||
 		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) != CAMPMON_MODE_STATS)
 	{
-		if (index_bloat_row(fcinfo, rsinfo->setDesc, true, values, nulls))
+		IndexRowCall call = {fcinfo, rsinfo->setDesc, values, nulls};
+		char	   *why;
+
+		if (campmon_measure_guarded(index_row_call, &call,
+									PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), &why))
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		else if (why != NULL)
+		{
+			/* sizes and validity from the catalogs, nothing else: the row says why */
+			cs = (CatalogStats *) fcinfo->flinfo->fn_extra;
+			if (cs == NULL)
+			{
+				cs = catalog_stats_for_query(fcinfo->flinfo->fn_mcxt);
+				fcinfo->flinfo->fn_extra = cs;
+			}
+			if (catalog_stats_index(cs, PG_GETARG_OID(0), &listing))
+			{
+				listing.m.unreadable = true;
+				listing.m.is_estimate = true;
+				listing.m.basis = psprintf("not measured: %s", why);
+				index_bloat_values(PG_GETARG_OID(0), listing.indrelid, listing.relam,
+								   listing.indisvalid, listing.indisready,
+								   &listing.m, values, nulls);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
 		return (Datum) 0;
 	}
 

@@ -34,7 +34,7 @@ PG_FUNCTION_INFO_V1(campmon_table_bloat);
 PG_FUNCTION_INFO_V1(campmon_try_table_bloat);
 PG_FUNCTION_INFO_V1(campmon_list_table);
 
-#define TABLE_BLOAT_COLS 27
+#define TABLE_BLOAT_COLS 28
 
 /* Measure one heap in the requested mode; auto picks exact or sampled. */
 static void
@@ -133,6 +133,25 @@ measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
 	return true;
 }
 
+/* measure_table's arguments and results, for campmon_measure_guarded */
+typedef struct MeasureTableCall
+{
+	FunctionCallInfo fcinfo;
+	Oid			relid;
+	HeapMeasure main;
+	Oid			toastrelid;
+	HeapMeasure toast;
+} MeasureTableCall;
+
+static bool
+measure_table_call(void *arg)
+{
+	MeasureTableCall *call = (MeasureTableCall *) arg;
+
+	return measure_table(call->fcinfo, true, &call->relid, &call->main,
+						 &call->toastrelid, &call->toast);
+}
+
 /* Fill the TABLE_BLOAT_COLS columns of table_bloat's row. */
 static void
 table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
@@ -143,13 +162,14 @@ table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
 	memset(nulls, 0, sizeof(bool) * TABLE_BLOAT_COLS);
 
 	values[i++] = ObjectIdGetDatum(relid);
-	values[i++] = CStringGetTextDatum(campmon_mode_name(main->method));
+	values[i++] = CStringGetTextDatum(main->unreadable ? "unreadable" :
+									  campmon_mode_name(main->method));
 	values[i++] = BoolGetDatum(main->is_estimate);
 	values[i++] = Int32GetDatum(main->fillfactor);
 	SET_INT8((double) main->total_pages * BLCKSZ);
 	SET_INT8(main->total_pages);
 	SET_INT8(main->scanned_pages);
-	if (main->unknown)
+	if (main->unknown || main->unreadable)
 	{
 		for (int k = 0; k < 10; k++)
 			SET_NULL();
@@ -186,7 +206,7 @@ table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
 		values[i++] = CStringGetTextDatum(campmon_mode_name(toast->method));
 		SET_INT8((double) toast->total_pages * BLCKSZ);
 		SET_INT8(toast->scanned_pages);
-		if (toast->unknown)
+		if (toast->unknown || toast->unreadable)
 		{
 			for (int k = 0; k < 6; k++)
 				SET_NULL();
@@ -206,6 +226,10 @@ table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
 		for (int k = 0; k < 10; k++)
 			SET_NULL();
 	}
+	values[i++] = CStringGetTextDatum(main->basis ? main->basis :
+									  campmon_basis(main->method, main->unknown,
+													main->scanned_pages,
+													main->total_pages));
 	Assert(i == TABLE_BLOAT_COLS);
 }
 
@@ -309,13 +333,25 @@ campmon_list_table(PG_FUNCTION_ARGS)
 						   &listing.toast, values, nulls);
 	else
 	{
-		HeapMeasure main;
-		HeapMeasure toast;
-		Oid			toastrelid;
+		MeasureTableCall call = {fcinfo, relid};
+		char	   *why;
 
-		if (!measure_table(fcinfo, true, &relid, &main, &toastrelid, &toast))
+		if (campmon_measure_guarded(measure_table_call, &call, relid, &why))
+			table_bloat_values(relid, &call.main, call.toastrelid, &call.toast,
+							   values, nulls);
+		else if (why != NULL)
+		{
+			/* sizes from the catalogs, nothing else: the row says why */
+			listing.main.unreadable = true;
+			listing.main.is_estimate = true;
+			listing.main.scanned_pages = 0;
+			listing.main.basis = psprintf("not measured: %s", why);
+			listing.toast.unreadable = true;
+			table_bloat_values(relid, &listing.main, listing.toastrelid,
+							   &listing.toast, values, nulls);
+		}
+		else
 			return (Datum) 0;
-		table_bloat_values(relid, &main, toastrelid, &toast, values, nulls);
 	}
 	values[TABLE_BLOAT_COLS] = Int64GetDatum(listing.indexes_bytes);
 	nulls[TABLE_BLOAT_COLS] = false;

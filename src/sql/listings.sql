@@ -42,6 +42,7 @@ RETURNS TABLE (
     toast_min_bytes bigint,
     toast_bloat_bytes bigint,
     toast_bloat_pct double precision,
+    basis text,
     indexes_bytes bigint,
     total_bytes bigint)
 AS 'MODULE_PATHNAME', 'campmon_list_table'
@@ -87,7 +88,8 @@ SELECT
     pg_catalog.pg_stat_get_autovacuum_count(c.oid)      AS autovacuum_count,
     pg_catalog.pg_stat_get_analyze_count(c.oid)         AS analyze_count,
     pg_catalog.pg_stat_get_autoanalyze_count(c.oid)     AS autoanalyze_count,
-    campmon.family_of(n.nspname, c.relname) AS family
+    campmon.family_of(n.nspname, c.relname) AS family,
+    b.basis
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL campmon._list_table(
@@ -137,7 +139,8 @@ RETURNS TABLE (
     bloat_bytes bigint,
     bloat_pct double precision,
     bloat_pct_low double precision,
-    bloat_pct_high double precision)
+    bloat_pct_high double precision,
+    basis text)
 AS 'MODULE_PATHNAME', 'campmon_list_index'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL RESTRICTED ROWS 1;
 
@@ -176,7 +179,8 @@ SELECT
     pg_catalog.pg_stat_get_numscans(x.indexrelid)         AS idx_scan,
     pg_catalog.pg_stat_get_tuples_returned(x.indexrelid)  AS idx_tup_read,
     pg_catalog.pg_stat_get_tuples_fetched(x.indexrelid)   AS idx_tup_fetch,
-    campmon.family_of(tn.nspname, t.relname)  AS family
+    campmon.family_of(tn.nspname, t.relname)  AS family,
+    b.basis
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class t ON t.oid = x.indrelid

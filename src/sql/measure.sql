@@ -36,7 +36,8 @@ CREATE OR REPLACE FUNCTION campmon.table_bloat(
     OUT toast_free_bytes bigint,
     OUT toast_min_bytes bigint,
     OUT toast_bloat_bytes bigint,
-    OUT toast_bloat_pct double precision)
+    OUT toast_bloat_pct double precision,
+    OUT basis text)
 RETURNS record
 AS 'MODULE_PATHNAME', 'campmon_table_bloat'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
@@ -81,7 +82,8 @@ RETURNS TABLE (
     toast_free_bytes bigint,
     toast_min_bytes bigint,
     toast_bloat_bytes bigint,
-    toast_bloat_pct double precision)
+    toast_bloat_pct double precision,
+    basis text)
 AS 'MODULE_PATHNAME', 'campmon_try_table_bloat'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE ROWS 1;
 
@@ -122,7 +124,8 @@ CREATE OR REPLACE FUNCTION campmon.index_bloat(
     OUT bloat_bytes bigint,
     OUT bloat_pct double precision,
     OUT bloat_pct_low double precision,
-    OUT bloat_pct_high double precision)
+    OUT bloat_pct_high double precision,
+    OUT basis text)
 RETURNS record
 AS 'MODULE_PATHNAME', 'campmon_index_bloat'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE;
@@ -165,7 +168,8 @@ RETURNS TABLE (
     bloat_bytes bigint,
     bloat_pct double precision,
     bloat_pct_low double precision,
-    bloat_pct_high double precision)
+    bloat_pct_high double precision,
+    basis text)
 AS 'MODULE_PATHNAME', 'campmon_try_index_bloat'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE ROWS 1;
 
