@@ -63,10 +63,22 @@ BEGIN
     -- reindexed, so the listings below leave them (tens of thousands on a
     -- busy instance) out before measuring anything
     WITH w AS MATERIALIZED (SELECT * FROM campmon._stale_tables()),
-    t AS MATERIALIZED (SELECT * FROM campmon.tables t
-                       WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = t.relid)),
-    i AS MATERIALIZED (SELECT * FROM campmon.indexes i
-                       WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
+    t0 AS MATERIALIZED (SELECT * FROM campmon.tables t
+                        WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = t.relid)),
+    i0 AS MATERIALIZED (SELECT * FROM campmon.indexes i
+                        WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
+    -- a table with an unreadable page, or with such an index, is left alone:
+    -- VACUUM or REINDEX would only fail on it (or spread the damage); a
+    -- keep row says why (in the modes that read pages only)
+    unreadable AS MATERIALIZED (
+        SELECT t0.relid, t0.schema_name, t0.table_name, t0.family, t0.basis AS why
+        FROM t0 WHERE t0.method = 'unreadable'
+        UNION ALL
+        SELECT i0.table_relid, t0.schema_name, t0.table_name, t0.family,
+               format('index %I: %s', i0.index_name, i0.basis)
+        FROM i0 JOIN t0 ON t0.relid = i0.table_relid WHERE i0.method = 'unreadable'),
+    t AS MATERIALIZED (SELECT * FROM t0 WHERE NOT EXISTS (SELECT FROM unreadable u WHERE u.relid = t0.relid)),
+    i AS MATERIALIZED (SELECT * FROM i0 WHERE NOT EXISTS (SELECT FROM unreadable u WHERE u.relid = i0.table_relid)),
     xid AS (SELECT c.oid, age(c.relfrozenxid) AS xid_age FROM pg_class c WHERE c.relkind = 'r'),
     -- the tables phase 4 vacuums (with ANALYZE)
     vac AS (
@@ -112,6 +124,12 @@ BEGIN
                campmon.family_of(w.schema_name, w.table_name),
                w.verdict || ': ' || w.reason, 0, NULL, 0, NULL, 0
         FROM w WHERE show_kept AND (w.verdict = 'held' OR (NOT include_suspect AND w.verdict = 'suspect'))
+        UNION ALL
+        -- tables with an unreadable page: nothing is planned for them
+        SELECT 9, 'keep', u.relid, format('%I.%I', u.schema_name, u.table_name), u.family,
+               format('unreadable page, nothing planned: %s; check it with amcheck and pg_checksums', u.why),
+               0, NULL, 0, NULL, 0
+        FROM unreadable u WHERE show_kept
         UNION ALL
         -- 2. invalid indexes left by failed concurrent builds
         SELECT 2, 'DROP INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
