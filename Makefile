@@ -55,7 +55,14 @@ SQL_SOURCES = \
 	src/sql/history.sql \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql
-DATA_built = campmon--$(EXTVERSION).sql
+# Upgrades (README, "Developing"): once a version is released its install
+# script is frozen in src/sql/released/, and the next version's upgrade
+# script campmon--OLD--NEW.sql is built from src/sql/updates/ (the DDL and
+# data that version needs) followed by every SQL_CODE file again.
+RELEASED = $(wildcard src/sql/released/campmon--*.sql)
+UPDATES = $(wildcard src/sql/updates/campmon--*--*.sql)
+DATA = $(RELEASED)
+DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
@@ -76,6 +83,13 @@ campmon--$(EXTVERSION).sql: $(SQL_SOURCES) campmon.control
 	  echo '-- complain if script is sourced in psql, rather than via CREATE EXTENSION'; \
 	  printf '%s\n' '\echo Use "CREATE EXTENSION campmon" to load this file. \quit'; \
 	  for f in $(SQL_SOURCES); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
+
+campmon--%.sql: src/sql/updates/campmon--%.sql $(SQL_CODE)
+	{ echo "/* $@: generated from $< and src/sql/ by the Makefile -- do not edit */"; \
+	  echo; \
+	  printf '%s\n' '\echo Use "ALTER EXTENSION campmon UPDATE" to load this file. \quit'; \
+	  echo; echo "-- ==== $<"; echo; cat $<; \
+	  for f in $(SQL_CODE); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
 
 # PGXS does not track header dependencies: every object depends on ours.
 $(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h

@@ -33,12 +33,37 @@ bash scripts/cluster.sh -o fsync=off -o max_connections=40 bash -c '
     cp "$PGDATA/../server.log" log/server.log 2>/dev/null || true
 ' _ "$root" > "$log/cluster.out" 2>&1
 
+# Upgrades: each built upgrade script campmon--OLD--NEW.sql, applied to a
+# fresh OLD install, must give what a fresh NEW install gives
+# (scripts/compare_installs.sh).  Off until a second version exists: 1.0 is
+# the first, unreleased (README, "Developing").
+upgrades=$(cd src/sql/updates 2>/dev/null && ls campmon--*--*.sql 2>/dev/null)
+if [ -n "$upgrades" ]; then
+    : > "$log/upgrade.out"
+    for u in $upgrades; do
+        v=${u#campmon--}; v=${v%.sql}; from=${v%--*}; to=${v#*--}
+        if bash scripts/compare_installs.sh "CREATE EXTENSION campmon VERSION '$from'; ALTER EXTENSION campmon UPDATE TO '$to'" \
+                                            "CREATE EXTENSION campmon VERSION '$to'" >> "$log/upgrade.out" 2>&1; then
+            echo "upgrade $from -> $to ... ok" >> "$log/upgrade.out"
+        else
+            echo "upgrade $from -> $to ... FAILED" >> "$log/upgrade.out"
+        fi
+    done
+    echo 0 > "$log/upgrade.rc"
+fi
+
 # TAP tests: their own clusters (logs in log/tap/)
 bash scripts/tap.sh > "$log/tap.out" 2>&1; echo $? > "$log/tap.rc"
 
 passed=0
 failed=0
-for suite in regress isolation tap; do
+suites="regress isolation tap"
+if [ -f "$log/upgrade.out" ]; then
+    suites="regress isolation upgrade tap"
+else
+    echo "== upgrade: off (no src/sql/updates/ script: 1.0 is the first version, unreleased)"
+fi
+for suite in $suites; do
     out="$log/$suite.out"
     p=0; f=0
     if [ -f "$out" ] && [ "$suite" = tap ]; then
