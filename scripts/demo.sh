@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: on a fresh Debian 12 machine, install what is
 # missing, build and install campmon, start a throw-away PostgreSQL 15
-# cluster, load the Campaign-like demo database and print the bloat report.
+# cluster (scripts/cluster.sh), load the Campaign-like demo database and print the bloat report.
 #   SCALE=10 scripts/demo.sh     (the default: about 300 MB; 30 is about 0.9 GB)
 #   SHELL_AFTER=1 scripts/demo.sh   opens psql on the demo database at the end
 set -euo pipefail
@@ -11,7 +11,7 @@ scale="${SCALE:-10}"
 bash scripts/install_deps.sh
 bash scripts/build.sh
 
-pg_virtualenv -t -o fsync=off bash -c '
+bash scripts/cluster.sh -o fsync=off bash -c '
     set -euo pipefail
     echo "== loading the Campaign-like demo database (scale $1)"
     psql -X -q -v ON_ERROR_STOP=1 -v scale="$1" -f demo/campaign_demo.sql > /dev/null
