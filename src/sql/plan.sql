@@ -269,8 +269,17 @@ BEGIN
                       UNION ALL SELECT FROM campmon.work_table_rule w WHERE rel_name ~ w.pattern) THEN
         RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    -- the lock first: the verdict is then re-read with nobody else inside
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', name);
+    -- the lock first: the verdict is then re-read with nobody else inside.
+    -- Someone may drop the table between the lookup above and the lock (the
+    -- name then names nothing, or another relation): gone already, too.
+    BEGIN
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', name);
+    EXCEPTION WHEN undefined_table THEN
+        RETURN 'gone already';
+    END;
+    IF pg_catalog.to_regclass(name) IS DISTINCT FROM rel THEN
+        RETURN 'gone already';
+    END IF;
     SELECT * INTO st FROM campmon._stale_tables() s WHERE s.relid = rel;
     IF st IS NULL THEN
         RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
