@@ -104,8 +104,8 @@ INSERT INTO pl_dup SELECT g % 100 FROM generate_series(1, 2000) g;
 CREATE UNIQUE INDEX CONCURRENTLY pl_dup_id ON pl_dup (id);
 SELECT action, target, lock_level, reason LIKE '%bloat%' OR reason LIKE 'invalid index%' AS reason_ok
 FROM campmon.plan(allow_blocking => true, families => '{pltest}') ORDER BY step;
--- without allow_blocking no rewrite: the kept row says what it would give back, and names pg_repack
-SELECT action, reason LIKE 'a rewrite would give back %pg_repack (not installed)' AS reason_ok
+-- without allow_blocking no rewrite: the kept row says what it would give back, and how to get pg_repack
+SELECT action, reason LIKE 'a rewrite would give back % REPACK needs the pg_repack extension: CREATE EXTENSION pg_repack (Debian package postgresql-15-repack)' AS reason_ok
 FROM campmon.plan(show_kept => true, families => '{pltest}') WHERE action = 'keep';
 -- (by name: REINDEX CONCURRENTLY builds a new index, with a new OID)
 CREATE TEMP TABLE pl_predicted AS

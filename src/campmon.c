@@ -56,6 +56,9 @@ static int	campmon_run_time_budget = 4 * 3600;
 static double campmon_run_cost_delay = 2;
 static char *campmon_reference_time = NULL;
 static char *campmon_indexes_mode = NULL;
+static int	campmon_repack_space_margin_pct = 20;
+char	   *campmon_repack_client = NULL;
+char	   *campmon_repack_host = NULL;
 
 static const char *const mode_names[] = {
 	[CAMPMON_MODE_AUTO] = "auto",
@@ -116,6 +119,16 @@ check_reference_time(char **newval, void **extra, GucSource source)
 		return true;
 	GUC_check_errdetail("\"%s\" is not a finite timestamp with time zone.", *newval);
 	GUC_check_errhint("Use e.g. '2026-11-23 06:00+01', or '' for the current time.");
+	return false;
+}
+
+/* campmon.repack_client: empty, or an absolute path (no search, no shell) */
+static bool
+check_repack_client(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0' || is_absolute_path(*newval))
+		return true;
+	GUC_check_errdetail("campmon.repack_client must be an absolute path, e.g. /usr/lib/postgresql/15/bin/pg_repack.");
 	return false;
 }
 
@@ -276,6 +289,22 @@ _PG_init(void)
 							 "2 ms, as autovacuum: the steps share the machine with Campaign's writers.",
 							 &campmon_run_cost_delay, 2, 0, 100,
 							 PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.repack_space_margin_pct",
+							"Free space a REPACK step needs on its tablespace beyond the table's size, with TOAST and indexes, in percent.",
+							"pg_repack writes a copy of the table and its indexes before it drops the old ones; the log of concurrent writes needs room too.",
+							&campmon_repack_space_margin_pct, 20, 0, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.repack_client",
+							   "Absolute path of the pg_repack client that campmon.run_plan's worker starts for REPACK steps.",
+							   "Empty (the default): REPACK steps are skipped, saying so. Only a superuser may set it: the worker runs this program.",
+							   &campmon_repack_client, "",
+							   PGC_SUSET, 0, check_repack_client, NULL, NULL);
+	DefineCustomStringVariable("campmon.repack_host",
+							   "Host or socket directory the pg_repack client connects to.",
+							   "Empty (the default): the server's first unix_socket_directories entry. The client connects to this server's port and database as the run's role.",
+							   &campmon_repack_host, "",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
 }

@@ -179,6 +179,10 @@ extern Relation campmon_open_table(Oid relid, bool missing_ok);
 extern Relation campmon_open_index(Oid relid, bool missing_ok);
 extern void campmon_warn_vanished(Oid relid);
 
+/* settings (campmon.c) the worker reads */
+extern char *campmon_repack_client;
+extern char *campmon_repack_host;
+
 /* page_check.c: what is read from a page is checked before it is used */
 extern void campmon_check_heap_page(Relation rel, BlockNumber blkno, Page page);
 extern void campmon_check_btree_special(Relation rel, BlockNumber blkno, Page page);

@@ -225,8 +225,9 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	SPI_connect();
 	if (SPI_execute(check.data, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not check the plan's arguments");
-	/* the caller's campmon settings, in their base units */
-	if (SPI_execute("SELECT name || '=' || setting FROM pg_settings WHERE name LIKE 'campmon.%' ORDER BY 1",
+	/* the caller's campmon settings, in their base units (the superuser-only
+	 * ones, campmon.repack_client and _host, are the server's own) */
+	if (SPI_execute("SELECT name || '=' || setting FROM pg_settings WHERE name LIKE 'campmon.%' AND context = 'user' ORDER BY 1",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read campmon's settings");
 	for (uint64 r = 0; r < SPI_processed; r++)

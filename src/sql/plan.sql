@@ -32,8 +32,13 @@ DECLARE
     full_max bigint;
     freeze_max bigint := current_setting('autovacuum_freeze_max_age')::bigint;
     repack boolean := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
+    repack_margin numeric;
+    wait_s integer;
+    spc_oids oid[] := '{}';
+    spc_avail bigint[] := '{}';
+    spc record;
     valid_actions text[] := ARRAY['DROP TABLE', 'DROP INDEX CONCURRENTLY', 'VACUUM', 'VACUUM (FREEZE)',
-                                  'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'VACUUM (FULL)', 'keep'];
+                                  'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'REPACK', 'VACUUM (FULL)', 'keep'];
     a text;
 BEGIN
     PERFORM campmon.version();
@@ -43,6 +48,8 @@ BEGIN
     analyze_pct := current_setting('campmon.analyze_min_changed_pct')::numeric;
     freeze_pct := current_setting('campmon.freeze_age_pct')::numeric;
     full_max := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_full_max_size');
+    repack_margin := current_setting('campmon.repack_space_margin_pct')::numeric;
+    wait_s := (SELECT greatest(ceil(setting::numeric / 1000), 1) FROM pg_settings WHERE name = 'campmon.run_lock_timeout');
 
     IF min_gain_bytes IS NULL OR min_gain_bytes < 0 THEN
         RAISE EXCEPTION 'min_gain_bytes must be 0 or more' USING ERRCODE = 'invalid_parameter_value';
@@ -57,6 +64,19 @@ BEGIN
                 HINT = 'Valid actions are: ' || array_to_string(valid_actions, ', ') || '.';
         END IF;
     END LOOP;
+
+    -- what each tablespace's file system has left (a REPACK copies its table
+    -- there first); one that cannot be read is left out: no REPACK into it
+    IF repack THEN
+        FOR spc IN SELECT oid FROM pg_tablespace WHERE spcname <> 'pg_global' LOOP
+            BEGIN
+                spc_avail := spc_avail || (SELECT available_bytes FROM campmon.tablespace_space(spc.oid));
+                spc_oids := spc_oids || spc.oid;
+            EXCEPTION WHEN OTHERS THEN
+                NULL;
+            END;
+        END LOOP;
+    END IF;
 
     RETURN QUERY
     -- work tables first: they are dropped or kept, never vacuumed or
@@ -93,19 +113,50 @@ BEGIN
                OR coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
                   AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
     ),
-    -- the tables phase 7 rewrites (VACUUM FULL rebuilds their indexes too)
-    -- phase 7's tables, and whether each is rewritten or only reported
+    -- the tables a rewrite would shrink, and whether VACUUM FULL (phase 8)
+    -- may take each; the others are phase 7's (pg_repack)
     bloated AS (
         SELECT t.*, allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= full_max AS is_rewrite
         FROM t
         WHERE t.family <> 'catalog' AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
           AND t.bloat_bytes >= reindex_min
     ),
+    -- the bloated tables VACUUM FULL may not take, and whether pg_repack can
+    -- (its own requirements: a primary key or a unique index on NOT NULL
+    -- columns, room for the copy on the table's tablespace)
+    online AS (
+        SELECT b.*,
+               (b.bloat_bytes + coalesce(b.toast_bloat_bytes, 0) +
+                   coalesce((SELECT sum(i.bloat_bytes) FROM i WHERE i.table_relid = b.relid), 0))::bigint AS gain,
+               EXISTS (SELECT FROM pg_index x
+                       WHERE x.indrelid = b.relid AND x.indisvalid AND x.indisunique AND x.indpred IS NULL
+                         AND (x.indisprimary OR (0 <> ALL (x.indkey::int2[])
+                              AND NOT EXISTS (SELECT FROM pg_attribute att
+                                              WHERE att.attrelid = b.relid AND att.attnum = ANY (x.indkey::int2[])
+                                                AND NOT att.attnotnull)))) AS has_key,
+               ceil(b.total_bytes * (1 + repack_margin / 100))::bigint AS space_needed,
+               (SELECT sp.avail FROM unnest(spc_oids, spc_avail) sp(oid, avail)
+                WHERE sp.oid = CASE WHEN c.reltablespace = 0
+                                    THEN (SELECT dattablespace FROM pg_database WHERE datname = current_database())
+                                    ELSE c.reltablespace END) AS space_left,
+               coalesce((SELECT spcname FROM pg_tablespace WHERE oid = nullif(c.reltablespace, 0)), 'the default tablespace') AS tablespace
+        FROM bloated b JOIN pg_class c ON c.oid = b.relid
+        WHERE NOT b.is_rewrite AND b.schema_name <> 'campmon'
+    ),
+    repacked AS (
+        SELECT o.relid FROM online o
+        WHERE repack AND o.has_key AND o.space_left >= o.space_needed
+          AND (actions IS NULL OR 'REPACK' = ANY (actions))
+          AND o.gain >= min_gain_bytes
+          AND (families IS NULL OR o.family = ANY (families))
+    ),
     rewritten AS (
         SELECT b.relid FROM bloated b
         WHERE b.is_rewrite AND (actions IS NULL OR 'VACUUM (FULL)' = ANY (actions))
           AND b.bloat_bytes >= min_gain_bytes
           AND (families IS NULL OR b.family = ANY (families))
+        UNION ALL
+        SELECT r.relid FROM repacked r
     ),
     candidates AS (
         -- 1. work tables Campaign's cleanup would drop (suspect ones on request)
@@ -167,6 +218,9 @@ BEGIN
                       t.schema_name, t.table_name),
                coalesce(t.dead_bytes, 0)
         FROM t JOIN xid x ON x.oid = t.relid JOIN vac v ON v.relid = t.relid
+        -- a table this plan repacks: the copy leaves its dead rows behind
+        WHERE x.xid_age > freeze_pct / 100 * freeze_max
+           OR NOT EXISTS (SELECT FROM repacked r WHERE r.relid = t.relid)
         UNION ALL
         -- 5. bloated B-tree indexes, rebuilt without blocking writes
         SELECT 5, 'REINDEX INDEX CONCURRENTLY', i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
@@ -200,25 +254,55 @@ BEGIN
                             AND (v.freeze OR v.gain >= min_gain_bytes))
           AND NOT EXISTS (SELECT FROM rewritten rw WHERE rw.relid = t.relid)
         UNION ALL
-        -- 7. rewrites: only when asked, where VACUUM cannot give the space back
-        SELECT 7, CASE WHEN t.is_rewrite THEN 'VACUUM (FULL)' ELSE 'keep' END,
-               t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
-               CASE WHEN t.is_rewrite
-                    THEN format('%s%% bloat: only a rewrite gives %s back to the file system; blocks every read and write of the table while it runs, followed by ANALYZE',
-                                t.bloat_pct, pg_size_pretty(t.bloat_bytes))
-                    ELSE format('a rewrite would give back %s (%s%% bloat) but is not planned: %s; online alternative: pg_repack (%s)',
-                                pg_size_pretty(t.bloat_bytes), t.bloat_pct,
-                                CASE WHEN NOT allow_blocking THEN 'blocking steps not allowed (allow_blocking => true)'
-                                     WHEN t.family = 'broadlog' THEN 'never on the delivery logs'
+        -- 7. online rewrites (pg_repack) where VACUUM FULL may not go: the
+        -- delivery logs, tables above campmon.vacuum_full_max_size, or any
+        -- table when blocking steps are not allowed
+        SELECT 7, CASE WHEN r.relid IS NOT NULL THEN 'REPACK' ELSE 'keep' END,
+               o.relid, format('%I.%I', o.schema_name, o.table_name), o.family,
+               CASE WHEN r.relid IS NOT NULL
+                    THEN format('%s%% bloat: pg_repack gives %s back online (table, TOAST and indexes rebuilt; ACCESS EXCLUSIVE only briefly at the start and the swap); VACUUM FULL not planned: %s; needs %s free on %s (%s left)',
+                                o.bloat_pct, pg_size_pretty(o.gain),
+                                CASE WHEN NOT allow_blocking THEN 'blocking steps not allowed'
+                                     WHEN o.family = 'broadlog' THEN 'never on the delivery logs'
                                      ELSE format('larger than campmon.vacuum_full_max_size (%s)', pg_size_pretty(full_max)) END,
-                                CASE WHEN repack THEN 'installed' ELSE 'not installed' END) END,
-               CASE WHEN t.is_rewrite THEN t.bloat_bytes ELSE 0 END,
-               CASE WHEN t.is_rewrite THEN 'ACCESS EXCLUSIVE' END,
-               round(t.table_bytes / 100e6 + 0.5, 1),
-               CASE WHEN t.is_rewrite THEN format('VACUUM (FULL, ANALYZE) %I.%I', t.schema_name, t.table_name) END,
+                                pg_size_pretty(o.space_needed), o.tablespace, pg_size_pretty(o.space_left))
+                    ELSE format('a rewrite would give back %s (%s%% bloat) but is not planned: VACUUM FULL %s; REPACK %s',
+                                pg_size_pretty(o.gain), o.bloat_pct,
+                                CASE WHEN NOT allow_blocking THEN 'blocks every read and write (allow_blocking => true)'
+                                     WHEN o.family = 'broadlog' THEN 'never on the delivery logs'
+                                     ELSE format('not above campmon.vacuum_full_max_size (%s)', pg_size_pretty(full_max)) END,
+                                CASE WHEN NOT repack
+                                     THEN 'needs the pg_repack extension: CREATE EXTENSION pg_repack (Debian package postgresql-15-repack)'
+                                     WHEN NOT o.has_key
+                                     THEN 'needs a primary key or a unique index on NOT NULL columns (pg_repack''s requirement)'
+                                     WHEN o.space_left IS NULL
+                                     THEN format('needs %s free on %s, whose file system could not be read', pg_size_pretty(o.space_needed), o.tablespace)
+                                     WHEN o.space_left < o.space_needed
+                                     THEN format('needs %s free on %s for the copy (table, TOAST, indexes and campmon.repack_space_margin_pct %s%%), %s left',
+                                                 pg_size_pretty(o.space_needed), o.tablespace, repack_margin, pg_size_pretty(o.space_left))
+                                     ELSE 'left out by the arguments' END) END,
+               CASE WHEN r.relid IS NOT NULL THEN o.gain ELSE 0 END,
+               CASE WHEN r.relid IS NOT NULL THEN 'ACCESS EXCLUSIVE (brief)' END,
+               round(o.total_bytes / 50e6 + 1, 1),
+               CASE WHEN r.relid IS NOT NULL
+                    -- what a DBA would type: each argument in single quotes for the shell
+                    THEN format('pg_repack --no-kill-backend --wait-timeout=%s --dbname=%s --table=%s',
+                                wait_s,
+                                '''' || replace(current_database(), '''', '''\''''') || '''',
+                                '''' || replace(format('%I.%I', o.schema_name, o.table_name), '''', '''\''''') || '''') END,
+               o.gain
+        FROM online o LEFT JOIN repacked r ON r.relid = o.relid
+        WHERE r.relid IS NOT NULL OR show_kept
+        UNION ALL
+        -- 8. blocking rewrites: only when asked, where VACUUM cannot give the space back
+        SELECT 8, 'VACUUM (FULL)', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
+               format('%s%% bloat: only a rewrite gives %s back to the file system; blocks every read and write of the table while it runs, followed by ANALYZE',
+                      t.bloat_pct, pg_size_pretty(t.bloat_bytes)),
+               t.bloat_bytes, 'ACCESS EXCLUSIVE', round(t.table_bytes / 100e6 + 0.5, 1),
+               format('VACUUM (FULL, ANALYZE) %I.%I', t.schema_name, t.table_name),
                -t.table_bytes          -- smallest first
         FROM bloated t
-        WHERE allow_blocking OR show_kept
+        WHERE t.is_rewrite
     )
     SELECT (row_number() OVER (ORDER BY c.phase, c.sort_key DESC, c.target))::integer,
            c.action, c.target, c.family, c.reason, c.gain, c.lock_level, c.seconds, c.command, c.relid
