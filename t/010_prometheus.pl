@@ -7,9 +7,10 @@
 # exporter's role (contrib/prometheus/exporter_role.sql), and that role must
 # see the same checks as a superuser; every metric the queries file declares
 # is scraped and passes promtool's lint; every Grafana panel's query parses
-# and names only scraped metrics; promtool checks the alert rules and runs
-# their unit tests; a scrape's database time is measured
-# (pg_stat_statements) and stays under a second.  The exporter listens on
+# and names only scraped metrics; promtool checks the alert rules, runs
+# their unit tests and checks the fleet configuration; a scrape's database
+# time is measured (pg_stat_statements) and stays under a second, and the
+# listings come from the exporter's cache (cache_seconds) between runs.  The exporter listens on
 # 127.0.0.1 only and is stopped at the end.
 
 use strict;
