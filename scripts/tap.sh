@@ -34,9 +34,10 @@ fi
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(t/*.pl)
 
-# the tests and their clusters live in a directory the test user owns
+# the tests and their clusters live in a directory the test user owns; the
+# demo database and contrib/ (t/010_prometheus.pl) go with them
 work=$(mktemp -d /tmp/campmon-tap.XXXXXX)
-cp -r t "$work/"
+cp -r t demo contrib "$work/"
 cd "$work"
 run_as=()
 if [ "$(id -u)" -eq 0 ]; then
