@@ -3,6 +3,7 @@ EXTENSION = campmon
 MODULE_big = campmon
 OBJS = \
 	src/campmon.o \
+	src/settings.o \
 	src/open_relation.o \
 	src/heap_scan.o \
 	src/heap_estimate.o \
@@ -16,7 +17,9 @@ OBJS = \
 	src/family.o \
 	src/page_check.o \
 	src/measure_guard.o \
-	src/plan_runner.o
+	src/run_start.o \
+	src/run_worker.o \
+	src/run_step.o
 
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
@@ -68,7 +71,7 @@ PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databas
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
 REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view demo campaign plan hostile
 REGRESS_OPTS =
-ISOLATION = concurrent_drop run_plan concurrent_writes
+ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
 ISOLATION_OPTS =
 
 EXTRA_CLEAN = results/ output_iso/ log/
@@ -92,7 +95,7 @@ campmon--%.sql: src/sql/updates/campmon--%.sql $(SQL_CODE)
 	  for f in $(SQL_CODE); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
 
 # PGXS does not track header dependencies: every object depends on ours.
-$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h
+$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/run_shared.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation

@@ -36,6 +36,7 @@ extern int	campmon_index_sample_pages;
 extern int	campmon_auto_exact_max_pages;
 extern int	campmon_sample_seed;
 
+extern bool campmon_mode_valid(const char *name);
 extern CampmonMode campmon_parse_mode(const char *name);
 extern const char *campmon_mode_name(CampmonMode mode);
 extern CampmonMode campmon_resolve_auto(Relation rel, CampmonMode mode);
@@ -179,7 +180,8 @@ extern Relation campmon_open_table(Oid relid, bool missing_ok);
 extern Relation campmon_open_index(Oid relid, bool missing_ok);
 extern void campmon_warn_vanished(Oid relid);
 
-/* settings (campmon.c) the worker reads */
+/* settings.c: settings read outside it */
+extern char *campmon_work_table_schemas;
 extern char *campmon_repack_client;
 extern char *campmon_repack_host;
 

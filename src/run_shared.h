@@ -1,0 +1,82 @@
+/*-------------------------------------------------------------------------
+ *
+ * run_shared.h
+ *	  What the caller of campmon.start_plan() and the background worker that
+ *	  runs the plan share (run_start.c, run_worker.c, run_step.c,
+ *	  run_repack.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RUN_SHARED_H
+#define RUN_SHARED_H
+
+#include "storage/lock.h"
+#include "storage/spin.h"
+
+
+/* What the caller and its worker share. */
+typedef struct RunShared
+{
+	slock_t		mutex;
+	/* in */
+	Oid			dboid;
+	Oid			roleoid;
+	pid_t		caller_pid;
+	bool		dry_run;
+	bool		include_suspect;
+	int			lock_timeout_ms;
+	int			statement_timeout_ms;
+	int			time_budget_ms;
+	/* out */
+	int64		run_id;			/* 0 until the run is recorded */
+	bool		finished;
+	int			nsteps;
+	int			ndone;
+	int			nskipped;
+	int			nfailed;
+	int			ncancelled;
+	char		error[256];		/* why the worker could not start a run */
+	int			settings_offset;	/* where the settings start in text */
+	/*
+	 * in: the arguments of campmon.plan() as SQL, NUL, then the caller's
+	 * campmon.* settings as "name=value\n" lines, NUL: the worker plans
+	 * with exactly the thresholds and modes the caller's plan() uses.
+	 */
+	char		plan_args[FLEXIBLE_ARRAY_MEMBER];
+} RunShared;
+
+/* the advisory lock that makes runs exclusive, per database */
+#define RUN_LOCK_KEY1	0x63616d70		/* 'camp' */
+#define RUN_LOCK_KEY2	0x72756e21		/* 'run!' */
+
+static inline void
+set_run_locktag(LOCKTAG *tag)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, RUN_LOCK_KEY1, RUN_LOCK_KEY2, 2);
+}
+
+/*
+ * The SQL run by the caller and the worker names campmon's objects with
+ * their schema, but its operators, functions and catalog views are looked
+ * up in search_path: pg_catalog only, as campmon's SQL functions have it.
+ */
+#define SAFE_SEARCH_PATH "pg_catalog, pg_temp"
+
+/* One step of the plan, as the worker reads it from campmon.run_step. */
+typedef struct StepToRun
+{
+	int			step;
+	char	   *action;
+	char	   *command;
+	Oid			relid;
+} StepToRun;
+
+/* run_worker.c: the segment shared with the caller, in the worker */
+extern RunShared *my_shared;
+extern void bookkeeping(const char *sql, int nargs, Oid *types, Datum *values,
+						const char *nulls);
+
+/* run_step.c: one step at top level */
+extern const char *run_step(int64 run_id, StepToRun *s, char **error);
+
+#endif							/* RUN_SHARED_H */

@@ -1,0 +1,349 @@
+/*-------------------------------------------------------------------------
+ *
+ * run_start.c
+ *	  campmon.start_plan() and campmon.cancel_run(): the caller's side of a
+ *	  run -- its arguments checked, the shared segment filled, the background
+ *	  worker registered and waited for until the run is recorded; and a
+ *	  cancel that marks the run and interrupts the step under way.
+ *
+ * Why a worker: VACUUM, REINDEX CONCURRENTLY and DROP INDEX CONCURRENTLY
+ * refuse to run inside a function or a transaction block.  The worker
+ * (run_worker.c) runs each step as a top-level statement (run_step.c).  It
+ * needs no shared_preload_libraries entry: this call registers it.
+ *
+ * Safety:
+ *	- the worker connects as the calling role (current_user), never with more
+ *	  privilege than the caller; a step the role may not run fails, recorded;
+ *	- one run at a time per database (a session advisory lock held by the
+ *	  worker);
+ *	- on a hot standby the call refuses (nothing can be changed there).
+ *
+ * The caller shares a small DSM segment with the worker (run_shared.h): the
+ * options going in, the run id and the counts coming back.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "executor/spi.h"
+#include "parser/analyze.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/dsm.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
+#include "storage/spin.h"
+#include "tcop/pquery.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/portal.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
+
+#include "campmon.h"
+#include "run_shared.h"
+
+PG_FUNCTION_INFO_V1(campmon_start_plan);
+PG_FUNCTION_INFO_V1(campmon_cancel_run);
+
+/*
+ * Run the caller's own SQL with pg_catalog only in search_path, so that
+ * nothing another role put in public, or in a schema the caller puts first,
+ * is called with the caller's privileges.  Returns the nest level to give
+ * back to AtEOXact_GUC(true, level).
+ */
+static int
+safe_search_path(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", SAFE_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/* milliseconds of an interval argument, or the GUC's value when NULL */
+static int
+interval_ms(FunctionCallInfo fcinfo, int argno, const char *guc, const char *what)
+{
+	Interval   *iv;
+	int64		ms;
+
+	if (PG_ARGISNULL(argno))
+		return atoi(GetConfigOption(guc, false, false));
+
+	iv = PG_GETARG_INTERVAL_P(argno);
+	ms = iv->time / 1000 +
+		((int64) iv->day + (int64) iv->month * DAYS_PER_MONTH) * SECS_PER_DAY * 1000;
+	if (ms < 0 || ms > INT_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 0 and %d ms", what, INT_MAX),
+				 errhint("0 means no limit.")));
+	return (int) ms;
+}
+
+/* "name => value" for the text[] argument argno, or nothing when NULL */
+static void
+append_array_arg(StringInfo buf, FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	if (PG_ARGISNULL(argno))
+		return;
+	/* array_out needs a real FmgrInfo (it caches in fn_extra) */
+	getTypeOutputInfo(TEXTARRAYOID, &outfunc, &isvarlena);
+	appendStringInfo(buf, ", %s => %s::text[]", name,
+					 quote_literal_cstr(OidOutputFunctionCall(outfunc, PG_GETARG_DATUM(argno))));
+}
+
+/*
+ * campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
+ *					  include_suspect, allow_blocking, lock_timeout,
+ *					  statement_timeout, time_budget) -> bigint
+ *
+ * Starts the run and returns its id once it is recorded; the worker goes on
+ * alone.  Waiting for it belongs in the procedure campmon.run_plan, which
+ * commits while it waits: a caller waiting inside its own transaction would
+ * hold a snapshot that every CONCURRENTLY step of the run must wait for.
+ */
+Datum
+campmon_start_plan(PG_FUNCTION_ARGS)
+{
+	bool		dry_run = PG_ARGISNULL(0) ? true : PG_GETARG_BOOL(0);
+	StringInfoData args;
+	StringInfoData check;
+	StringInfoData settings;
+	LOCKTAG		tag;
+	HeapTuple	roletup;
+	bool		canlogin;
+	dsm_segment *seg;
+	RunShared  *shared;
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+	BgwHandleStatus status;
+	pid_t		pid;
+	int64		run_id = 0;
+	int			guc_level;
+
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot run a maintenance plan on a hot standby"),
+				 errdetail("VACUUM, REINDEX and DROP cannot run during recovery."),
+				 errhint("Run campmon.run_plan() on the primary; campmon.plan() works here.")));
+
+	/* the plan's own arguments, checked by planning once here */
+	initStringInfo(&args);
+	appendStringInfo(&args, "min_gain_bytes => %s",
+					 PG_ARGISNULL(3) ? "0" : psprintf(INT64_FORMAT, PG_GETARG_INT64(3)));
+	append_array_arg(&args, fcinfo, 1, "families");
+	append_array_arg(&args, fcinfo, 2, "actions");
+	if (!PG_ARGISNULL(4))
+		appendStringInfo(&args, ", max_steps => %d", PG_GETARG_INT32(4));
+	appendStringInfo(&args, ", include_suspect => %s",
+					 (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5)) ? "true" : "false");
+	appendStringInfo(&args, ", allow_blocking => %s",
+					 (!PG_ARGISNULL(6) && PG_GETARG_BOOL(6)) ? "true" : "false");
+
+	initStringInfo(&check);
+	appendStringInfo(&check, "SELECT count(*) FROM campmon.plan(%s)", args.data);
+	initStringInfo(&settings);
+	guc_level = safe_search_path();
+	SPI_connect();
+	if (SPI_execute(check.data, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not check the plan's arguments");
+	/* the caller's campmon settings, in their base units (the superuser-only
+	 * ones, campmon.repack_client and _host, are the server's own) */
+	if (SPI_execute("SELECT name || '=' || setting FROM pg_settings WHERE name LIKE 'campmon.%' AND context = 'user' ORDER BY 1",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read campmon's settings");
+	for (uint64 r = 0; r < SPI_processed; r++)
+		appendStringInfo(&settings, "%s\n",
+						 SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
+	SPI_finish();
+	AtEOXact_GUC(true, guc_level);
+
+	/* the worker logs in as the current user: say so clearly if it cannot */
+	roletup = SearchSysCache1(AUTHOID, ObjectIdGetDatum(GetUserId()));
+	if (!HeapTupleIsValid(roletup))
+		elog(ERROR, "cache lookup failed for role %u", GetUserId());
+	canlogin = ((Form_pg_authid) GETSTRUCT(roletup))->rolcanlogin;
+	ReleaseSysCache(roletup);
+	if (!canlogin)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("role \"%s\" cannot log in, so no worker can run the plan as it",
+						GetUserNameFromId(GetUserId(), false)),
+				 errdetail("campmon.run_plan() runs its steps as the calling role, never with more privilege."),
+				 errhint("Call it as a login role that is a member of campmon_admin (not after SET ROLE to a NOLOGIN role).")));
+
+	/* one run at a time: fail now rather than start a worker that will */
+	set_run_locktag(&tag);
+	if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("another campmon run is in progress in this database"),
+				 errhint("See SELECT * FROM campmon.run WHERE status IN ('running', 'cancelling'); stop it with campmon.cancel_run(run_id).")));
+	LockRelease(&tag, ExclusiveLock, true);
+
+	seg = dsm_create(offsetof(RunShared, plan_args) + args.len + 1 + settings.len + 1, 0);
+	shared = (RunShared *) dsm_segment_address(seg);
+	memset(shared, 0, offsetof(RunShared, plan_args));
+	SpinLockInit(&shared->mutex);
+	shared->dboid = MyDatabaseId;
+	shared->roleoid = GetUserId();
+	shared->caller_pid = MyProcPid;
+	shared->dry_run = dry_run;
+	shared->include_suspect = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
+	shared->lock_timeout_ms = interval_ms(fcinfo, 7, "campmon.run_lock_timeout", "lock_timeout");
+	shared->statement_timeout_ms = interval_ms(fcinfo, 8, "campmon.run_statement_timeout", "statement_timeout");
+	/* campmon.run_time_budget is in seconds, the argument an interval */
+	shared->time_budget_ms = PG_ARGISNULL(9) ?
+		atoi(GetConfigOption("campmon.run_time_budget", false, false)) * 1000 :
+		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget");
+	memcpy(shared->plan_args, args.data, args.len + 1);
+	shared->settings_offset = args.len + 1;
+	memcpy(shared->plan_args + shared->settings_offset, settings.data, settings.len + 1);
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "campmon");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "campmon_run_worker");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "campmon run for %s",
+			 GetUserNameFromId(GetUserId(), false));
+	snprintf(worker.bgw_type, BGW_MAXLEN, "campmon run");
+	worker.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+	worker.bgw_notify_pid = MyProcPid;
+
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("could not start a background worker for the run"),
+				 errhint("All max_worker_processes (%d) slots are in use; raise it or try again later.",
+						 max_worker_processes)));
+
+	status = WaitForBackgroundWorkerStartup(handle, &pid);
+	if (status != BGWH_STARTED)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the run's background worker did not start")));
+
+	/* wait until the run is recorded (or the worker gives up) */
+	for (;;)
+	{
+		SpinLockAcquire(&shared->mutex);
+		run_id = shared->run_id;
+		SpinLockRelease(&shared->mutex);
+		if (run_id != 0)
+			break;
+		if (GetBackgroundWorkerPid(handle, &pid) == BGWH_STOPPED)
+		{
+			SpinLockAcquire(&shared->mutex);
+			run_id = shared->run_id;
+			SpinLockRelease(&shared->mutex);
+			if (run_id != 0)
+				break;
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the run's background worker stopped before recording the run"),
+					 errdetail("%s", shared->error[0] ? shared->error : "See the server log."),
+					 errhint("The run's steps run as the calling role, which must be able to log in to this database.")));
+		}
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 100L, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	/* the worker holds the segment from here on */
+	dsm_detach(seg);
+	ereport(NOTICE,
+			(errmsg("campmon run " INT64_FORMAT " started%s", run_id, dry_run ? " (dry run)" : ""),
+			 errhint("Follow it in campmon.history; stop it with campmon.cancel_run(" INT64_FORMAT ").",
+					 run_id)));
+	PG_RETURN_INT64(run_id);
+}
+
+/*
+ * campmon.cancel_run(run_id) -> boolean
+ *
+ * Marks the run cancelling (the worker stops before its next step) and
+ * interrupts the step under way.  False when the run is not running.
+ */
+Datum
+campmon_cancel_run(PG_FUNCTION_ARGS)
+{
+	int64		run_id = PG_GETARG_INT64(0);
+	Datum		values[1];
+	Oid			types[1] = {INT8OID};
+	int			pid = 0;
+	bool		found;
+	int			guc_level = safe_search_path();
+
+	values[0] = Int64GetDatum(run_id);
+	SPI_connect();
+	if (SPI_execute_with_args("UPDATE campmon.run SET status = 'cancelling' "
+							  "WHERE run_id = $1 AND status = 'running' RETURNING worker_pid",
+							  1, types, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+		elog(ERROR, "could not mark the run cancelling");
+	found = SPI_processed > 0;
+	if (found)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		pid = isnull ? 0 : DatumGetInt32(d);
+	}
+	SPI_finish();
+
+	if (!found)
+	{
+		AtEOXact_GUC(true, guc_level);
+		PG_RETURN_BOOL(false);
+	}
+
+	/*
+	 * Interrupt the step under way, if the pid is still this run's worker.
+	 * The worker takes any query cancel that is not its own statement
+	 * timeout as a cancellation, so it does not matter that our mark above
+	 * commits only when this call returns.
+	 */
+	if (pid > 0)
+	{
+		Datum		pidval[1] = {Int32GetDatum(pid)};
+		Oid			pidtype[1] = {INT4OID};
+		bool		ours;
+
+		SPI_connect();
+		ours = SPI_execute_with_args("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND backend_type = 'campmon run'",
+									 1, pidtype, pidval, NULL, true, 1) == SPI_OK_SELECT &&
+			SPI_processed == 1;
+		SPI_finish();
+		if (ours)
+			(void) kill(pid, SIGINT);
+	}
+	AtEOXact_GUC(true, guc_level);
+	PG_RETURN_BOOL(true);
+}

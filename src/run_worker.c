@@ -1,0 +1,388 @@
+/*-------------------------------------------------------------------------
+ *
+ * run_worker.c
+ *	  The background worker that runs a plan: it connects as the caller,
+ *	  takes the run lock, marks runs a crash or a terminated worker left
+ *	  'running' as interrupted, plans with the caller's settings, records
+ *	  the run and every step in campmon.run / campmon.run_step, runs the
+ *	  steps one by one (run_step.c) within the time budget, stops when
+ *	  campmon.cancel_run() asks, and reports the counts to the caller.
+ *
+ * Every write to the history commits before the next step starts, so a
+ * run cut off at any point says how far it went: partial work is never
+ * reported as done.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "executor/spi.h"
+#include "parser/analyze.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/dsm.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
+#include "storage/spin.h"
+#include "tcop/pquery.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/portal.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timeout.h"
+#include "utils/timestamp.h"
+
+#include "campmon.h"
+#include "run_shared.h"
+
+
+PGDLLEXPORT void campmon_run_worker(Datum main_arg);
+
+RunShared  *my_shared = NULL;
+
+static void
+report_to_caller(void)
+{
+	PGPROC	   *caller = BackendPidGetProc(my_shared->caller_pid);
+
+	if (caller != NULL)
+		SetLatch(&caller->procLatch);
+}
+
+/* Run one bookkeeping statement in a transaction of its own. */
+void
+bookkeeping(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0) < 0)
+		elog(ERROR, "campmon run bookkeeping failed: %s", sql);
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}
+
+/* Has campmon.cancel_run() asked this run to stop? */
+static bool
+cancel_requested(int64 run_id)
+{
+	Datum		values[1] = {Int64GetDatum(run_id)};
+	Oid			types[1] = {INT8OID};
+	bool		cancelling = false;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (SPI_execute_with_args("SELECT status = 'cancelling' FROM campmon.run WHERE run_id = $1",
+							  1, types, values, NULL, true, 1) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+	{
+		bool		isnull;
+
+		cancelling = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+												SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	return cancelling;
+}
+
+static void
+finish_steps(int64 run_id, const char *outcome, const char *error, int from_step)
+{
+	Datum		values[4] = {Int64GetDatum(run_id), CStringGetTextDatum(outcome),
+	CStringGetTextDatum(error), Int32GetDatum(from_step)};
+	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, INT4OID};
+
+	bookkeeping("UPDATE campmon.run_step SET outcome = $2, error = $3, finished_at = clock_timestamp() "
+				"WHERE run_id = $1 AND step >= $4 AND outcome = 'pending'",
+				4, types, values, NULL);
+}
+
+void
+campmon_run_worker(Datum main_arg)
+{
+	dsm_segment *seg;
+	LOCKTAG		tag;
+	int64		run_id;
+	List	   *steps = NIL;
+	ListCell   *lc;
+	TimestampTz started;
+	bool		cancelled = false;
+	bool		out_of_time = false;
+	MemoryContext runcxt;
+
+	BackgroundWorkerUnblockSignals();
+
+	/*
+	 * A query cancel must interrupt a step (it is how campmon.cancel_run
+	 * stops one), never the worker's own bookkeeping: cancels are held except
+	 * while a step runs (run_step).
+	 */
+	HOLD_CANCEL_INTERRUPTS();
+
+	seg = dsm_attach(DatumGetUInt32(main_arg));
+	if (seg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("campmon run: could not attach to the caller's shared memory")));
+	my_shared = (RunShared *) dsm_segment_address(seg);
+
+	BackgroundWorkerInitializeConnectionByOid(my_shared->dboid, my_shared->roleoid, 0);
+	pgstat_report_appname("campmon run");
+	/* not the role's search_path: its bookkeeping and steps call nothing from public */
+	SetConfigOption("search_path", SAFE_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION);
+
+	/* the caller's campmon settings (loading the library defines them) */
+	StartTransactionCommand();
+	{
+		char	   *line = pstrdup(my_shared->plan_args + my_shared->settings_offset);
+		char	   *next;
+
+		for (; *line; line = next)
+		{
+			char	   *eq;
+
+			next = strchr(line, '\n');
+			if (next == NULL)
+				break;
+			*next++ = '\0';
+			eq = strchr(line, '=');
+			if (eq == NULL)
+				continue;
+			*eq = '\0';
+			SetConfigOption(line, eq + 1, PGC_USERSET, PGC_S_SESSION);
+		}
+	}
+	CommitTransactionCommand();
+
+	runcxt = AllocSetContextCreate(TopMemoryContext, "campmon run", ALLOCSET_DEFAULT_SIZES);
+
+	set_run_locktag(&tag);
+	if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
+	{
+		SpinLockAcquire(&my_shared->mutex);
+		strlcpy(my_shared->error, "another campmon run is in progress in this database",
+				sizeof(my_shared->error));
+		SpinLockRelease(&my_shared->mutex);
+		report_to_caller();
+		proc_exit(0);
+	}
+
+	/* the time budget counts from here: planning is part of the run */
+	started = GetCurrentTimestamp();
+
+	/*
+	 * Runs left 'running' were cut off (crash, restart, terminated worker):
+	 * we hold the run lock, so none of them is alive.  Then record our run
+	 * and its plan, every step 'pending'.
+	 */
+	{
+		Datum		values[3];
+		Oid			types[3] = {BOOLOID, INT4OID, TEXTOID};
+		char	   *insert_steps;
+
+		bookkeeping("WITH cut AS (UPDATE campmon.run SET status = 'interrupted', finished_at = clock_timestamp(), "
+					"summary = coalesce(summary || '; ', '') || 'cut off before it finished (crash, restart or terminated worker)' "
+					"WHERE status IN ('running', 'cancelling') RETURNING run_id) "
+					"UPDATE campmon.run_step s SET outcome = 'interrupted', "
+					"error = coalesce(s.error, 'the run was cut off before this step finished'), "
+					"finished_at = coalesce(s.finished_at, clock_timestamp()) "
+					"FROM cut WHERE s.run_id = cut.run_id AND s.outcome IN ('pending', 'running')",
+					0, NULL, NULL, NULL);
+
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		values[0] = BoolGetDatum(my_shared->dry_run);
+		values[1] = Int32GetDatum(MyProcPid);
+		values[2] = CStringGetTextDatum(my_shared->plan_args);
+		if (SPI_execute_with_args(psprintf("INSERT INTO campmon.run (dry_run, worker_pid, options) "
+										   "VALUES ($1, $2, jsonb_build_object('plan', $3::text, "
+										   "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_ms', %d, "
+										   "'cost_delay_ms', %s::float8)) "
+										   "RETURNING run_id",
+										   my_shared->lock_timeout_ms, my_shared->statement_timeout_ms,
+										   my_shared->time_budget_ms,
+										   GetConfigOption("campmon.run_cost_delay", false, false)),
+								  3, types, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+			elog(ERROR, "could not record the run");
+		{
+			bool		isnull;
+
+			run_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		}
+
+		insert_steps = psprintf("INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, family, "
+								"reason, command, lock_level, expected_gain_bytes, size_before) "
+								"SELECT " INT64_FORMAT ", p.step, p.action, p.target, p.target_relid, p.family, p.reason, "
+								"p.command, p.lock_level, p.expected_gain_bytes, campmon._total_bytes(p.target_relid) "
+								"FROM campmon.plan(%s) p WHERE p.command IS NOT NULL",
+								run_id, my_shared->plan_args);
+		if (SPI_execute(insert_steps, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not record the plan");
+
+		if (SPI_execute_with_args("SELECT step, action, command, coalesce(target_relid, 0) FROM campmon.run_step "
+								  "WHERE run_id = $1 ORDER BY step",
+								  1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(run_id)},
+								  NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the plan back");
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			MemoryContext old = MemoryContextSwitchTo(runcxt);
+			StepToRun  *s = palloc(sizeof(StepToRun));
+			bool		isnull;
+
+			s->step = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+			s->action = SPI_getvalue(tup, desc, 2);
+			s->command = SPI_getvalue(tup, desc, 3);
+			s->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
+			steps = lappend(steps, s);
+			MemoryContextSwitchTo(old);
+		}
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+
+	SpinLockAcquire(&my_shared->mutex);
+	my_shared->run_id = run_id;
+	my_shared->nsteps = list_length(steps);
+	SpinLockRelease(&my_shared->mutex);
+	report_to_caller();
+
+	foreach(lc, steps)
+	{
+		StepToRun  *s = (StepToRun *) lfirst(lc);
+		const char *outcome;
+		char	   *error;
+		Datum		values[4];
+		Oid			types[4] = {INT8OID, INT4OID, TEXTOID, TEXTOID};
+		char		nulls[4] = {' ', ' ', ' ', ' '};
+
+		CHECK_FOR_INTERRUPTS();
+		if (my_shared->dry_run)
+		{
+			finish_steps(run_id, "skipped", "dry run: not executed", s->step);
+			SpinLockAcquire(&my_shared->mutex);
+			my_shared->nskipped = list_length(steps);
+			SpinLockRelease(&my_shared->mutex);
+			break;
+		}
+		if (cancel_requested(run_id))
+		{
+			cancelled = true;
+			break;
+		}
+		if (my_shared->time_budget_ms > 0 &&
+			TimestampDifferenceExceeds(started, GetCurrentTimestamp(), my_shared->time_budget_ms))
+		{
+			out_of_time = true;
+			break;
+		}
+
+		values[0] = Int64GetDatum(run_id);
+		values[1] = Int32GetDatum(s->step);
+		/* the size when the step starts: earlier steps may have changed it */
+		bookkeeping("UPDATE campmon.run_step SET outcome = 'running', started_at = clock_timestamp(), "
+					"size_before = campmon._total_bytes(target_relid) "
+					"WHERE run_id = $1 AND step = $2", 2, types, values, NULL);
+
+		outcome = run_step(run_id, s, &error);
+
+		values[2] = CStringGetTextDatum(outcome);
+		if (error != NULL)
+			values[3] = CStringGetTextDatum(error);
+		else
+			nulls[3] = 'n';
+		/*
+		 * The size after, of the target by name: REINDEX CONCURRENTLY leaves
+		 * the index under its name with a new OID (the old one is gone).
+		 */
+		bookkeeping("UPDATE campmon.run_step SET outcome = $3, error = $4, finished_at = clock_timestamp(), "
+					"size_after = campmon._total_bytes(coalesce(pg_catalog.to_regclass(target)::oid, target_relid)) "
+					"WHERE run_id = $1 AND step = $2",
+					4, types, values, nulls);
+
+		SpinLockAcquire(&my_shared->mutex);
+		if (strcmp(outcome, "done") == 0)
+			my_shared->ndone++;
+		else if (strcmp(outcome, "skipped") == 0)
+			my_shared->nskipped++;
+		else if (strcmp(outcome, "cancelled") == 0)
+			my_shared->ncancelled++;
+		else
+			my_shared->nfailed++;
+		SpinLockRelease(&my_shared->mutex);
+
+		if (strcmp(outcome, "cancelled") == 0)
+		{
+			cancelled = true;
+			break;
+		}
+	}
+
+	/* what was not run, and the run itself */
+	{
+		Datum		values[2] = {Int64GetDatum(run_id), 0};
+		Oid			types[2] = {INT8OID, TEXTOID};
+		int			left;
+
+		if (cancelled)
+			finish_steps(run_id, "cancelled", "cancelled by campmon.cancel_run()", 0);
+		else if (out_of_time)
+			finish_steps(run_id, "skipped", "not started: the run's time budget was spent", 0);
+
+		SpinLockAcquire(&my_shared->mutex);
+		left = my_shared->nsteps - my_shared->ndone - my_shared->nskipped -
+			my_shared->nfailed - my_shared->ncancelled;
+		if (cancelled)
+			my_shared->ncancelled += left;
+		else
+			my_shared->nskipped += left;
+		values[1] = CStringGetTextDatum(psprintf("%d steps: %d done, %d skipped, %d failed, %d cancelled%s%s",
+												 my_shared->nsteps, my_shared->ndone, my_shared->nskipped,
+												 my_shared->nfailed, my_shared->ncancelled,
+												 my_shared->dry_run ? " (dry run)" : "",
+												 out_of_time ? " (time budget spent)" : ""));
+		SpinLockRelease(&my_shared->mutex);
+
+		bookkeeping(cancelled ?
+					"UPDATE campmon.run SET status = 'cancelled', finished_at = clock_timestamp(), summary = $2 WHERE run_id = $1" :
+					"UPDATE campmon.run SET status = 'done', finished_at = clock_timestamp(), summary = $2 WHERE run_id = $1",
+					2, types, values, NULL);
+	}
+
+	SpinLockAcquire(&my_shared->mutex);
+	my_shared->finished = true;
+	SpinLockRelease(&my_shared->mutex);
+	report_to_caller();
+
+	LockRelease(&tag, ExclusiveLock, true);
+	dsm_detach(seg);
+	proc_exit(0);
+}

@@ -1,0 +1,290 @@
+/*-------------------------------------------------------------------------
+ *
+ * settings.c
+ *	  campmon's settings (GUCs): their variables, the checks that refuse a
+ *	  bad value when it is set, and _PG_init, which defines them.
+ *
+ * The library needs no shared_preload_libraries entry: it is loaded by the
+ * first call of one of its functions, and _PG_init then defines the GUCs.
+ * Every setting is documented in doc/settings.md.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/guc.h"
+#include "utils/timestamp.h"
+#include "utils/varlena.h"
+
+#include "campmon.h"
+
+int			campmon_sample_pages = 3000;
+int			campmon_index_sample_pages = 1000;
+int			campmon_auto_exact_max_pages = 8192;	/* 64MB at 8kB pages */
+int			campmon_sample_seed = 0;
+static char *campmon_tables_mode = NULL;
+static int	campmon_stale_min_age = 7 * 86400;
+static int	campmon_held_max_idle = 7 * 86400;
+static int	campmon_cleanup_max_age = 2 * 86400;
+static int	campmon_bloat_warning_pct = 30;
+static int	campmon_bloat_critical_pct = 60;
+static int	campmon_stale_tables_critical = 1000;
+char	   *campmon_work_table_schemas = NULL;
+static int	campmon_vacuum_min_dead_pct = 20;
+static int	campmon_reindex_min_bloat_pct = 30;
+static int	campmon_reindex_min_size = 1280;	/* 10MB in blocks */
+static int	campmon_analyze_min_changed_pct = 10;
+static int	campmon_freeze_age_pct = 80;
+static int	campmon_vacuum_full_max_size = 655360;	/* 5GB in blocks */
+static int	campmon_run_lock_timeout = 5000;
+static int	campmon_run_statement_timeout = 3600 * 1000;
+static int	campmon_run_time_budget = 4 * 3600;
+static double campmon_run_cost_delay = 2;
+static char *campmon_reference_time = NULL;
+static char *campmon_indexes_mode = NULL;
+static int	campmon_repack_space_margin_pct = 20;
+char	   *campmon_repack_client = NULL;
+char	   *campmon_repack_host = NULL;
+
+
+/*
+ * campmon.work_table_schemas is a list of identifiers, as search_path: a
+ * name that needs quotes is written with them ("Campaign Data", public).
+ */
+static bool
+check_work_table_schemas(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(copy, ',', &names);
+
+	list_free(names);
+	pfree(copy);
+	if (!ok)
+	{
+		GUC_check_errdetail("List syntax is invalid: schema names separated by commas, with double quotes where a name needs them.");
+		/* extensions may not have GUC_LIST_QUOTE: SET's list form drops quotes */
+		GUC_check_errhint("Give the list as one string, e.g. SET campmon.work_table_schemas = '\"Campaign Data\", public'.");
+	}
+	return ok;
+}
+
+/*
+ * campmon.reference_time is empty (now) or a finite timestamp with time
+ * zone: refused when set, rather than failing every campmon.checks later.
+ * Parsed as timestamptz_in does, without raising an error here.
+ */
+static bool
+check_reference_time(char **newval, void **extra, GucSource source)
+{
+	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf;
+	int			dtype;
+	struct pg_tm tt;
+	fsec_t		fsec;
+	int			tz;
+
+	if ((*newval)[0] == '\0')
+		return true;
+	if (strlen(*newval) < MAXDATELEN &&
+		ParseDateTime(*newval, workbuf, sizeof(workbuf), field, ftype,
+					  MAXDATEFIELDS, &nf) == 0 &&
+		DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz) == 0 &&
+		dtype == DTK_DATE)
+		return true;
+	GUC_check_errdetail("\"%s\" is not a finite timestamp with time zone.", *newval);
+	GUC_check_errhint("Use e.g. '2026-11-23 06:00+01', or '' for the current time.");
+	return false;
+}
+
+/* campmon.repack_client: empty, or an absolute path (no search, no shell) */
+static bool
+check_repack_client(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0' || is_absolute_path(*newval))
+		return true;
+	GUC_check_errdetail("campmon.repack_client must be an absolute path, e.g. /usr/lib/postgresql/15/bin/pg_repack.");
+	return false;
+}
+
+static bool
+check_view_mode(char **newval, void **extra, GucSource source)
+{
+	if (campmon_mode_valid(*newval))
+		return true;
+	GUC_check_errdetail("Unknown mode \"%s\".", *newval);
+	GUC_check_errhint("Valid modes are: auto, exact, approx, sampled, stats.");
+	return false;
+}
+
+/* as check_view_mode, less approx, which needs a visibility map */
+static bool
+check_index_view_mode(char **newval, void **extra, GucSource source)
+{
+	if (strcmp(*newval, "approx") == 0)
+	{
+		GUC_check_errdetail("Mode approx applies to tables only.");
+		GUC_check_errhint("Use auto, exact, sampled or stats for indexes.");
+		return false;
+	}
+	return check_view_mode(newval, extra, source);
+}
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("campmon.sample_pages",
+							"Pages read by the sampled mode when sample_pages is not given.",
+							"Larger samples narrow the 95% interval; the cost does not depend on the table's size.",
+							&campmon_sample_pages,
+							3000, 1, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.index_sample_pages",
+							"Pages read by the sampled mode of index_bloat when sample_pages is not given.",
+							"Also the number of leaves whose tuples exact mode reads for the deduplication ratio.",
+							&campmon_index_sample_pages,
+							1000, 1, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.auto_exact_max_size",
+							"Largest relation that mode auto measures exactly; larger ones are sampled.",
+							NULL,
+							&campmon_auto_exact_max_pages,
+							8192, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.sample_seed",
+							"Seed of the page sampler; 0 draws a new sample on every call.",
+							"Set it to repeat a sample exactly, e.g. in tests.",
+							&campmon_sample_seed,
+							0, INT_MIN, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("campmon.tables_mode",
+							   "Mode the campmon.tables view measures with.",
+							   "The default, stats, reads no pages so that the view answers in seconds on any database.",
+							   &campmon_tables_mode,
+							   "stats",
+							   PGC_USERSET, 0,
+							   check_view_mode, NULL, NULL);
+
+	DefineCustomStringVariable("campmon.indexes_mode",
+							   "Mode the campmon.indexes view measures with.",
+							   "The default, stats, reads no pages so that the view answers in seconds on any database.",
+							   &campmon_indexes_mode,
+							   "stats",
+							   PGC_USERSET, 0,
+							   check_index_view_mode, NULL, NULL);
+
+	/* Campaign knowledge: thresholds of campmon.stale_tables and campmon.checks */
+	DefineCustomIntVariable("campmon.stale_min_age",
+							"A work table without owner rule is suspect once unwritten for this long.",
+							NULL, &campmon_stale_min_age, 7 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.held_max_idle",
+							"campmon.checks warns of held work tables unwritten for longer than this.",
+							NULL, &campmon_held_max_idle, 7 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.cleanup_max_age",
+							"campmon.checks warns when Campaign's cleanup last ran longer ago than this.",
+							"Critical beyond three times as long.",
+							&campmon_cleanup_max_age, 2 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.bloat_warning_pct",
+							"campmon.checks warns of high-churn tables with more bloat than this (percent).",
+							NULL, &campmon_bloat_warning_pct, 30, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.bloat_critical_pct",
+							"campmon.checks is critical about high-churn tables with more bloat than this (percent).",
+							NULL, &campmon_bloat_critical_pct, 60, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.stale_tables_critical",
+							"campmon.checks is critical from this many stale work tables.",
+							NULL, &campmon_stale_tables_critical, 1000, 1, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.work_table_schemas",
+							   "Schemas (comma-separated) where Campaign keeps its work tables.",
+							   "Tables named like work tables elsewhere are not work tables.",
+							   &campmon_work_table_schemas, "public",
+							   PGC_USERSET, GUC_LIST_INPUT,
+							   check_work_table_schemas, NULL, NULL);
+	DefineCustomStringVariable("campmon.reference_time",
+							   "Evaluate Campaign dates (last cleanup, purge backlog) as of this time; empty: now.",
+							   "For what-if analysis and repeatable tests; file ages always use the real clock.",
+							   &campmon_reference_time, "",
+							   PGC_USERSET, 0, check_reference_time, NULL, NULL);
+
+	/* plans and their runs */
+	DefineCustomIntVariable("campmon.vacuum_min_dead_pct",
+							"campmon.plan vacuums tables whose dead rows exceed this share of live rows (percent).",
+							NULL, &campmon_vacuum_min_dead_pct, 20, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.reindex_min_bloat_pct",
+							"campmon.plan rebuilds B-tree indexes with at least this much bloat (percent).",
+							NULL, &campmon_reindex_min_bloat_pct, 30, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.reindex_min_size",
+							"campmon.plan rebuilds or rewrites only what gives back at least this much.",
+							NULL, &campmon_reindex_min_size, 1280, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.analyze_min_changed_pct",
+							"campmon.plan analyzes tables whose rows changed by more than this since the last ANALYZE (percent).",
+							NULL, &campmon_analyze_min_changed_pct, 10, 0, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.freeze_age_pct",
+							"campmon.plan freezes tables whose transaction id age passes this share of autovacuum_freeze_max_age (percent).",
+							NULL, &campmon_freeze_age_pct, 80, 1, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.vacuum_full_max_size",
+							"campmon.plan never rewrites (VACUUM FULL) tables larger than this.",
+							NULL, &campmon_vacuum_full_max_size, 655360, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_lock_timeout",
+							"lock_timeout of each step of campmon.run_plan; a step that waits longer is skipped.",
+							NULL, &campmon_run_lock_timeout, 5000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_statement_timeout",
+							"statement_timeout of each step of campmon.run_plan (0: none).",
+							NULL, &campmon_run_statement_timeout, 3600 * 1000, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_time_budget",
+							"campmon.run_plan starts no step after this much time (0: no budget).",
+							NULL, &campmon_run_time_budget, 4 * 3600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomRealVariable("campmon.run_cost_delay",
+							 "vacuum_cost_delay of the VACUUM and ANALYZE steps of campmon.run_plan (0: full speed).",
+							 "2 ms, as autovacuum: the steps share the machine with Campaign's writers.",
+							 &campmon_run_cost_delay, 2, 0, 100,
+							 PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.repack_space_margin_pct",
+							"Free space a REPACK step needs on its tablespace beyond the table's size, with TOAST and indexes, in percent.",
+							"pg_repack writes a copy of the table and its indexes before it drops the old ones; the log of concurrent writes needs room too.",
+							&campmon_repack_space_margin_pct, 20, 0, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.repack_client",
+							   "Absolute path of the pg_repack client that campmon.run_plan's worker starts for REPACK steps.",
+							   "Empty (the default): REPACK steps are skipped, saying so. Only a superuser may set it: the worker runs this program.",
+							   &campmon_repack_client, "",
+							   PGC_SUSET, 0, check_repack_client, NULL, NULL);
+	DefineCustomStringVariable("campmon.repack_host",
+							   "Host or socket directory the pg_repack client connects to.",
+							   "Empty (the default): the server's first unix_socket_directories entry. The client connects to this server's port and database as the run's role.",
+							   &campmon_repack_host, "",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("campmon");
+}
