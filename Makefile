@@ -19,7 +19,9 @@ OBJS = \
 	src/measure_guard.o \
 	src/run_start.o \
 	src/run_worker.o \
-	src/run_step.o
+	src/run_step.o \
+	src/run_repack.o \
+	src/tablespace.o
 
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
@@ -35,10 +37,12 @@ SQL_STATE = \
 	src/sql/runs.sql
 SQL_CODE = \
 	src/sql/helpers.sql \
+	src/sql/tablespace.sql \
 	src/sql/measure.sql \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
+	src/sql/repack.sql \
 	src/sql/checks.sql \
 	src/sql/history.sql \
 	src/sql/plan.sql \
@@ -47,12 +51,14 @@ SQL_CODE = \
 SQL_SOURCES = \
 	src/sql/roles.sql \
 	src/sql/helpers.sql \
+	src/sql/tablespace.sql \
 	src/sql/measure.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
+	src/sql/repack.sql \
 	src/sql/checks.sql \
 	src/sql/runs.sql \
 	src/sql/history.sql \

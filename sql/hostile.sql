@@ -419,6 +419,14 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_total_bytes', $$SELECT campmon._total_bytes('ho_foreign'::regclass)$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes('ho_table_pkey'::regclass) = pg_total_relation_size('ho_table_pkey')$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes('pg_class'::regclass) = pg_total_relation_size('pg_class')$$, 'ok'),
+-- _repack_leftovers(), _repack_checks(): pg_repack is not installed here
+('_repack_leftovers', $$SELECT count(*) FROM campmon._repack_leftovers()$$, 'ok'),
+('_repack_checks', $$SELECT count(*) FROM campmon._repack_checks()$$, 'ok'),
+-- tablespace_space(spc oid)
+('tablespace_space', $$SELECT total_bytes > 0 AND available_bytes <= free_bytes FROM campmon.tablespace_space((SELECT oid FROM pg_tablespace WHERE spcname = 'pg_default'))$$, 'ok'),
+('tablespace_space', $$SELECT count(*) FROM campmon.tablespace_space(NULL)$$, 'ok'),
+('tablespace_space', $$SELECT * FROM campmon.tablespace_space(0)$$, '42704'),
+('tablespace_space', $$SELECT * FROM campmon.tablespace_space(4294967295)$$, '42704'),
 -- drop_work_table(rel oid, include_suspect boolean)
 ('drop_work_table', $$SELECT campmon.drop_work_table(NULL)$$, '22004'),
 ('drop_work_table', $$SELECT campmon.drop_work_table(0)$$, 'ok'),

@@ -12,6 +12,7 @@
 
 #include "storage/lock.h"
 #include "storage/spin.h"
+#include "utils/timestamp.h"
 
 
 /* What the caller and its worker share. */
@@ -71,12 +72,20 @@ typedef struct StepToRun
 	Oid			relid;
 } StepToRun;
 
-/* run_worker.c: the segment shared with the caller, in the worker */
+/* run_worker.c: the segment shared with the caller, in the worker; when
+ * the run's time budget ends (0: no budget) */
 extern RunShared *my_shared;
+extern TimestampTz campmon_run_deadline;
 extern void bookkeeping(const char *sql, int nargs, Oid *types, Datum *values,
 						const char *nulls);
 
 /* run_step.c: one step at top level */
-extern const char *run_step(int64 run_id, StepToRun *s, char **error);
+extern const char *run_step(int64 run_id, StepToRun *s, char **error,
+							char **output);
+
+/* run_repack.c: a REPACK step's pg_repack client */
+extern const char *run_repack_step(StepToRun *s, int lock_timeout_ms,
+								   TimestampTz deadline, char **error,
+								   char **output);
 
 #endif							/* RUN_SHARED_H */

@@ -10,7 +10,7 @@
  * A step that cannot get its lock within lock_timeout is skipped and the run
  * goes on; a work table is dropped by campmon.drop_work_table(), which
  * re-reads its verdict under its ACCESS EXCLUSIVE lock; a REPACK step starts
- * the pg_repack client (run_repack.c).
+ * the pg_repack client (run_repack.c) and holds no transaction meanwhile.
  *
  *-------------------------------------------------------------------------
  */
@@ -136,14 +136,17 @@ may_maintain(Oid relid)
 
 /* Execute one step; returns its outcome and sets *error. */
 const char *
-run_step(int64 run_id, StepToRun *s, char **error)
+run_step(int64 run_id, StepToRun *s, char **error, char **output)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	const char *outcome = "done";
 	char		buf[32];
 	TimestampTz step_start = GetCurrentTimestamp();
+	const char *volatile repack_outcome = NULL;
+	char	   *volatile repack_error = NULL;
 
 	*error = NULL;
+	*output = NULL;
 
 	/*
 	 * The target may be gone, or not ours to maintain.  Catalog lookups need
@@ -202,6 +205,24 @@ run_step(int64 run_id, StepToRun *s, char **error)
 									   s->relid, my_shared->include_suspect ? "true" : "false");
 
 			execute_top_level(sql);
+		}
+		else if (strcmp(s->action, "REPACK") == 0)
+		{
+			/* a child process, bounded by the run's budget and statement_timeout */
+			TimestampTz deadline = campmon_run_deadline;
+			char	   *why = NULL;
+
+			disable_timeout(STATEMENT_TIMEOUT, false);
+			if (my_shared->statement_timeout_ms > 0)
+			{
+				TimestampTz st = TimestampTzPlusMilliseconds(step_start, my_shared->statement_timeout_ms);
+
+				if (deadline == 0 || st < deadline)
+					deadline = st;
+			}
+			repack_outcome = run_repack_step(s, my_shared->lock_timeout_ms, deadline,
+											 &why, output);
+			repack_error = why;
 		}
 		else
 			execute_top_level(s->command);
@@ -266,5 +287,10 @@ run_step(int64 run_id, StepToRun *s, char **error)
 	}
 	PG_END_TRY();
 
+	if (repack_outcome != NULL)
+	{
+		*error = repack_error;
+		return repack_outcome;
+	}
 	return outcome;
 }

@@ -56,6 +56,7 @@
 PGDLLEXPORT void campmon_run_worker(Datum main_arg);
 
 RunShared  *my_shared = NULL;
+TimestampTz campmon_run_deadline = 0;
 
 static void
 report_to_caller(void)
@@ -192,6 +193,8 @@ campmon_run_worker(Datum main_arg)
 
 	/* the time budget counts from here: planning is part of the run */
 	started = GetCurrentTimestamp();
+	campmon_run_deadline = my_shared->time_budget_ms > 0 ?
+		TimestampTzPlusMilliseconds(started, my_shared->time_budget_ms) : 0;
 
 	/*
 	 * Runs left 'running' were cut off (crash, restart, terminated worker):
@@ -280,9 +283,10 @@ campmon_run_worker(Datum main_arg)
 		StepToRun  *s = (StepToRun *) lfirst(lc);
 		const char *outcome;
 		char	   *error;
-		Datum		values[4];
-		Oid			types[4] = {INT8OID, INT4OID, TEXTOID, TEXTOID};
-		char		nulls[4] = {' ', ' ', ' ', ' '};
+		char	   *output;
+		Datum		values[5];
+		Oid			types[5] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID};
+		char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 
 		CHECK_FOR_INTERRUPTS();
 		if (my_shared->dry_run)
@@ -312,21 +316,25 @@ campmon_run_worker(Datum main_arg)
 					"size_before = campmon._total_bytes(target_relid) "
 					"WHERE run_id = $1 AND step = $2", 2, types, values, NULL);
 
-		outcome = run_step(run_id, s, &error);
+		outcome = run_step(run_id, s, &error, &output);
 
 		values[2] = CStringGetTextDatum(outcome);
 		if (error != NULL)
 			values[3] = CStringGetTextDatum(error);
 		else
 			nulls[3] = 'n';
+		if (output != NULL)
+			values[4] = CStringGetTextDatum(output);
+		else
+			nulls[4] = 'n';
 		/*
 		 * The size after, of the target by name: REINDEX CONCURRENTLY leaves
 		 * the index under its name with a new OID (the old one is gone).
 		 */
-		bookkeeping("UPDATE campmon.run_step SET outcome = $3, error = $4, finished_at = clock_timestamp(), "
-					"size_after = campmon._total_bytes(coalesce(pg_catalog.to_regclass(target)::oid, target_relid)) "
+		bookkeeping("UPDATE campmon.run_step SET outcome = $3, error = $4, output = $5, finished_at = clock_timestamp(), "
+					"size_after = CASE WHEN target_relid IS NOT NULL THEN campmon._total_bytes(coalesce(pg_catalog.to_regclass(target)::oid, target_relid)) END "
 					"WHERE run_id = $1 AND step = $2",
-					4, types, values, nulls);
+					5, types, values, nulls);
 
 		SpinLockAcquire(&my_shared->mutex);
 		if (strcmp(outcome, "done") == 0)

@@ -273,7 +273,7 @@ _PG_init(void)
 	DefineCustomIntVariable("campmon.repack_space_margin_pct",
 							"Free space a REPACK step needs on its tablespace beyond the table's size, with TOAST and indexes, in percent.",
 							"pg_repack writes a copy of the table and its indexes before it drops the old ones; the log of concurrent writes needs room too.",
-							&campmon_repack_space_margin_pct, 20, 0, 1000,
+							&campmon_repack_space_margin_pct, 20, 0, 1000000,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("campmon.repack_client",
 							   "Absolute path of the pg_repack client that campmon.run_plan's worker starts for REPACK steps.",

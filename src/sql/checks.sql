@@ -353,7 +353,8 @@ REVOKE ALL ON FUNCTION campmon._checks() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._checks() TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE VIEW campmon.checks AS
-SELECT * FROM campmon._checks();
+SELECT * FROM campmon._checks()
+UNION ALL SELECT * FROM campmon._repack_checks();
 
 COMMENT ON VIEW campmon.checks IS
 'Alert rows (check_name, status ok|warning|critical, target, value, threshold, message): cleanup health, purge backlog, work tables, bloat';

@@ -38,7 +38,7 @@ DECLARE
     spc_avail bigint[] := '{}';
     spc record;
     valid_actions text[] := ARRAY['DROP TABLE', 'DROP INDEX CONCURRENTLY', 'VACUUM', 'VACUUM (FREEZE)',
-                                  'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'REPACK', 'VACUUM (FULL)', 'keep'];
+                                  'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'REPACK cleanup', 'REPACK', 'VACUUM (FULL)', 'keep'];
     a text;
 BEGIN
     PERFORM campmon.version();
@@ -190,6 +190,17 @@ BEGIN
                i.index_bytes
         FROM i WHERE NOT i.is_valid AND i.schema_name NOT IN ('pg_catalog', 'pg_toast')
         UNION ALL
+        -- 2. what an interrupted pg_repack left behind, cleaned as pg_repack
+        -- documents -- not while a pg_repack runs (it would lose its objects)
+        SELECT 2, 'REPACK cleanup', NULL::oid, 'extension pg_repack', 'other',
+               format('an interrupted pg_repack left %s behind (its trigger logs every write to the table meanwhile); pg_repack''s documented cleanup',
+                      string_agg(array_to_string(l.objects, ', '), '; ')),
+               0::bigint, 'ACCESS EXCLUSIVE', 1.0,
+               'DROP EXTENSION pg_repack CASCADE; CREATE EXTENSION pg_repack', 0::bigint
+        FROM campmon._repack_leftovers() l
+        WHERE NOT EXISTS (SELECT FROM pg_stat_activity a WHERE a.application_name = 'pg_repack')
+        HAVING count(*) > 0
+        UNION ALL
         -- 3. system catalogs bloated by work-table churn, after the drops
         SELECT 3, 'VACUUM', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
                format('catalog %s: %s%% bloat, %s dead rows (work tables created and dropped churn the catalogs)',
@@ -309,7 +320,7 @@ BEGIN
     FROM candidates c
     WHERE (families IS NULL OR c.family = ANY (families))
       AND (actions IS NULL OR c.action = ANY (actions))
-      AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)'))
+      AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)', 'REPACK cleanup'))
       AND (c.action <> 'keep' OR show_kept)
     ORDER BY 1
     LIMIT max_steps;

@@ -54,9 +54,29 @@ BEGIN
                                  statement_timeout, time_budget);
     LOOP
         COMMIT;
-        SELECT r.status, r.summary INTO st, summary FROM campmon.run r
+        SELECT r.status, r.summary, r.worker_pid INTO st, summary, wpid FROM campmon.run r
         WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id;
         EXIT WHEN st OPERATOR(pg_catalog.<>) 'running' AND st OPERATOR(pg_catalog.<>) 'cancelling';
+        -- a worker that died (an error, a crash of its own) cannot finish the
+        -- run: say so rather than wait for ever (a pg_cron job would hang)
+        IF wpid IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity a
+                                            WHERE a.pid OPERATOR(pg_catalog.=) wpid) THEN
+            PERFORM pg_catalog.pg_sleep(0.2);
+            COMMIT;
+            UPDATE campmon.run r SET status = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
+                   summary = 'its background worker stopped before the run finished (see the server log)'
+            WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND r.status IN ('running', 'cancelling');
+            IF FOUND THEN
+                UPDATE campmon.run_step s SET outcome = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
+                       error = 'the run''s background worker stopped before the run finished'
+                WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND s.outcome IN ('pending', 'running');
+                COMMIT;
+                RAISE EXCEPTION 'campmon run %: its background worker stopped before the run finished', run_id
+                    USING ERRCODE = 'triggered_action_exception',
+                          HINT = 'See the server log; the run and its unfinished steps are marked interrupted in campmon.history.';
+            END IF;
+            CONTINUE;
+        END IF;
         PERFORM pg_catalog.pg_sleep(0.1);
     END LOOP;
     -- the worker writes the final status, then lets the run lock go: wait
