@@ -34,6 +34,7 @@ SQL_CODE = \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
+	src/sql/campaign_checks.sql \
 	src/sql/checks.sql \
 	src/sql/history.sql \
 	src/sql/plan.sql \
@@ -48,6 +49,7 @@ SQL_SOURCES = \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
+	src/sql/campaign_checks.sql \
 	src/sql/checks.sql \
 	src/sql/runs.sql \
 	src/sql/history.sql \

@@ -56,6 +56,8 @@ static int	campmon_run_time_budget = 4 * 3600;
 static double campmon_run_cost_delay = 2;
 static char *campmon_reference_time = NULL;
 static char *campmon_indexes_mode = NULL;
+static int	campmon_bloat_alert_min_size = 8192;	/* 64MB in blocks */
+static char *campmon_never_work_table_owners = NULL;
 
 static const char *const mode_names[] = {
 	[CAMPMON_MODE_AUTO] = "auto",
@@ -85,6 +87,24 @@ check_work_table_schemas(char **newval, void **extra, GucSource source)
 		GUC_check_errdetail("List syntax is invalid: schema names separated by commas, with double quotes where a name needs them.");
 		/* extensions may not have GUC_LIST_QUOTE: SET's list form drops quotes */
 		GUC_check_errhint("Give the list as one string, e.g. SET campmon.work_table_schemas = '\"Campaign Data\", public'.");
+	}
+	return ok;
+}
+
+/* campmon.never_work_table_owners: role names, as search_path's identifiers */
+static bool
+check_never_work_table_owners(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(copy, ',', &names);
+
+	list_free(names);
+	pfree(copy);
+	if (!ok)
+	{
+		GUC_check_errdetail("List syntax is invalid: role names separated by commas, with double quotes where a name needs them.");
+		GUC_check_errhint("Give the list as one string, e.g. SET campmon.never_work_table_owners = 'dba, \"Ops Team\"'.");
 	}
 	return ok;
 }
@@ -277,6 +297,19 @@ _PG_init(void)
 							 &campmon_run_cost_delay, 2, 0, 100,
 							 PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 
+	/* issue 14: alerts worth waking for; roles whose tables are never work tables */
+	DefineCustomIntVariable("campmon.bloat_alert_min_size",
+							"campmon.checks raises bloat warnings and criticals only for bloat larger than this.",
+							"Smaller bloat is an ok row with its figure in the message.",
+							&campmon_bloat_alert_min_size, 8192, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.never_work_table_owners",
+							   "Roles (comma-separated) whose tables are never work tables, besides postgres and every superuser.",
+							   "Such tables are not in campmon.stale_tables, never planned for DROP, and drop_work_table refuses them.",
+							   &campmon_never_work_table_owners, "",
+							   PGC_USERSET, GUC_LIST_INPUT,
+							   check_never_work_table_owners, NULL, NULL);
+
 	MarkGUCPrefixReserved("campmon");
 }
 
@@ -399,6 +432,33 @@ campmon_work_table_schemas_array(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid list syntax in campmon.work_table_schemas")));
+	foreach(lc, names)
+		astate = accumArrayResult(astate, CStringGetTextDatum((char *) lfirst(lc)),
+								  false, TEXTOID, CurrentMemoryContext);
+	if (astate == NULL)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	PG_RETURN_DATUM(makeArrayResult(astate, CurrentMemoryContext));
+}
+
+PG_FUNCTION_INFO_V1(campmon_never_work_table_owners_array);
+
+/*
+ * campmon._never_work_table_owner_names() -> text[]: the roles of
+ * campmon.never_work_table_owners, unquoted and case-folded as identifiers.
+ */
+Datum
+campmon_never_work_table_owners_array(PG_FUNCTION_ARGS)
+{
+	char	   *copy = pstrdup(campmon_never_work_table_owners);
+	List	   *names;
+	ListCell   *lc;
+	ArrayBuildState *astate = NULL;
+
+	if (!SplitIdentifierString(copy, ',', &names))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid list syntax in campmon.never_work_table_owners"),
+				 errhint("Role names separated by commas, with double quotes where a name needs them.")));
 	foreach(lc, names)
 		astate = accumArrayResult(astate, CStringGetTextDatum((char *) lfirst(lc)),
 								  false, TEXTOID, CurrentMemoryContext);
