@@ -26,6 +26,9 @@ DECLARE
     sampled bigint;
     pct numeric;
 BEGIN
+    IF rel IS NULL OR predicate IS NULL THEN
+        RAISE EXCEPTION 'rel and predicate must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF pages <= 128 THEN
         EXECUTE format('SELECT count(*) FROM %s WHERE %s', rel, predicate) INTO n;
         RETURN QUERY SELECT n::numeric, 'counted'::text;
@@ -99,8 +102,15 @@ BEGIN
     activity := CASE WHEN act_cols IS NULL THEN 'NULL::timestamptz'
                      ELSE format('greatest(%s)', (SELECT string_agg(format('o.%I::timestamptz', c), ', ') FROM unnest(act_cols) c)) END;
     since := CASE WHEN campmon._has_column(wf, 'tslastmodified') THEN 'o.tslastmodified::timestamptz' ELSE 'NULL::timestamptz' END;
+    IF NOT campmon._has_column(wf, 'sinternalname') OR NOT campmon._has_column(wf, 'istate') THEN
+        RETURN QUERY SELECT 'technical_workflow', 'warning', wf::text, NULL::numeric, NULL::numeric,
+            format('%s lacks sinternalname or istate: the workflows cannot be checked', wf);
+        RETURN;
+    END IF;
 
-    src := format('(SELECT o.sinternalname::text AS internal_name, o.istate::integer AS state, coalesce(o.ifailed, 0) <> 0 AS failed, %s AS activity, %s AS since FROM %s o)',
+    -- ifailed is optional: without it, no workflow counts as in error
+    src := format('(SELECT o.sinternalname::text AS internal_name, o.istate::integer AS state, %s AS failed, %s AS activity, %s AS since FROM %s o)',
+                  CASE WHEN campmon._has_column(wf, 'ifailed') THEN 'coalesce(o.ifailed, 0) <> 0' ELSE 'false' END,
                   activity, since, wf);
 
     -- one row per configured technical workflow

@@ -145,7 +145,10 @@ BEGIN
         has_campaign := true;
 
         -- look-alikes that reading would run someone's code in are not read
-        problem := CASE WHEN opt IS NOT NULL THEN campmon._unsafe_to_read(opt, 'sname'::text || campmon._option_columns()) END;
+        problem := CASE WHEN opt IS NOT NULL THEN
+                            coalesce(campmon._unsafe_to_read(opt, 'sname'::text || campmon._option_columns()),
+                                     CASE WHEN NOT has_table_privilege(opt, 'SELECT') THEN format('%s may not be read by %s', opt, current_user) END)
+                   END;
         IF problem IS NOT NULL THEN
             RETURN QUERY SELECT 'campaign_schema', 'warning', opt::text, NULL::numeric, NULL::numeric,
                 format('%s is not read: %s; the cleanup checks skip it and the purge checks assume default retentions', opt, problem);
