@@ -35,6 +35,10 @@
  *                  toast.autovacuum_enabled = false) so that tests can freeze its state.
  *   ref_ts         reference "now" (default '2026-11-20 03:00:00'); every timestamp is derived
  *                  from it, never from now().
+ *   owner          the role that owns the tables, as Campaign's own role (default campmon_demo):
+ *                  run as a superuser, the script creates it (NOLOGIN) if needed and builds as it,
+ *                  so that the work tables are not a superuser's (campmon never treats those as
+ *                  work tables); a superuser's look-alike, wkf<id>_0_dba_copy, is added at the end.
  *
  * Determinism: no random(); every value is an arithmetic hash of generate_series() values; parallel
  * query, synchronized seq scans and index/bitmap scans are switched off so that the physical layout
