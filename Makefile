@@ -43,6 +43,7 @@ SQL_CODE = \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
+	src/sql/campaign_checks.sql \
 	src/sql/checks.sql \
 	src/sql/history.sql \
 	src/sql/plan.sql \
@@ -59,6 +60,7 @@ SQL_SOURCES = \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
+	src/sql/campaign_checks.sql \
 	src/sql/checks.sql \
 	src/sql/runs.sql \
 	src/sql/history.sql \

@@ -7,7 +7,9 @@
 # of the backend's private memory (peak RssAnon during the query minus
 # before it, bench/rss_peak.sh).  Goals (issue 7): each under 2 s, growth
 # under 50 MB, cost linear in the relation count (the us/relation column
-# stays flat).  Usage: bench/scale_bench.sh [relations ...]
+# stays flat).  Usage: bench/scale_bench.sh [relations ...]; with PG_CONFIG
+# set, that private server is built, installed and run (scripts/cluster.sh)
+# instead of the system one (pg_virtualenv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${*:-10000 25000 50000}"
@@ -18,8 +20,14 @@ chmod 777 "$work"
 export CAMPMON_SIZES="$sizes" CAMPMON_WORK="$work"
 
 printf "%-10s %-30s %8s %9s %12s %8s\n" relations listing rows seconds "us/relation" "mem MB" > "$work/table"
-pg_virtualenv -t -o fsync=off -o max_locks_per_transaction=256 -o shared_buffers=512MB \
-    bash bench/scale_run.sh
+if [ -n "${PG_CONFIG:-}" ]; then
+    # a private server (PG_CONFIG): its own throw-away cluster
+    bash scripts/cluster.sh -o fsync=off -o max_locks_per_transaction=256 -o shared_buffers=512MB \
+        bash bench/scale_run.sh
+else
+    pg_virtualenv -t -o fsync=off -o max_locks_per_transaction=256 -o shared_buffers=512MB \
+        bash bench/scale_run.sh
+fi
 echo
 echo "== campmon listings at scale (default modes; seconds of SELECT *, backend private-memory growth)"
 cat "$work/table"

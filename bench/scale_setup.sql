@@ -48,8 +48,14 @@ BEGIN
         IF i % 500 = 0 THEN COMMIT; END IF;
     END LOOP;
 END $$;
--- churn first (catalog bloat), then the work tables that stay
+-- churn first (catalog bloat), then the work tables that stay, created by
+-- Campaign's own role as in the field (a superuser's tables are never work
+-- tables: campmon would leave them out)
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'campaign_bench') THEN CREATE ROLE campaign_bench NOLOGIN; END IF; END $$;
+GRANT CREATE ON SCHEMA public TO campaign_bench;
+SET ROLE campaign_bench;
 CALL pg_temp.make_work_tables(:work_tables, true);
 CALL pg_temp.make_work_tables(:work_tables, false);
+RESET ROLE;
 -- the cumulative statistics of the catalogs' dead rows reach campmon
 SELECT pg_stat_force_next_flush();

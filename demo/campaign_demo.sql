@@ -35,6 +35,10 @@
  *                  toast.autovacuum_enabled = false) so that tests can freeze its state.
  *   ref_ts         reference "now" (default '2026-11-20 03:00:00'); every timestamp is derived
  *                  from it, never from now().
+ *   owner          the role that owns the tables, as Campaign's own role (default campmon_demo):
+ *                  run as a superuser, the script creates it (NOLOGIN) if needed and builds as it,
+ *                  so that the work tables are not a superuser's (campmon never treats those as
+ *                  work tables); a superuser's look-alike, wkf<id>_0_dba_copy, is added at the end.
  *
  * Determinism: no random(); every value is an arithmetic hash of generate_series() values; parallel
  * query, synchronized seq scans and index/bitmap scans are switched off so that the physical layout
@@ -66,6 +70,10 @@
 \if :{?ref_ts}
 \else
   \set ref_ts '2026-11-20 03:00:00'
+\endif
+\if :{?owner}
+\else
+  \set owner campmon_demo
 \endif
 \if :{?no_autovacuum}
   \set tabopts 'WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)'
@@ -172,12 +180,13 @@ BEGIN
   SELECT string_agg(c.relname, ', ' ORDER BY c.relname) INTO foreign_tables
   FROM pg_class c
   WHERE c.relnamespace = 'public'::regnamespace
-    AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
     AND c.relname IN ('nmsbroadlogrcp','nmsbroadlogmsg','nmsbroadlogmid','nmstrackinglogrcp','nmstrackingurl',
                       'nmsdelivery','nmsdeliverypart','nmsdeliverystat','nmsrecipient','nmsaddress',
                       'nmsmirrorpagesearch','nmsemailerrorstat','nmsgroup','nmssimulation',
                       'xtkworkflow','xtkworkflowtask','xtkworkflowjob','xtkworkflowevent','xtkworkflowlog',
-                      'xtkjob','xtkjoblog','xtkoption')
+                      'xtkjob','xtkjoblog','xtkoption','nmsdeliverymapping','xtksessioninfo','nmsmirrorpageinfo',
+                      'nmsrtevent','nmsbatchevent','nmseventhisto','cusbroadlogcustomer','xtknewid')
     AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'campmon demo%';
   IF foreign_tables IS NOT NULL THEN
     RAISE EXCEPTION 'campaign_demo.sql: public already holds tables it did not create (%); refusing to drop them', foreign_tables
@@ -191,16 +200,30 @@ DO $drop$
 DECLARE
   r record;
 BEGIN
-  FOR r IN SELECT c.oid::regclass AS t
+  FOR r IN SELECT c.oid::regclass AS t, c.relkind
            FROM pg_class c
-           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'S')
              AND obj_description(c.oid, 'pg_class') LIKE 'campmon demo%'
            ORDER BY c.relname
   LOOP
-    EXECUTE format('DROP TABLE IF EXISTS %s CASCADE', r.t);
+    EXECUTE format('DROP %s IF EXISTS %s CASCADE', CASE r.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.t);
   END LOOP;
 END
 $drop$;
+
+-- Campaign owns its tables with a role of its own, never postgres (the cleanup
+-- leaves postgres's tables alone, and so does campmon): run as a superuser,
+-- the script creates role :owner (NOLOGIN) if needed and builds everything
+-- as that role; run as another role, that role owns everything.
+SELECT rolsuper AS demo_is_super FROM pg_roles WHERE rolname = current_user \gset
+\if :demo_is_super
+  SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') AS demo_create_owner \gset
+  \if :demo_create_owner
+    CREATE ROLE :"owner" NOLOGIN;
+  \endif
+  GRANT USAGE, CREATE ON SCHEMA public TO :"owner";
+  SET ROLE :"owner";
+\endif
 
 \echo campaign_demo: creating tables
 
@@ -338,6 +361,8 @@ CREATE TABLE nmsdelivery (
   tslastmodified timestamp,
   tscontact      timestamp,
   tsvalidity     timestamp,
+  tswebvalidity  timestamp,
+  iwebrespurged  smallint     NOT NULL DEFAULT 0,
   CONSTRAINT nmsdelivery_pkey PRIMARY KEY (ideliveryid)
 ) :tabopts;
 CREATE UNIQUE INDEX nmsdelivery_internalname ON nmsdelivery (sinternalname);
@@ -382,8 +407,10 @@ CREATE TABLE nmsgroup (
   itype          smallint     NOT NULL DEFAULT 0,
   icount         integer      NOT NULL DEFAULT 0,
   ifolderid      integer      NOT NULL DEFAULT 0,
+  ideletestatus  smallint     NOT NULL DEFAULT 0,
   tscreated      timestamp,
   tslastmodified timestamp,
+  tsexpirationdate timestamp,
   CONSTRAINT nmsgroup_pkey PRIMARY KEY (igroupid)
 ) :tabopts;
 CREATE UNIQUE INDEX nmsgroup_name ON nmsgroup (sname);
@@ -547,6 +574,71 @@ CREATE TABLE nmsemailerrorstat (
 CREATE INDEX nmsemailerrorstat_start ON nmsemailerrorstat (tsstart);
 CREATE INDEX nmsemailerrorstat_domain ON nmsemailerrorstat (sdomain);
 
+-- delivery mappings: which delivery- and tracking-log tables the cleanup purges (a custom mapping
+-- names a custom table, cusbroadlogcustomer; tables a mapping names that do not exist are skipped)
+CREATE TABLE nmsdeliverymapping (
+  imappingid     integer      NOT NULL,
+  sname          varchar(64)  NOT NULL,
+  sbroadlogschema varchar(64),
+  sbroadlogexclschema varchar(64),
+  strackinglogschema varchar(64),
+  CONSTRAINT nmsdeliverymapping_pkey PRIMARY KEY (imappingid)
+) :tabopts;
+
+CREATE TABLE cusbroadlogcustomer (
+  ibroadlogid    bigint       NOT NULL,
+  ideliveryid    integer      NOT NULL,
+  icustomerid    integer      NOT NULL,
+  istatus        smallint     NOT NULL DEFAULT 0,
+  tsevent        timestamp,
+  tslastmodified timestamp,
+  CONSTRAINT cusbroadlogcustomer_pkey PRIMARY KEY (ibroadlogid)
+) :tabopts;
+CREATE INDEX cusbroadlogcustomer_lastmodified ON cusbroadlogcustomer (tslastmodified);
+
+-- user sessions: very many inserts and deletes; the cleanup deletes the expired ones
+CREATE TABLE xtksessioninfo (
+  isessionid     bigint       NOT NULL,
+  soperator      varchar(64),
+  sserver        varchar(64),
+  tscreated      timestamp    NOT NULL,
+  tsexpiration   timestamp    NOT NULL,
+  CONSTRAINT xtksessioninfo_pkey PRIMARY KEY (isessionid)
+) :tabopts;
+CREATE INDEX xtksessioninfo_expiration ON xtksessioninfo (tsexpiration);
+
+-- mirror page data: a memo (CLOB) per message, so the table is mostly TOAST
+CREATE TABLE nmsmirrorpageinfo (
+  imirrorpageinfoid bigint    NOT NULL,
+  ideliveryid    integer      NOT NULL,
+  imessageid     bigint       NOT NULL,
+  mdata          text,
+  CONSTRAINT nmsmirrorpageinfo_pkey PRIMARY KEY (imirrorpageinfoid)
+) :tabopts;
+CREATE INDEX nmsmirrorpageinfo_deliveryid ON nmsmirrorpageinfo (ideliveryid);
+CREATE INDEX nmsmirrorpageinfo_messageid ON nmsmirrorpageinfo (imessageid);
+
+-- Message Center: event queues (execution instance) and their archive (control instance)
+CREATE TABLE nmsrtevent (
+  ieventid       bigint       NOT NULL,
+  seventtype     varchar(64)  NOT NULL,
+  istatus        smallint     NOT NULL DEFAULT 0,
+  tscreated      timestamp,
+  tsprocessing   timestamp,
+  mdata          text,
+  CONSTRAINT nmsrtevent_pkey PRIMARY KEY (ieventid)
+) :tabopts;
+CREATE INDEX nmsrtevent_created ON nmsrtevent (tscreated);
+CREATE TABLE nmsbatchevent (LIKE nmsrtevent INCLUDING DEFAULTS) :tabopts;
+ALTER TABLE nmsbatchevent ADD CONSTRAINT nmsbatchevent_pkey PRIMARY KEY (ieventid);
+CREATE TABLE nmseventhisto (LIKE nmsrtevent INCLUDING DEFAULTS) :tabopts;
+ALTER TABLE nmseventhisto ADD CONSTRAINT nmseventhisto_pkey PRIMARY KEY (ieventid);
+
+-- the identifier sequence (wraps at 2^31): at 1.65 billion, 77 % used
+CREATE SEQUENCE xtknewid;
+SELECT setval('xtknewid', 1650000000) AS xtknewid \gset
+COMMENT ON SEQUENCE xtknewid IS 'campmon demo: xtknewid';
+
 DO $comment$
 DECLARE
   t text;
@@ -555,7 +647,8 @@ BEGIN
                            'xtkworkflowlog','xtkjob','xtkjoblog','nmsdelivery','nmsdeliverypart','nmsdeliverystat',
                            'nmsgroup','nmssimulation','nmsrecipient','nmsbroadlogrcp','nmsbroadlogmsg',
                            'nmsbroadlogmid','nmstrackingurl','nmstrackinglogrcp','nmsmirrorpagesearch',
-                           'nmsaddress','nmsemailerrorstat']
+                           'nmsaddress','nmsemailerrorstat','nmsdeliverymapping','cusbroadlogcustomer',
+                           'xtksessioninfo','nmsmirrorpageinfo','nmsrtevent','nmsbatchevent','nmseventhisto']
   LOOP
     EXECUTE format('COMMENT ON TABLE public.%I IS %L', t, 'campmon demo: ' || t);
   END LOOP;
@@ -580,6 +673,7 @@ INSERT INTO xtkoption (sname, idatatype, sstringvalue, ilongvalue, tsvalue, sdes
   ('NmsCleanup_ConsolidatedTrackingPurgeDelay', 6, '31536000', NULL, NULL, 'Consolidated tracking purge delay (s)', :'ref'::timestamp - interval '400 days'),
   ('XtkCleanup_NoStats',                3, '0', 0, NULL, 'Do not update statistics during the cleanup', :'ref'::timestamp - interval '400 days'),
   ('XtkCleanup_WorkflowPurgeDelay',     6, '604800',   NULL, NULL, 'Workflow logs purge delay (s)',           :'ref'::timestamp - interval '400 days'),
+  ('NmsCleanup_RecycledDeliveryPurgeDelay', 3, NULL, 604800, NULL, 'Deleted deliveries purge delay (s, a week; in ilongvalue)', :'ref'::timestamp - interval '400 days'),
   ('NmsTracking_LastConsolidation',     7, to_char(:'ref'::timestamp - interval '10 minutes', 'YYYY-MM-DD HH24:MI:SS'), NULL,
                                            :'ref'::timestamp - interval '10 minutes', 'Last tracking consolidation', :'ref'::timestamp - interval '10 minutes'),
   ('NmsBilling_MainActionThreshold',    3, '100', 100, NULL, NULL, :'ref'::timestamp - interval '400 days'),
@@ -596,15 +690,16 @@ INSERT INTO xtkoption (sname, idatatype, sstringvalue, ilongvalue, tsvalue, sdes
 INSERT INTO xtkworkflow (iworkflowid, sinternalname, slabel, istate, ifailed, iproduction, ibuiltin, ifolderid,
                          ioperationid, tscreated, tslastmodified, tsstart, tsprocessing, iruncount, sserver)
 SELECT 24000 + k,
-       CASE WHEN k <= 8 THEN (ARRAY['cleanup','tracking','deliveryMgt','aliasCleansing','billing',
-                                    'operationMgt','forecasting','updateForDeliverability'])[k]
+       CASE WHEN k <= 8 THEN (ARRAY['cleanup','tracking','deliveryMgt','aliasCleansing','defaultMidSourcingLog',
+                                    'operationMgt','cleanupPausedWorkflows','deliverabilityUpdate'])[k]
             ELSE 'WKF' || lpad((24000 + k)::text, 6, '0') END,
-       CASE WHEN k <= 8 THEN (ARRAY['Database cleanup','Tracking','Jobs on deliveries','Alias cleansing','Billing',
-                                    'Operation management','Forecasting','Refresh for deliverability'])[k]
+       CASE WHEN k <= 8 THEN (ARRAY['Database cleanup','Tracking','Jobs on deliveries','Alias cleansing','Mid-sourcing (delivery logs)',
+                                    'Campaign jobs','Paused workflows cleanup','Update for deliverability'])[k]
             ELSE (ARRAY['Weekly newsletter','Birthday campaign','Abandoned cart','Welcome journey','Reactivation',
                         'Loyalty points export','CRM import','Score refresh','Store opening','Survey reminder'])[1 + k % 10]
                  || ' #' || k END,
        CASE WHEN k = 1 THEN 13                                  -- cleanup: paused
+            WHEN k = 6 THEN 20                                  -- operationMgt: stopped
             WHEN k <= 8 THEN 11                                 -- technical: started
             ELSE (ARRAY[0, 0, 11, 11, 11, 11, 13, 20, 20, 20])[1 + k % 10] END,
        CASE WHEN k = 1 THEN 1                                   -- cleanup: in error
@@ -627,7 +722,7 @@ ORDER BY k;
 --         71 stop requested, 75 stopping, 85 stopped, 95 finished, 100 deleted; ideletestatus 1 = in the bin.
 INSERT INTO nmsdelivery (ideliveryid, sinternalname, slabel, istate, ideletestatus, imessagetype, ioperationid,
                          iworkflowid, ifolderid, itodeliver, iprocessed, isent, isuccess, ierror,
-                         tscreated, tslastmodified, tscontact, tsvalidity)
+                         tscreated, tslastmodified, tscontact, tsvalidity, tswebvalidity, iwebrespurged)
 SELECT 1400000 + d,
        'DM' || lpad(d::text, 6, '0'),
        (ARRAY['Newsletter','Promo','Welcome','Birthday','Reminder','Survey','Flash sale','Loyalty'])[1 + d % 8]
@@ -640,7 +735,12 @@ SELECT 1400000 + d,
        1200 + d % 5,
        CASE WHEN st = 0 THEN 0 ELSE 1000 + pg_temp.h(d, 2654435761, 50000) END,
        0, 0, 0, 0,
-       tc, tc + interval '1 day', tc + interval '1 day', tc + interval '8 days'
+       tc, tc + interval '1 day', tc + interval '1 day',
+       -- two deliveries in progress whose validity ended before the last cleanup: it should have closed them
+       CASE WHEN d IN (:n_dlv_sent - 12, :n_dlv_sent - 6) THEN :'ref'::timestamp - interval '10 days' ELSE tc + interval '8 days' END,
+       -- mirror pages stay valid 90 days; the cleanup's mirror-page task has not purged any for a month
+       CASE WHEN d <= :n_dlv_sent THEN tc + interval '90 days' END,
+       CASE WHEN d <= :n_dlv_sent AND tc + interval '90 days' < :'last_cleanup'::timestamp - interval '30 days' THEN 1 ELSE 0 END
 FROM (
   SELECT d,
          CASE WHEN d > :n_dlv_sent THEN :'ref'::timestamp - (d - :n_dlv_sent) * interval '1 day'
@@ -670,12 +770,16 @@ SELECT 8000000 + d, 1400000 + d, :'ref'::timestamp - interval '1 day'
 FROM generate_series(1::bigint, :n_dlv_sent) d
 ORDER BY d;
 
-INSERT INTO nmsgroup (igroupid, sname, slabel, itype, icount, ifolderid, tscreated, tslastmodified)
+-- lists: one in ten deleted (ideletestatus 1), one in ten expired (tsexpirationdate past), half of
+-- type 0 (the cleanup's orphan task counts only lists of type > 0)
+INSERT INTO nmsgroup (igroupid, sname, slabel, itype, icount, ifolderid, ideletestatus, tscreated, tslastmodified, tsexpirationdate)
 SELECT 5000 + g, 'LST' || lpad(g::text, 5, '0'),
        (ARRAY['Seed list','VIP customers','Test recipients','Import','Churners','Prospects'])[1 + g % 6] || ' ' || g,
        g % 2, 10 + pg_temp.h(g, 3266489917, 5000), 1300,
+       CASE WHEN g % 10 = 3 THEN 1 ELSE 0 END,
        :'ref'::timestamp - (700 - g * 9) * interval '1 day',
-       :'ref'::timestamp - (g % 30) * interval '1 day'
+       :'ref'::timestamp - (g % 30) * interval '1 day',
+       CASE g % 10 WHEN 7 THEN :'ref'::timestamp - interval '3 days' WHEN 8 THEN :'ref'::timestamp + interval '30 days' END
 FROM generate_series(1::bigint, :n_grp) g
 ORDER BY g;
 
@@ -856,6 +960,51 @@ FROM (SELECT i, :'ref'::timestamp - interval '60 days' + ((i - 1) * 5184000 / :n
       FROM generate_series(1::bigint, :n_wftask) i OFFSET 0) s
 ORDER BY i;
 
+-- delivery mappings: recipients (the standard tables) and a custom customer mapping
+INSERT INTO nmsdeliverymapping (imappingid, sname, sbroadlogschema, sbroadlogexclschema, strackinglogschema) VALUES
+  (1, 'mapRecipient', 'nms:broadLogRcp', 'nms:excludeLogRcp', 'nms:trackingLogRcp'),
+  (2, 'mapCustomer', 'cus:broadLogCustomer', NULL, 'cus:trackingLogCustomer'),
+  (3, 'mapVisitor', NULL, NULL, NULL);
+
+-- the custom mapping's delivery logs: 300 days, never purged (the cleanup purges every mapped table)
+INSERT INTO cusbroadlogcustomer (ibroadlogid, ideliveryid, icustomerid, istatus, tsevent, tslastmodified)
+SELECT i, 1400001 + (i - 1) * :n_dlv_sent / ceil(600 * :scale)::int, 1 + pg_temp.h(i, 2654435761, 5000), 1, ts, ts
+FROM (SELECT i, :'bl_start'::timestamp + ((i - 1) * 25920000 / ceil(600 * :scale)::int) * interval '1 second' AS ts
+      FROM generate_series(1::bigint, ceil(600 * :scale)::int) i OFFSET 0) x
+ORDER BY i;
+
+-- sessions over 12 days, expiring after a day (one in seven after a week); the cleanups until a week
+-- ago deleted the expired ones
+INSERT INTO xtksessioninfo (isessionid, soperator, sserver, tscreated, tsexpiration)
+SELECT i, 'operator' || (1 + i % 25), 'app' || (1 + i % 2) || '.campaign.example.com', ts,
+       ts + CASE WHEN i % 7 = 0 THEN interval '7 days' ELSE interval '1 day' END
+FROM (SELECT i, :'ref'::timestamp - interval '12 days' + ((i - 1) * 1036800 / ceil(3000 * :scale)::int) * interval '1 second' AS ts
+      FROM generate_series(1::bigint, ceil(3000 * :scale)::int) i OFFSET 0) x
+ORDER BY i;
+DELETE FROM xtksessioninfo WHERE tsexpiration < :'ref'::timestamp - interval '7 days';
+
+-- mirror page data of the deliveries whose mirror pages are not purged yet (~3.5 kB of
+-- incompressible personalisation per message: out of line, in TOAST)
+INSERT INTO nmsmirrorpageinfo (imirrorpageinfoid, ideliveryid, imessageid, mdata)
+SELECT i, dl.ideliveryid, 90000000 + i,
+       (SELECT string_agg(md5('mp' || i::text || ':' || j::text), '' ORDER BY j) FROM generate_series(1, 110) j)
+FROM generate_series(1::bigint, ceil(1500 * :scale)::int) i
+JOIN (SELECT ideliveryid, (row_number() OVER (ORDER BY ideliveryid) - 1)::int AS k, (count(*) OVER ())::int AS n
+      FROM nmsdelivery WHERE iwebrespurged = 0 AND tswebvalidity IS NOT NULL) dl ON dl.k = i % dl.n
+ORDER BY i;
+
+-- Message Center: real-time and batch event queues (processed events deleted), and the archive
+INSERT INTO nmsrtevent (ieventid, seventtype, istatus, tscreated, tsprocessing, mdata)
+SELECT i, (ARRAY['ORDER_CONFIRMATION','PASSWORD_RESET','SHIPPING'])[1 + i % 3], CASE WHEN i % 4 = 0 THEN 0 ELSE 1 END,
+       :'ref'::timestamp - (400 - i) * interval '5 minutes', :'ref'::timestamp - (400 - i) * interval '5 minutes' + interval '3 seconds',
+       '<ctx><order id="' || i || '"/></ctx>'
+FROM generate_series(1, 400) i ORDER BY i;
+INSERT INTO nmsbatchevent SELECT ieventid + 1000000, seventtype, istatus, tscreated, tsprocessing, mdata FROM nmsrtevent ORDER BY ieventid;
+INSERT INTO nmseventhisto SELECT ieventid + 2000000, seventtype, 1, tscreated, tsprocessing, mdata FROM nmsrtevent ORDER BY ieventid;
+UPDATE nmsrtevent SET istatus = 2 WHERE istatus = 1;
+DELETE FROM nmsrtevent WHERE ieventid % 4 = 1;
+DELETE FROM nmsbatchevent WHERE ieventid % 4 = 1;
+
 -- ================================================================================================
 -- churn on the log tables
 -- ================================================================================================
@@ -988,6 +1137,10 @@ FROM generate_series(21, 35) p
 ORDER BY p
 \gexec
 
+-- deliverabilityUpdate (nightly) has not run for 3 days
+UPDATE xtkworkflow SET tsprocessing = :'ref'::timestamp - interval '3 days', tslastmodified = :'ref'::timestamp - interval '3 days'
+ WHERE sinternalname = 'deliverabilityUpdate';
+
 -- ================================================================================================
 -- work tables
 -- ================================================================================================
@@ -1018,8 +1171,15 @@ FROM (SELECT istate, ideletestatus,
       FROM nmsdelivery GROUP BY istate, ideletestatus) d;
 INSERT INTO demo_owner_class VALUES ('wkdlv', 100, 'delivery deleted', NULL, 1300000);
 INSERT INTO demo_owner_class
-SELECT 'grp', 1, 'list exists', array_agg(igroupid ORDER BY igroupid), NULL FROM nmsgroup;
-INSERT INTO demo_owner_class VALUES ('grp', 2, 'list deleted', NULL, 9000);
+SELECT 'grp', ord, cls, array_agg(igroupid ORDER BY igroupid), NULL
+FROM (SELECT igroupid,
+             CASE WHEN ideletestatus <> 0 THEN 3 WHEN tsexpirationdate <= :'ref'::timestamp THEN 4 ELSE 2 - itype END AS ord,
+             CASE WHEN ideletestatus <> 0 THEN 'list ideletestatus=1'
+                  WHEN tsexpirationdate <= :'ref'::timestamp THEN 'list expired'
+                  ELSE 'list itype=' || itype END AS cls
+      FROM nmsgroup) g
+GROUP BY ord, cls;
+INSERT INTO demo_owner_class VALUES ('grp', 5, 'list deleted', NULL, 9000);
 INSERT INTO demo_owner_class
 SELECT 'wksimu', row_number() OVER (ORDER BY istate), 'simulation istate=' || istate, ids, NULL
 FROM (SELECT istate, array_agg(isimulationid ORDER BY isimulationid) AS ids FROM nmssimulation GROUP BY istate) s;
@@ -1104,6 +1264,10 @@ ORDER BY j
 -- ================================================================================================
 -- end state: VACUUM where the cleanup would have, settle, ANALYZE
 -- ================================================================================================
+-- back to the invoking role: the settle below reads TOAST tables directly, which only a superuser may
+\if :demo_is_super
+  RESET ROLE;
+\endif
 \echo campaign_demo: vacuum, settle, analyze
 
 -- the purge of these two was followed by a VACUUM: their bloat is free space, not dead tuples
@@ -1148,6 +1312,17 @@ BEGIN
   END LOOP;
 END
 $analyze$;
+
+\if :demo_is_super
+  -- a look-alike: a superuser's copy named like a work table of a finished workflow.  Campaign's
+  -- cleanup never drops postgres's tables (relowner <> 'postgres'), campmon neither: it is not a
+  -- work table for campmon.stale_tables, plan() or drop_work_table
+  SELECT format('CREATE TABLE public.%I (iid integer, irecipientid integer); INSERT INTO public.%I SELECT g, g FROM generate_series(1, 50) g; COMMENT ON TABLE public.%I IS %L',
+                n, n, n, 'campmon demo look-alike: a superuser''s copy named like a work table of finished workflow ' || w.iworkflowid)
+  FROM (SELECT iworkflowid, format('wkf%s_0_dba_copy', iworkflowid) AS n FROM xtkworkflow
+        WHERE istate = 20 AND ifailed = 0 AND iworkflowid > 24008 ORDER BY iworkflowid LIMIT 1) w
+  \gexec
+\endif
 
 -- leave the session as it was (the script may be run with \i)
 DROP FUNCTION pg_temp.hot_pass(int, timestamp, int);

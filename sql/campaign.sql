@@ -45,6 +45,26 @@ SELECT table_name, verdict, reason LIKE 'no owner rule applies; not written for 
 FROM campmon.stale_tables WHERE rule IS NULL ORDER BY 1;
 RESET campmon.stale_min_age;
 
+-- Campaign's own role owns its work tables: the tables this test creates as
+-- a superuser are given to it (a superuser's tables are never work tables)
+CREATE FUNCTION pg_temp.to_campaign() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    n integer := 0;
+BEGIN
+    FOR r IN SELECT c.oid::regclass AS rel, c.relkind FROM pg_class c
+             WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+               AND c.relkind IN ('r', 'v') AND c.relname ~* '^(wkf|wkdlv_|grp|wksimu_)'
+               AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'campmon demo look-alike%'
+               AND c.relnamespace <> ALL (ARRAY['pg_catalog'::regnamespace, 'information_schema'::regnamespace])
+             ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO regress_campaign', CASE r.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, r.rel);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END $$;
+
 -- names that look like work tables but are not, or not ours: never stale by accident
 CREATE TABLE wkf_abc (id int);
 CREATE TABLE "wkf99999999999999999999_1" (id int);
@@ -53,6 +73,7 @@ CREATE TABLE "wkf24038_7_1; DROP TABLE nmsdelivery" (id int);
 CREATE SCHEMA other;
 CREATE TABLE other.wkf24038_1_1 (id int);             -- workflow 24038 is finished, but wrong schema
 CREATE VIEW wkf24038_8_1 AS SELECT 1 AS x;            -- the cleanup drops views too
+SELECT pg_temp.to_campaign() AS given_to_campaign;
 SELECT table_name, table_kind, rule, owner_id, verdict
 FROM campmon.stale_tables
 WHERE table_name IN ('wkf_abc', 'wkf99999999999999999999_1', 'WKF24038_1_1', 'wkf24038_7_1; DROP TABLE nmsdelivery', 'wkf24038_8_1')
@@ -72,6 +93,7 @@ CREATE TABLE camp2.xtkworkflow (iworkflowid int PRIMARY KEY, sinternalname text,
 INSERT INTO camp2.xtkworkflow VALUES (1, 'cleanup', 0), (2, 'w2', 0);
 CREATE TABLE camp2.wkf1_1_1 (id int);
 CREATE TABLE camp2.wkf3_1_1 (id int);
+SELECT pg_temp.to_campaign() AS given_to_campaign;
 SET campmon.work_table_schemas = 'camp2';
 SELECT table_name, rule, verdict FROM campmon.stale_tables ORDER BY 1;
 SELECT check_name, status, target, message FROM campmon.checks WHERE check_name IN ('campaign_schema', 'cleanup_workflow');
@@ -84,6 +106,7 @@ RESET campmon.work_table_schemas;
 -- a schema whose name needs quotes is named with them, as in search_path
 CREATE SCHEMA "Camp Data";
 CREATE TABLE "Camp Data".wkf5_1_1 (id int);
+SELECT pg_temp.to_campaign() AS given_to_campaign;
 SET campmon.work_table_schemas = '"Camp Data", nothing';
 SELECT campmon._work_table_schemas();
 SELECT schema_name, table_name, verdict FROM campmon.stale_tables;
@@ -97,10 +120,10 @@ DROP SCHEMA "Camp Data" CASCADE;
 -- checks on the demo: cleanup paused in error and 5 days late, purge backlog
 -- on the logs, stale and suspect work tables, bloated hot tables and catalogs
 SELECT check_name, status, target, value, threshold FROM campmon.checks
-WHERE check_name NOT IN ('index_larger_than_table', 'table_bloat', 'delivery_holding_tables')
+WHERE check_name NOT IN ('index_larger_than_table', 'table_bloat', 'index_bloat', 'delivery_holding_tables', 'workflows_paused')
 ORDER BY check_name, target;
 SELECT check_name, status, count(*) FROM campmon.checks
-WHERE check_name IN ('index_larger_than_table', 'table_bloat', 'delivery_holding_tables')
+WHERE check_name IN ('index_larger_than_table', 'table_bloat', 'index_bloat', 'delivery_holding_tables', 'workflows_paused')
 GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT target, status FROM campmon.checks
 WHERE check_name = 'table_bloat' AND target IN ('public.nmsdeliverypart', 'public.xtkworkflowtask', 'pg_catalog.pg_attribute', 'public.nmsdelivery')
@@ -170,3 +193,202 @@ DROP ROLE regress_campmon_admin, regress_campmon_reader2;
 DROP SCHEMA other, camp2, nothing CASCADE;
 DROP TABLE wkf_abc, "wkf99999999999999999999_1", "WKF24038_1_1", "wkf24038_7_1; DROP TABLE nmsdelivery";
 DROP VIEW wkf24038_8_1;
+
+--
+-- Campaign as Adobe documents it (doc/campaign_rules.md): one case per rule
+--
+-- 1. owner filter: a table of postgres, of any superuser or of a role of
+-- campmon.never_work_table_owners is never a work table.  The demo's
+-- superuser-owned copy of a finished workflow's work table is not listed,
+-- not planned, and drop_work_table refuses it
+SELECT relname, pg_get_userbyid(relowner) AS owner, (SELECT rolsuper FROM pg_roles WHERE oid = relowner) AS superuser,
+       (SELECT count(*) FROM campmon.stale_tables s WHERE s.relid = c.oid) AS listed,
+       (SELECT count(*) FROM campmon.plan(include_suspect => true, show_kept => true) p
+        WHERE p.target_relid = c.oid AND p.action = 'DROP TABLE') AS drops_planned
+FROM pg_class c WHERE relname LIKE 'wkf%\_0\_dba\_copy';
+\set VERBOSITY default
+SELECT campmon.drop_work_table(oid, true) FROM pg_class WHERE relname LIKE 'wkf%\_0\_dba\_copy';
+\set VERBOSITY terse
+-- any superuser, and the DBA's roles once named in the setting
+CREATE ROLE regress_campaign_super SUPERUSER NOLOGIN;
+CREATE ROLE regress_campaign_dba NOLOGIN;
+CREATE TABLE wkf24038_70_1 (id int);
+CREATE TABLE wkf24038_71_1 (id int);
+ALTER TABLE wkf24038_70_1 OWNER TO regress_campaign_super;
+ALTER TABLE wkf24038_71_1 OWNER TO regress_campaign_dba;
+SELECT table_name, table_owner, verdict FROM campmon.stale_tables WHERE table_name IN ('wkf24038_70_1', 'wkf24038_71_1');
+SET campmon.never_work_table_owners = 'regress_campaign_dba, "No Such Role"';
+SELECT count(*) AS listed FROM campmon.stale_tables WHERE table_name IN ('wkf24038_70_1', 'wkf24038_71_1');
+SELECT campmon.drop_work_table('wkf24038_71_1'::regclass);
+RESET campmon.never_work_table_owners;
+SELECT campmon.drop_work_table('wkf24038_71_1'::regclass) LIKE 'dropped public.wkf24038_71_1 (stale: %' AS dropped_once_not_named;
+SELECT campmon.drop_work_table('wkf24038_70_1'::regclass);
+SET campmon.never_work_table_owners = '"unclosed';
+DROP TABLE wkf24038_70_1;
+DROP ROLE regress_campaign_super, regress_campaign_dba;
+
+-- 2. lists: deleted (ideletestatus <> 0), expired (tsexpirationdate past)
+-- and orphans (no list of type > 0) are stale; a live list of type 1 holds
+-- its table (the verdicts per demo case above); one reason of each
+SELECT DISTINCT ON (v.demo_case) v.demo_case, s.verdict,
+       regexp_replace(s.reason, 'list [0-9]+', 'list <id>', 'g') AS reason
+FROM campmon.stale_tables s
+CROSS JOIN LATERAL (SELECT regexp_replace(obj_description(s.relid, 'pg_class'), ' [0-9]+$', '') AS demo_case) v
+WHERE s.rule = 'list' ORDER BY v.demo_case, s.relid;
+
+-- 6. optional columns: an owner table without the columns used only in the
+-- reason (ifailed, tslastmodified) keeps its rule; the reason is shorter
+CREATE SCHEMA camp3;
+CREATE TABLE camp3.xtkworkflow (iworkflowid int PRIMARY KEY, sinternalname text, istate smallint);
+INSERT INTO camp3.xtkworkflow VALUES (1, 'w1', 20), (2, 'w2', 11);
+CREATE TABLE camp3.wkf1_1_1 (id int);
+CREATE TABLE camp3.wkf2_1_1 (id int);
+SELECT pg_temp.to_campaign() AS given_to_campaign;
+SET campmon.work_table_schemas = 'camp3';
+SELECT table_name, rule, verdict, regexp_replace(reason, 'not written for [0-9a-z ]+:', 'not written for <age>:') AS reason
+FROM campmon.stale_tables ORDER BY 1;
+SELECT count(*) AS campaign_schema_warnings FROM campmon.checks WHERE check_name = 'campaign_schema';
+-- the checks of a schema with only xtkworkflow: rows or warning rows, no error
+SELECT check_name, status, target, left(message, 90) AS message FROM campmon.checks
+WHERE check_name IN ('technical_workflow', 'workflows_failed', 'workflows_paused') ORDER BY 1, 3;
+RESET campmon.work_table_schemas;
+DROP SCHEMA camp3 CASCADE;
+
+-- 3. delivery logs: the tables the delivery mappings name (a custom mapping
+-- names cusbroadlogcustomer; nms:excludeLogRcp has no table), plus
+-- nmsbroadlogmid; nmsbroadlogmsg is not a delivery log
+SELECT target, regexp_replace(message, '^.*; ((named by|always purged)[^)]*\)).*$', '\1') AS found_by
+FROM campmon.checks WHERE check_name = 'purge_backlog' ORDER BY 1;
+-- without a mapping table: the seeded name patterns, said in the message
+BEGIN;
+ALTER TABLE nmsdeliverymapping RENAME TO nmsdeliverymapping_gone;
+SELECT target, message LIKE '%no delivery mapping table: found by the name pattern %' AS said
+FROM campmon.checks WHERE check_name = 'purge_backlog' ORDER BY 1;
+ROLLBACK;
+
+-- 4. an assumed default never raises critical: far behind the tracking-log
+-- purge, critical with the option set, warning once it is absent (Adobe
+-- gives 180 days and one year: the longer is assumed, and said)
+BEGIN;
+SET LOCAL campmon.reference_time = '2028-01-01';
+SELECT status FROM campmon.checks WHERE check_name = 'purge_backlog' AND target = 'public.nmstrackinglogrcp';
+DELETE FROM xtkoption WHERE sname = 'NmsCleanup_TrackingLogPurgeDelay';
+SELECT status, regexp_replace(message, '^.*retention ([^;]*; [^;]*);.*$', '\1') AS retention
+FROM campmon.checks WHERE check_name = 'purge_backlog' AND target = 'public.nmstrackinglogrcp';
+ROLLBACK;
+
+-- 5. option values in typed columns: the deleted-deliveries delay is in
+-- ilongvalue (said); a value that cannot be read is a warning row naming
+-- the option, and its default is assumed
+SELECT check_name, regexp_replace(message, '^.*\((NmsCleanup_Recycled[^)]*)\)$', '\1') AS delay
+FROM campmon.checks WHERE check_name = 'deleted_deliveries_backlog';
+BEGIN;
+UPDATE xtkoption SET sstringvalue = 'six months' WHERE sname = 'NmsCleanup_BroadLogPurgeDelay';
+UPDATE xtkoption SET sstringvalue = NULL, ilongvalue = NULL, tsvalue = NULL, mmemovalue = 'soon' WHERE sname = 'NmsCleanup_RecycledDeliveryPurgeDelay';
+SELECT check_name, status, target, message FROM campmon.checks WHERE check_name = 'campaign_option' ORDER BY target;
+SELECT status, message LIKE '%NmsCleanup_BroadLogPurgeDelay unreadable: 180 days assumed%' AS assumed
+FROM campmon.checks WHERE check_name = 'purge_backlog' AND target = 'public.nmsbroadlogrcp';
+ROLLBACK;
+
+-- 7. families: sessions, Message Center, e-mail error statistics high-churn;
+-- nmsmirrorpageinfo is mostly TOAST: its indexes outgrow the main fork,
+-- not the table with its TOAST, so no "index larger than table"
+SELECT table_name, family FROM campmon.tables
+WHERE table_name IN ('xtksessioninfo', 'nmsrtevent', 'nmsbatchevent', 'nmseventhisto', 'nmsmirrorpageinfo', 'nmsdeliverymapping')
+ORDER BY 1;
+SELECT family, pattern, high_churn FROM campmon.family WHERE pattern IN ('^nmsemailerrorstat', '^xtksessioninfo$') ORDER BY 1;
+SELECT pg_indexes_size('nmsmirrorpageinfo') > pg_relation_size('nmsmirrorpageinfo') AS indexes_exceed_main_fork,
+       pg_indexes_size('nmsmirrorpageinfo') < pg_table_size('nmsmirrorpageinfo') AS but_not_the_table_with_toast,
+       (SELECT status FROM campmon.checks WHERE check_name = 'index_larger_than_table' AND target = 'public.nmsmirrorpageinfo') AS status;
+
+-- technical workflows (campmon.technical_workflow, seeded with Adobe's list):
+-- the demo's cleanup is paused in error (critical), operationMgt stopped,
+-- deliverabilityUpdate late, the mid-sourcing counters not installed
+SELECT internal_name, expected_period, severity, mid_sourcing_only FROM campmon.technical_workflow ORDER BY 1;
+SELECT target, status, value, threshold, message FROM campmon.checks WHERE check_name = 'technical_workflow' ORDER BY target;
+-- every status: absent (warning), never started, in error, back on time
+BEGIN;
+UPDATE xtkworkflow SET sinternalname = 'tracking_old' WHERE sinternalname = 'tracking';
+UPDATE xtkworkflow SET istate = 0 WHERE sinternalname = 'deliveryMgt';
+UPDATE xtkworkflow SET ifailed = 1 WHERE sinternalname = 'defaultMidSourcingLog';
+UPDATE xtkworkflow SET istate = 11, ifailed = 0, tsprocessing = '2026-11-20 01:00' WHERE sinternalname IN ('cleanup', 'operationMgt', 'deliverabilityUpdate');
+SELECT target, status, left(message, 80) AS message FROM campmon.checks WHERE check_name = 'technical_workflow' ORDER BY target;
+ROLLBACK;
+-- a technical workflow of one's own is a configuration row
+BEGIN;
+INSERT INTO campmon.technical_workflow (internal_name, expected_period, severity) VALUES ('aliasCleansing', '1 day', 'critical');
+SELECT target, status FROM campmon.checks WHERE check_name = 'technical_workflow' AND target = 'aliasCleansing';
+INSERT INTO campmon.technical_workflow (internal_name, expected_period) VALUES ('x', '0');
+ROLLBACK;
+
+-- workflows in error (count, the worst by name) and paused (7 days: Adobe's warning)
+SELECT status, target, value, message FROM campmon.checks WHERE check_name = 'workflows_failed';
+SELECT status, count(*), min(value), max(value) FROM campmon.checks WHERE check_name = 'workflows_paused' GROUP BY 1 ORDER BY 1;
+SELECT target, status, value, message FROM campmon.checks WHERE check_name = 'workflows_paused' AND target IN ('cleanup', 'WKF024036', 'WKF024046') ORDER BY 1;
+
+-- deliveries the cleanup should have closed or purged, the mirror pages and
+-- sessions it should have purged (by its last run, NmsCleanup_LastCleanup)
+SELECT check_name, status, target, value, message FROM campmon.checks
+WHERE check_name IN ('deliveries_not_closed', 'delivery_parts_left', 'deleted_deliveries_backlog', 'mirror_page_backlog', 'session_backlog')
+ORDER BY 1, 3;
+-- and each back to ok once the cleanup has done its work
+BEGIN;
+UPDATE nmsdelivery SET istate = 95 WHERE istate BETWEEN 51 AND 84 AND tsvalidity < '2026-11-15 03:00';
+DELETE FROM nmsdeliverypart WHERE ideliveryid IN (SELECT ideliveryid FROM nmsdelivery WHERE istate IN (85, 95));
+DELETE FROM nmsdelivery WHERE ideletestatus <> 0 AND tslastmodified < '2026-11-08 03:00';
+UPDATE nmsdelivery SET iwebrespurged = 1 WHERE tswebvalidity < '2026-11-15 03:00';
+DELETE FROM xtksessioninfo WHERE tsexpiration < '2026-11-15 03:00';
+SELECT check_name, status, target, value FROM campmon.checks
+WHERE check_name IN ('deliveries_not_closed', 'delivery_parts_left', 'deleted_deliveries_backlog', 'mirror_page_backlog', 'session_backlog')
+ORDER BY 1, 3;
+ROLLBACK;
+-- without NmsCleanup_LastCleanup, "now" is the cutoff
+BEGIN;
+DELETE FROM xtkoption WHERE sname = 'NmsCleanup_LastCleanup';
+SELECT check_name, value, message LIKE '%by now%' OR message LIKE '%before now%' AS as_of_now FROM campmon.checks
+WHERE check_name IN ('deliveries_not_closed', 'session_backlog') ORDER BY 1;
+ROLLBACK;
+-- estimates without a full scan: counted (small table), through an index
+-- on the date column, else from a sample of about 100 pages
+SELECT estimate, how FROM campmon._estimate_rows('xtksessioninfo', 'tsexpiration < ''2026-11-15''', 'tsexpiration');
+SELECT estimate = (SELECT count(*) FROM nmsbroadlogrcp WHERE tslastmodified < '2026-07-01') AS exact, how
+FROM campmon._estimate_rows('nmsbroadlogrcp', 'tslastmodified < ''2026-07-01''', 'tslastmodified');
+SELECT estimate BETWEEN 0.5 * n AND 1.5 * n AS near_the_count, how LIKE 'estimated from a sample of about 100 pages%' AS sampled
+FROM campmon._estimate_rows('nmsbroadlogrcp', 'istatus = 4', 'istatus'),
+     (SELECT count(*) AS n FROM nmsbroadlogrcp WHERE istatus = 4) c;
+-- a missing table or column: no row, or a warning row
+BEGIN;
+ALTER TABLE nmsdelivery RENAME COLUMN tsvalidity TO tsvalidity_gone;
+ALTER TABLE xtksessioninfo RENAME COLUMN tsexpiration TO tsexpiration_gone;
+DROP TABLE nmsmirrorpageinfo;
+SELECT check_name, status, target, message FROM campmon.checks
+WHERE check_name IN ('deliveries_not_closed', 'session_backlog', 'mirror_page_backlog') ORDER BY 1, 3;
+ROLLBACK;
+
+-- the identifier sequence: 77% used in the demo (warning); 90% critical;
+-- after a wrap, the negative half counts (setval is not transactional:
+-- the demo's value is put back)
+SELECT status, target, value, threshold, message FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
+SELECT setval('xtknewid', 1950000000) IS NOT NULL AS set;
+SELECT status, value FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
+SELECT setval('xtknewid', 1000) IS NOT NULL AS set;
+SELECT status, value FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
+ALTER SEQUENCE xtknewid MINVALUE -2147483648;
+SELECT setval('xtknewid', -500000000) IS NOT NULL AS set;
+SELECT status, value, message LIKE '%in the negative range after a wrap%' AS said FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
+SELECT setval('xtknewid', 1650000000) IS NOT NULL AS put_back;
+ALTER SEQUENCE xtknewid MINVALUE 1;
+
+-- alerts worth waking for: bloat is a warning or critical only above
+-- campmon.bloat_alert_min_size (64MB by default); the demo's small hot
+-- tables are ok, their figure in the message; with no floor, alerts
+SELECT current_setting('campmon.bloat_alert_min_size') AS floor;
+SELECT check_name, status, count(*) FROM campmon.checks WHERE check_name IN ('table_bloat', 'index_bloat') GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT status, value >= 60 AS above_critical_pct, regexp_replace(message, '^[0-9.]+% bloat \([^)]*\)', '<figures>') AS message
+FROM campmon.checks WHERE check_name = 'table_bloat' AND target = 'public.nmsdeliverypart';
+SET campmon.bloat_alert_min_size = 0;
+SELECT check_name, status, count(*) FROM campmon.checks WHERE check_name IN ('table_bloat', 'index_bloat') GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT target, status FROM campmon.checks
+WHERE check_name = 'table_bloat' AND target IN ('public.nmsdeliverypart', 'public.xtkworkflowtask', 'pg_catalog.pg_attribute', 'public.nmsdelivery')
+ORDER BY 1;
+RESET campmon.bloat_alert_min_size;

@@ -4,6 +4,7 @@
 --
 \set scale 1
 \set no_autovacuum 1
+\set owner regress_campaign
 \i demo/campaign_demo.sql
 \set ON_ERROR_STOP 0
 SET campmon.sample_seed = 3;

@@ -22,6 +22,10 @@ CREATE INDEX ho_table_brin ON ho_table USING brin (ts);
 CREATE INDEX ho_table_gist ON ho_table USING gist (int4range(id, id + 1));
 CREATE INDEX ho_table_spgist ON ho_table USING spgist (left(v, 5));
 CREATE UNIQUE INDEX ho_table_cover ON ho_table (id) INCLUDE (ts) WITH (fillfactor = 10, deduplicate_items = off);
+-- an xtkoption-like table whose values sit in typed columns other than sstringvalue
+CREATE TABLE ho_option (sname text, ilongvalue int, tsvalue timestamptz, mmemovalue text);
+INSERT INTO ho_option VALUES ('NmsCleanup_X', 86400, NULL, NULL), ('Empty', NULL, NULL, ' '),
+                             ('NmsCleanup_LastCleanup', NULL, '2026-01-01 00:00+00', NULL);
 CREATE TABLE ho_empty (id int, flag boolean) WITH (autovacuum_enabled = false);
 CREATE INDEX ho_empty_idx ON ho_empty (id);
 CREATE TABLE ho_nocols () WITH (autovacuum_enabled = false);           -- rows of no column: bare tuple headers
@@ -336,23 +340,69 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_rule_problem', $$SELECT campmon._rule_problem(w, NULL) FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, '22004'),
 ('_rule_problem', $$SELECT campmon._rule_problem(w, 'no such schema') FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, 'ok'),
 ('_rule_problem', $$SELECT campmon._rule_problem(w, 'ho_work') FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, 'ok'),
-('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '(', 'ho_table', 'x', 'no_col', NULL, NULL, NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '(', 'ho_table', 'x', 'no_col', NULL, NULL, NULL, NULL, NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, 'no_failed', 'no_since', NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho') IS NULL$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, NULL, NULL, 'no_expiry', NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, NULL, NULL, NULL, 'v"; DROP TABLE ho.ho_table; --', '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
 -- _stale_tables(), _checks()
 ('_stale_tables', $$SELECT count(*) FROM campmon._stale_tables() WHERE schema_name = 'ho_work'$$, 'ok'),
 ('_stale_tables', $$SELECT count(*) >= 0 FROM campmon._stale_tables()$$, 'ok'),
 ('_checks', $$SELECT count(*) >= 0 FROM campmon._checks()$$, 'ok'),
--- _purge_backlog(rel, date_column, option_name, default_delay, options, ref)
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog(NULL, NULL, NULL, NULL, NULL, NULL)$$, 'ok'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '1 day', NULL, '2026-06-01')$$, 'ok'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '-100 years', NULL, '2026-06-01')$$, 'ok'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', NULL, NULL, NULL)$$, 'ok'),
-('_purge_backlog', $$SELECT message FROM campmon._purge_backlog('ho_table', 'ts"; DROP TABLE ho.ho_table; --', 'x', '1 day', NULL, now())$$, 'ok'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'v', 'x', '1 day', NULL, now())$$, '22007'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'id', 'x', '1 day', NULL, now())$$, '42846'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '1 day', 'ho_table', now())$$, '42703'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_view', 'x', 'x', '1 day', NULL, now())$$, '0A000'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_empty', 'id', 'x', '1 day', NULL, now())$$, '42846'),
-('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', 'ts', 'x', '1 day', NULL, now())$$, 'ok'),
+-- _purge_backlog(rel, r purge_rule, options, ref, found_by)
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog(NULL, NULL, NULL, NULL, NULL)$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'ts', 'x', '1 day', NULL, '{}', NULL, false), NULL, '2026-06-01', NULL)$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'ts', 'x', '-100 years', NULL, '{}', NULL, false), NULL, '2026-06-01', 'x')$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'ts', 'x', NULL, NULL, '{}', NULL, false), NULL, NULL, NULL)$$, 'ok'),
+('_purge_backlog', $$SELECT message FROM campmon._purge_backlog('ho_table', ROW('x', 'ts"; DROP TABLE ho.ho_table; --', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'v', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, '22007'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'id', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, '42846'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'ts', 'x', '1 day', NULL, '{}', NULL, false), 'ho_table', now(), 'x')$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'ts', 'NmsCleanup_X', '1 day', NULL, '{}', 'note', false), 'ho.ho_option', now(), 'x')$$, 'ok'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_view', ROW('x', 'x', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, '0A000'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_empty', ROW('x', 'id', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, '42846'),
+('_purge_backlog', $$SELECT status FROM campmon._purge_backlog('ho_table', ROW('x', 'ts', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, 'ok'),
+-- _purge_tables(s, r purge_rule): mapped tables, else by pattern
+('_purge_tables', $$SELECT count(*) FROM campmon._purge_tables(NULL, NULL)$$, '22004'),
+('_purge_tables', $$SELECT count(*) FROM campmon._purge_tables('public', NULL)$$, 'ok'),
+('_purge_tables', $$SELECT count(*) FROM campmon.purge_rule p, campmon._purge_tables('no such schema', p)$$, 'ok'),
+('_purge_tables', $$SELECT string_agg(rel::text, ',' ORDER BY rel::text) FROM campmon.purge_rule p, campmon._purge_tables('public', p)$$, 'ok'),
+('_purge_tables', $$SELECT string_agg(rel::text, ',' ORDER BY rel::text) FROM campmon._purge_tables('ho', ROW('^ho_', 'ts', 'x', '1 day', '{sbroadlogschema}', '{x:hoTable}', NULL, false))$$, 'ok'),
+-- _never_work_table_owner_names(), _never_work_table_owners(): postgres, superusers, the setting's roles
+('_never_work_table_owner_names', $$SELECT campmon._never_work_table_owner_names()::text$$, 'ok'),
+('_never_work_table_owners', $$SELECT cardinality(campmon._never_work_table_owners()) >= 1$$, 'ok'),
+-- _has_column(rel, col), _option_columns(), _option(opt, name), _option_seconds(v)
+('_has_column', $$SELECT campmon._has_column(NULL, NULL)$$, 'ok'),
+('_has_column', $$SELECT campmon._has_column(0, 'x')$$, 'ok'),
+('_has_column', $$SELECT campmon._has_column('ho_table', 'id'), campmon._has_column('ho_table', 'ctid'), campmon._has_column('ho_dropped', 'b')$$, 'ok'),
+('_option_columns', $$SELECT campmon._option_columns()::text$$, 'ok'),
+('_option', $$SELECT * FROM campmon._option(NULL, NULL)$$, 'ok'),
+('_option', $$SELECT * FROM campmon._option('ho_table', 'x')$$, 'ok'),
+('_option', $$SELECT * FROM campmon._option('ho_view', 'x')$$, 'ok'),
+('_option', $$SELECT found, value, source_column FROM campmon._option('ho.ho_option', 'NmsCleanup_X')$$, 'ok'),
+('_option', $$SELECT found, value, source_column FROM campmon._option('ho.ho_option', 'Empty')$$, 'ok'),
+('_option', $$SELECT found FROM campmon._option('ho.ho_option', $o$x'; DROP TABLE ho.ho_table; --$o$)$$, 'ok'),
+('_option_seconds', $$SELECT campmon._option_seconds(NULL), campmon._option_seconds(''), campmon._option_seconds(' 12.5 '), campmon._option_seconds('-1'), campmon._option_seconds('1e9'), campmon._option_seconds('9999999999999'), campmon._option_seconds('180d')$$, 'ok'),
+-- _estimate_rows(rel, predicate, key_column): counted, through an index, or from a sample
+('_estimate_rows', $$SELECT * FROM campmon._estimate_rows(NULL, NULL, NULL)$$, '22004'),
+('_estimate_rows', $$SELECT * FROM campmon._estimate_rows('ho_table', 'id > 10', 'id')$$, 'ok'),
+('_estimate_rows', $$SELECT * FROM campmon._estimate_rows('ho_table', 'no_such_column > 0', NULL)$$, '42703'),
+('_estimate_rows', $$SELECT * FROM campmon._estimate_rows('ho_empty', 'true', 'no_such_column')$$, 'ok'),
+-- _last_cleanup(opt)
+('_last_cleanup', $$SELECT campmon._last_cleanup(NULL)$$, 'ok'),
+('_last_cleanup', $$SELECT campmon._last_cleanup('ho_table')$$, 'ok'),
+('_last_cleanup', $$SELECT campmon._last_cleanup('ho.ho_option')$$, 'ok'),
+-- _workflow_checks(wf, ref), _delivery_checks(s, opt, ref), _session_backlog(s, opt, ref), _sequence_checks(s)
+('_workflow_checks', $$SELECT count(*) FROM campmon._workflow_checks(NULL, now())$$, 'ok'),
+('_workflow_checks', $$SELECT count(*) FROM campmon._workflow_checks('ho_work.xtkworkflow', now())$$, 'ok'),
+('_workflow_checks', $$SELECT count(*) FROM campmon._workflow_checks('ho_work.xtkworkflow', NULL)$$, 'ok'),
+('_workflow_checks', $$SELECT count(*) FROM campmon._workflow_checks('ho_table', now())$$, 'ok'),
+('_delivery_checks', $$SELECT count(*) FROM campmon._delivery_checks(NULL, NULL, NULL)$$, '22004'),
+('_delivery_checks', $$SELECT count(*) FROM campmon._delivery_checks('ho_work', NULL, now())$$, 'ok'),
+('_delivery_checks', $$SELECT count(*) FROM campmon._delivery_checks('public', 'ho_table', NULL)$$, 'ok'),
+('_session_backlog', $$SELECT count(*) FROM campmon._session_backlog(NULL, NULL, NULL)$$, '22004'),
+('_session_backlog', $$SELECT count(*) FROM campmon._session_backlog('public', NULL, now())$$, 'ok'),
+('_sequence_checks', $$SELECT count(*) FROM campmon._sequence_checks(NULL)$$, 'ok'),
+('_sequence_checks', $$SELECT status FROM campmon._sequence_checks('public')$$, 'ok'),
 -- _size_of(rel oid)
 ('_size_of', $$SELECT campmon._size_of(NULL)$$, 'ok'),
 ('_size_of', $$SELECT campmon._size_of(0)$$, 'ok'),
@@ -525,7 +575,14 @@ INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
 ('plan', 'SET campmon.reindex_min_size = ''-1''', $$SELECT 1$$, '22023'),
 ('start_plan', 'SET campmon.run_lock_timeout = ''-1''', $$SELECT 1$$, '22023'),
 ('start_plan', 'SET campmon.run_time_budget = ''-1''', $$SELECT 1$$, '22023'),
-('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990002_1'::regclass)$$, 'ok'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'; SET campmon.never_work_table_owners = 'regress_campaign'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990002_1'::regclass)$$, '55000'),
+('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'; SET campmon.never_work_table_owners = '"no such role", regress_ho_evil'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990002_1'::regclass)$$, 'ok'),
+('drop_work_table', $$SET campmon.never_work_table_owners = '"unclosed'$$, $$SELECT 1$$, '22023'),
+('_never_work_table_owner_names', $$SET campmon.never_work_table_owners = '"Ho Role", HO_dba,x'$$, $$SELECT campmon._never_work_table_owner_names()::text$$, 'ok'),
+('_never_work_table_owners', $$SET campmon.never_work_table_owners = 'regress_ho_evil'$$, $$SELECT 'regress_ho_evil'::regrole::oid = ANY (campmon._never_work_table_owners())$$, 'ok'),
+('_stale_tables', $$SET campmon.work_table_schemas = 'ho_work'; SET campmon.never_work_table_owners = 'regress_campaign'$$, $$SELECT count(*) FROM campmon._stale_tables()$$, 'ok'),
+('_checks', 'SET campmon.bloat_alert_min_size = ''-1''', $$SELECT 1$$, '22023'),
+('_checks', 'SET campmon.bloat_alert_min_size = 0', $$SELECT count(*) > 0 FROM campmon._checks() WHERE check_name = 'table_bloat'$$, 'ok'),
 ('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work."WKF990001_9 upper"'::regclass)$$, '55000'),
 ('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990003_1'::regclass)$$, '55000'),
 ('drop_work_table', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.drop_work_table('ho_work.wkf990003_1'::regclass, true)$$, 'ok'),
@@ -553,7 +610,20 @@ INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('_stale_tables', 'regress_ho_evil', $$SELECT count(*) FROM campmon._stale_tables()$$, '42501'),
 ('_stale_tables', 'regress_ho_evil', $$SELECT count(*) FROM campmon.stale_tables$$, '42501'),
 ('_checks', 'regress_ho_evil', $$SELECT count(*) FROM campmon.checks$$, '42501'),
-('_purge_backlog', 'regress_ho_evil', $$SELECT count(*) FROM campmon._purge_backlog('pg_class', 'x', 'x', '1 day', NULL, now())$$, '42501'),
+('_purge_backlog', 'regress_ho_evil', $$SELECT count(*) FROM campmon._purge_backlog('pg_class', NULL, NULL, now(), NULL)$$, '42501'),
+('_purge_tables', 'regress_ho_evil', $$SELECT count(*) FROM campmon._purge_tables('public', NULL)$$, '42501'),
+('_never_work_table_owner_names', 'regress_ho_evil', $$SELECT campmon._never_work_table_owner_names()$$, '42501'),
+('_never_work_table_owners', 'regress_ho_evil', $$SELECT campmon._never_work_table_owners()$$, '42501'),
+('_has_column', 'regress_ho_evil', $$SELECT campmon._has_column('pg_class', 'oid')$$, '42501'),
+('_option_columns', 'regress_ho_evil', $$SELECT campmon._option_columns()$$, '42501'),
+('_option', 'regress_ho_evil', $$SELECT * FROM campmon._option(NULL, NULL)$$, '42501'),
+('_option_seconds', 'regress_ho_evil', $$SELECT campmon._option_seconds('1')$$, '42501'),
+('_estimate_rows', 'regress_ho_evil', $$SELECT * FROM campmon._estimate_rows('pg_class', 'true', NULL)$$, '42501'),
+('_last_cleanup', 'regress_ho_evil', $$SELECT campmon._last_cleanup(NULL)$$, '42501'),
+('_workflow_checks', 'regress_ho_evil', $$SELECT count(*) FROM campmon._workflow_checks(NULL, now())$$, '42501'),
+('_delivery_checks', 'regress_ho_evil', $$SELECT count(*) FROM campmon._delivery_checks('public', NULL, now())$$, '42501'),
+('_session_backlog', 'regress_ho_evil', $$SELECT count(*) FROM campmon._session_backlog('public', NULL, now())$$, '42501'),
+('_sequence_checks', 'regress_ho_evil', $$SELECT count(*) FROM campmon._sequence_checks('public')$$, '42501'),
 ('_size_of', 'regress_ho_evil', $$SELECT campmon._size_of(1259)$$, '42501'),
 ('plan', 'regress_ho_evil', $$SELECT count(*) FROM campmon.plan()$$, '42501'),
 ('drop_work_table', 'regress_ho_evil', $$SELECT campmon.drop_work_table(0)$$, '42501'),
@@ -567,7 +637,9 @@ INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('index_bloat', 'regress_ho_reader', $$SELECT method FROM campmon.index_bloat('ho.ho_table_gin')$$, 'ok'),
 ('index_bloat', 'regress_ho_reader', $$SELECT method FROM campmon.index_bloat('ho.ho_empty_idx')$$, '42501'),
 ('try_index_bloat', 'regress_ho_reader', $$SELECT count(*) FROM campmon.try_index_bloat('ho.ho_empty_idx'::regclass)$$, 'ok'),
-('_purge_backlog', 'regress_ho_reader', $$SELECT status FROM campmon._purge_backlog('ho.ho_empty', 'id', 'x', '1 day', NULL, now())$$, 'ok'),
+('_purge_backlog', 'regress_ho_reader', $$SELECT status FROM campmon._purge_backlog('ho.ho_empty', ROW('x', 'id', 'x', '1 day', NULL, '{}', NULL, false), NULL, now(), 'x')$$, 'ok'),
+('_workflow_checks', 'regress_ho_reader', $$SELECT count(*) FROM campmon._workflow_checks('ho_work.xtkworkflow', now())$$, '42501'),
+('_sequence_checks', 'regress_ho_reader', $$SELECT status FROM campmon._sequence_checks('public')$$, 'ok'),
 ('plan', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon.plan()$$, 'ok'),
 ('drop_work_table', 'regress_ho_reader', $$SELECT campmon.drop_work_table(0)$$, '42501'),
 ('start_plan', 'regress_ho_reader', $$SELECT campmon.start_plan()$$, '42501'),
@@ -592,6 +664,10 @@ FROM unnest(ARRAY['wkf990001_1 "quoted"', 'wkf990001_2; DROP TABLE ho.ho_table; 
 -- a schema whose name needs quoting cannot be named in campmon.work_table_schemas (a known limitation)
 CREATE SCHEMA "Ho Work";
 CREATE TABLE "Ho Work".wkf990006_1 (id int);
+-- Campaign's role owns its work tables (a superuser's tables are never work tables)
+SELECT format('ALTER TABLE %s OWNER TO regress_campaign', c.oid::regclass) FROM pg_class c
+WHERE c.relnamespace IN ('ho_work'::regnamespace, '"Ho Work"'::regnamespace) AND c.relkind = 'r' AND c.relname ~* '^wkf'
+ORDER BY c.oid \gexec
 -- an unprivileged role's work-table look-alikes, outside the work-table schemas
 CREATE SCHEMA evil AUTHORIZATION regress_ho_evil;
 SET ROLE regress_ho_evil;
@@ -826,8 +902,8 @@ CREATE TYPE evil_camp.id AS (v bigint);
 CREATE FUNCTION evil_camp.id_to_bigint(evil_camp.id) RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog AS
 $$ BEGIN PERFORM evil.sprung('cast evil_camp.id to bigint'); RETURN ($1).v; END $$;
 CREATE CAST (evil_camp.id AS bigint) WITH FUNCTION evil_camp.id_to_bigint(evil_camp.id) AS IMPLICIT;
-CREATE TABLE evil_camp.nmsgroup (igroupid evil_camp.id, tslastmodified timestamptz);
-INSERT INTO evil_camp.nmsgroup VALUES (ROW(3), '2026-01-01');
+CREATE TABLE evil_camp.nmsgroup (igroupid evil_camp.id, tslastmodified timestamptz, ideletestatus int, tsexpirationdate timestamptz, itype int);
+INSERT INTO evil_camp.nmsgroup VALUES (ROW(3), '2026-01-01', 0, NULL, 1);
 CREATE TABLE evil_camp.nmsbroadlogrcp (ibroadlogid bigint, tslastmodified evil_camp.id);
 GRANT SELECT ON ALL TABLES IN SCHEMA evil_camp TO PUBLIC;
 CREATE TABLE evil_camp.wkf1_1_1 (id int);

@@ -7,6 +7,25 @@ SET campmon.tables_mode = 'exact';
 SET campmon.indexes_mode = 'exact';
 SET campmon.sample_seed = 5;
 
+-- Campaign's own role owns its work tables: the ones this test creates as a
+-- superuser are given to it (a superuser's tables are never work tables)
+CREATE FUNCTION pg_temp.to_campaign() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    n integer := 0;
+BEGIN
+    FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c
+             WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+               AND c.relkind = 'r' AND c.relname ~ '^wkf'
+               AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'campmon demo look-alike%'
+             ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER TABLE %s OWNER TO regress_campaign', r.rel);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END $$;
+
 -- the plan: ordered phases (drops first), each step complete; how many
 -- VACUUM/ANALYZE steps depends on when activity statistics were flushed
 SELECT action, CASE WHEN action = 'DROP TABLE' THEN count(*) END AS drops, count(*) > 0 AS planned
@@ -44,6 +63,7 @@ SELECT * FROM campmon.plan(min_gain_bytes => -1);
 CREATE TABLE "wkf24038_9_1 ""quoted""" (id int);
 CREATE TABLE "wkf24038_10_1 with spaces" (id int);
 CREATE TABLE "wkf24038_11_1; DROP TABLE nmsdelivery; --" (id int);
+SELECT pg_temp.to_campaign() AS given_to_campaign;
 CREATE TABLE "Pl Upper ""Case""; x" (id int, v text) WITH (autovacuum_enabled = false);
 INSERT INTO "Pl Upper ""Case""; x" SELECT g, repeat('x', 50) FROM generate_series(1, 20000) g;
 DELETE FROM "Pl Upper ""Case""; x" WHERE id % 2 = 0;
@@ -73,6 +93,7 @@ SELECT count(*) AS stale_after_dry_run FROM campmon.stale_tables WHERE verdict =
 -- a table whose workflow comes back to life after planning is not dropped:
 -- the drop re-reads the verdict under the table's lock
 CREATE TABLE wkf24038_12_1 (id int);
+SELECT pg_temp.to_campaign() AS given_to_campaign;
 SELECT oid AS revived FROM pg_class WHERE relname = 'wkf24038_12_1' \gset
 SELECT verdict FROM campmon.stale_tables WHERE relid = :revived;
 UPDATE xtkworkflow SET istate = 11 WHERE iworkflowid = 24038;
@@ -88,6 +109,23 @@ SELECT to_regclass('wkf24038_12_1') IS NOT NULL AS still_there,
 UPDATE xtkworkflow SET istate = 20 WHERE iworkflowid = 24038;
 SELECT campmon.drop_work_table(:revived);
 DROP TABLE IF EXISTS wkf24038_12_1;
+
+-- a superuser's look-alike of a stale work table (the demo's copy of a
+-- finished workflow's table) is never dropped: the real run above left it,
+-- and so does every DROP the plan gives, run through \gexec.  Owned by
+-- Campaign's role, the same table would be stale: the name alone decides
+-- nothing
+SELECT oid AS lookalike, relname AS lookalike_name FROM pg_class WHERE relname LIKE 'wkf%\_0\_dba\_copy' \gset
+SELECT count(*) AS lookalike_in_run FROM campmon.history WHERE run_id = :drop_run_id AND target LIKE '%dba\_copy';
+SELECT count(*) AS lookalike_drops FROM campmon.plan(include_suspect => true, show_kept => true)
+WHERE target_relid = :lookalike AND action = 'DROP TABLE';
+SELECT command FROM campmon.plan(actions => '{DROP TABLE}', include_suspect => true) ORDER BY step \gexec
+SELECT to_regclass(:'lookalike_name') IS NOT NULL AS lookalike_still_there,
+       (SELECT count(*) FROM campmon.stale_tables WHERE verdict IN ('stale', 'suspect')) AS stale_or_suspect_left;
+BEGIN;
+ALTER TABLE :"lookalike_name" OWNER TO regress_campaign;
+SELECT verdict FROM campmon.stale_tables WHERE relid = :lookalike;
+ROLLBACK;
 
 -- rewrites and rebuilds shrink tables and indexes as predicted (DESIGN:
 -- tables within 5% of min_bytes after VACUUM FULL, indexes within 10% after

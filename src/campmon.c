@@ -179,6 +179,33 @@ campmon_work_table_schemas_array(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(makeArrayResult(astate, CurrentMemoryContext));
 }
 
+PG_FUNCTION_INFO_V1(campmon_never_work_table_owners_array);
+
+/*
+ * campmon._never_work_table_owner_names() -> text[]: the roles of
+ * campmon.never_work_table_owners, unquoted and case-folded as identifiers.
+ */
+Datum
+campmon_never_work_table_owners_array(PG_FUNCTION_ARGS)
+{
+	char	   *copy = pstrdup(campmon_never_work_table_owners);
+	List	   *names;
+	ListCell   *lc;
+	ArrayBuildState *astate = NULL;
+
+	if (!SplitIdentifierString(copy, ',', &names))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid list syntax in campmon.never_work_table_owners"),
+				 errhint("Role names separated by commas, with double quotes where a name needs them.")));
+	foreach(lc, names)
+		astate = accumArrayResult(astate, CStringGetTextDatum((char *) lfirst(lc)),
+								  false, TEXTOID, CurrentMemoryContext);
+	if (astate == NULL)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	PG_RETURN_DATUM(makeArrayResult(astate, CurrentMemoryContext));
+}
+
 PG_FUNCTION_INFO_V1(campmon_human);
 
 /*

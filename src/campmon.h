@@ -182,6 +182,7 @@ extern void campmon_warn_vanished(Oid relid);
 
 /* settings.c: settings read outside it */
 extern char *campmon_work_table_schemas;
+extern char *campmon_never_work_table_owners;
 extern char *campmon_repack_client;
 extern char *campmon_repack_host;
 

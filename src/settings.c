@@ -46,6 +46,8 @@ static int	campmon_run_time_budget = 4 * 3600;
 static double campmon_run_cost_delay = 2;
 static char *campmon_reference_time = NULL;
 static char *campmon_indexes_mode = NULL;
+static int	campmon_bloat_alert_min_size = 8192;	/* 64MB in blocks */
+char	   *campmon_never_work_table_owners = NULL;
 static int	campmon_repack_space_margin_pct = 20;
 char	   *campmon_repack_client = NULL;
 char	   *campmon_repack_host = NULL;
@@ -69,6 +71,24 @@ check_work_table_schemas(char **newval, void **extra, GucSource source)
 		GUC_check_errdetail("List syntax is invalid: schema names separated by commas, with double quotes where a name needs them.");
 		/* extensions may not have GUC_LIST_QUOTE: SET's list form drops quotes */
 		GUC_check_errhint("Give the list as one string, e.g. SET campmon.work_table_schemas = '\"Campaign Data\", public'.");
+	}
+	return ok;
+}
+
+/* campmon.never_work_table_owners: role names, as search_path's identifiers */
+static bool
+check_never_work_table_owners(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(copy, ',', &names);
+
+	list_free(names);
+	pfree(copy);
+	if (!ok)
+	{
+		GUC_check_errdetail("List syntax is invalid: role names separated by commas, with double quotes where a name needs them.");
+		GUC_check_errhint("Give the list as one string, e.g. SET campmon.never_work_table_owners = 'dba, \"Ops Team\"'.");
 	}
 	return ok;
 }
@@ -270,6 +290,17 @@ _PG_init(void)
 							 &campmon_run_cost_delay, 2, 0, 100,
 							 PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 
+	DefineCustomIntVariable("campmon.bloat_alert_min_size",
+							"campmon.checks raises bloat warnings and criticals only for bloat larger than this.",
+							"Smaller bloat is an ok row with its figure in the message.",
+							&campmon_bloat_alert_min_size, 8192, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.never_work_table_owners",
+							   "Roles (comma-separated) whose tables are never work tables, besides postgres and every superuser.",
+							   "Such tables are not in campmon.stale_tables, never planned for DROP, and drop_work_table refuses them.",
+							   &campmon_never_work_table_owners, "",
+							   PGC_USERSET, GUC_LIST_INPUT,
+							   check_never_work_table_owners, NULL, NULL);
 	DefineCustomIntVariable("campmon.repack_space_margin_pct",
 							"Free space a REPACK step needs on its tablespace beyond the table's size, with TOAST and indexes, in percent.",
 							"pg_repack writes a copy of the table and its indexes before it drops the old ones; the log of concurrent writes needs room too.",

@@ -40,6 +40,11 @@ INSERT INTO xtkworkflow VALUES (1, 'wf_done', 20, 0, now()), (2, 'wf_running', 1
 CREATE TABLE wkf1_1 (id int);
 CREATE TABLE wkf2_1 (id int);
 CREATE TABLE wkf99_1 (id int);
+-- Campaign's own role owns work tables (a superuser's never are)
+CREATE ROLE campaign NOLOGIN;
+ALTER TABLE wkf1_1 OWNER TO campaign;
+ALTER TABLE wkf2_1 OWNER TO campaign;
+ALTER TABLE wkf99_1 OWNER TO campaign;
 CREATE TABLE rf_dup (k int);
 INSERT INTO rf_dup VALUES (1), (1);
 ANALYZE;

@@ -26,7 +26,8 @@ CREATE EXTENSION campmon;
 INSERT INTO campmon.family (family, pattern, description) VALUES ('broadlog', '^mylog', 'our own delivery logs');
 INSERT INTO campmon.family (family, pattern, schema_name, priority, high_churn) VALUES ('rftest', '^rf_', 'public', 5, true);
 INSERT INTO campmon.work_table_rule (rule, pattern, owner_table, owner_noun, owner_key) VALUES ('export', '^wkexp_([0-9]+)_', 'myexport', 'export', 'iexportid');
-INSERT INTO campmon.purge_rule VALUES ('^mylog', 'tslog', 'My_PurgeDelay', '30 days', false);
+INSERT INTO campmon.purge_rule (pattern, date_column, option_name, default_delay, seeded) VALUES ('^mylog', 'tslog', 'My_PurgeDelay', '30 days', false);
+INSERT INTO campmon.technical_workflow (internal_name, expected_period, severity) VALUES ('myExport', '1 day', 'critical');
 INSERT INTO campmon.owner_state (owner_table, state_from, state_to, label) VALUES ('myexport', 1, 1, 'exported');
 -- a past run recorded by hand, as the shell test did
 INSERT INTO campmon.run (dry_run, status, summary) VALUES (true, 'done', 'a past run');
@@ -52,7 +53,7 @@ my $dba_rows = "SELECT (SELECT count(*) FROM campmon.family WHERE NOT seeded) ||
 my $duplicates = "SELECT (SELECT count(*) FROM (SELECT pattern, schema_name FROM campmon.family GROUP BY 1, 2 HAVING count(*) > 1) d) + (SELECT count(*) FROM (SELECT pattern FROM campmon.work_table_rule GROUP BY 1 HAVING count(*) > 1) d)";
 # every row of the configuration and the history, as text
 my %contents = (
-	'configuration' => "SELECT string_agg(t, E'\\n' ORDER BY t) FROM (SELECT f::text AS t FROM campmon.family f UNION ALL SELECT w::text FROM campmon.work_table_rule w UNION ALL SELECT p::text FROM campmon.purge_rule p UNION ALL SELECT o::text FROM campmon.owner_state o) s",
+	'configuration' => "SELECT string_agg(t, E'\\n' ORDER BY t) FROM (SELECT f::text AS t FROM campmon.family f UNION ALL SELECT w::text FROM campmon.work_table_rule w UNION ALL SELECT p::text FROM campmon.purge_rule p UNION ALL SELECT o::text FROM campmon.owner_state o UNION ALL SELECT t::text FROM campmon.technical_workflow t) s",
 	'campmon.run' => "SELECT string_agg(r::text, E'\\n' ORDER BY run_id) FROM campmon.run r",
 	'campmon.run_step' => "SELECT string_agg(s::text, E'\\n' ORDER BY run_id, step) FROM campmon.run_step s",
 	'campmon.history' => "SELECT string_agg(h::text, E'\\n' ORDER BY run_id, step) FROM campmon.history h");

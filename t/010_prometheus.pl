@@ -68,7 +68,7 @@ $node->safe_psql(
 CREATE EXTENSION campmon;
 CREATE EXTENSION pg_stat_statements;
 -- Campaign's identifier sequence (the demo has none): half of 2^31 used
-CREATE SEQUENCE public.xtknewid;
+CREATE SEQUENCE IF NOT EXISTS public.xtknewid;
 SELECT setval('public.xtknewid', 1073741824);
 });
 # a real run, so that the last run has steps, an outcome and bytes given back

@@ -1,7 +1,8 @@
 /*
  * campaign.sql -- Campaign knowledge used everywhere: the family of a
- * table name, the schemas work tables live in, and whether a relation
- * found by a Campaign name is safe to read.
+ * table name, the schemas work tables live in, whose tables are never
+ * work tables, whether a relation found by a Campaign name is safe to
+ * read, and the options of xtkoption.
  */
 
 -- The family of a name, in C (family.c): the listings call it for every
@@ -57,3 +58,95 @@ FROM (SELECT rel AS r) x LEFT JOIN pg_class c ON c.oid = x.r $$;
 
 REVOKE ALL ON FUNCTION campmon._unsafe_to_read(regclass,text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._unsafe_to_read(regclass,text[]) TO campmon_reader, pg_monitor;
+
+-- Roles whose tables are never work tables: the cleanup lists candidates
+-- with pg_get_userbyid(relowner) <> 'postgres'; campmon also leaves out
+-- every superuser's tables and those of the roles in
+-- campmon.never_work_table_owners (the DBA's own).  Unknown names are
+-- ignored (the setting may name a role that exists on another server).
+CREATE OR REPLACE FUNCTION campmon._never_work_table_owner_names() RETURNS text[]
+AS 'MODULE_PATHNAME', 'campmon_never_work_table_owners_array'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+REVOKE ALL ON FUNCTION campmon._never_work_table_owner_names() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._never_work_table_owner_names() TO campmon_reader, pg_monitor;
+
+CREATE OR REPLACE FUNCTION campmon._never_work_table_owners() RETURNS oid[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+SELECT coalesce(array_agg(r.oid ORDER BY r.oid), '{}')
+FROM pg_roles r
+WHERE r.rolsuper OR r.rolname = 'postgres' OR r.rolname = ANY (campmon._never_work_table_owner_names()) $$;
+
+REVOKE ALL ON FUNCTION campmon._never_work_table_owners() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._never_work_table_owners() TO campmon_reader, pg_monitor;
+
+-- Whether a relation has a (live) column of that name.
+CREATE OR REPLACE FUNCTION campmon._has_column(rel regclass, col text) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+SELECT EXISTS (SELECT FROM pg_attribute a
+               WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) $$;
+
+REVOKE ALL ON FUNCTION campmon._has_column(regclass,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._has_column(regclass,text) TO campmon_reader, pg_monitor;
+
+-- The typed value columns of xtkoption, in the order a value is looked for.
+CREATE OR REPLACE FUNCTION campmon._option_columns() RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT '{sstringvalue,ilongvalue,ddoublevalue,tsvalue,mmemovalue}'::text[] $$;
+
+ALTER FUNCTION campmon._option_columns() SET search_path = pg_catalog, pg_temp;
+
+REVOKE ALL ON FUNCTION campmon._option_columns() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._option_columns() TO campmon_reader, pg_monitor;
+
+-- An option of xtkoption (opt, already judged safe to read): found when a
+-- row has that sname; its value is the first non-empty one of the typed
+-- columns the table has (sstringvalue, ilongvalue, ddoublevalue, tsvalue,
+-- mmemovalue), and source_column says which.
+CREATE OR REPLACE FUNCTION campmon._option(opt regclass, option_name text)
+RETURNS TABLE (found boolean, value text, source_column text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    vals text;
+BEGIN
+    IF opt IS NULL OR option_name IS NULL OR NOT campmon._has_column(opt, 'sname') THEN
+        RETURN QUERY SELECT false, NULL::text, NULL::text;
+        RETURN;
+    END IF;
+    SELECT string_agg(format('(%s, o.%I::text, %L)', k, c, c), ', ' ORDER BY k) INTO vals
+    FROM unnest(campmon._option_columns()) WITH ORDINALITY u(c, k)
+    WHERE campmon._has_column(opt, c);
+    IF vals IS NULL THEN
+        RETURN QUERY EXECUTE format('SELECT true, NULL::text, NULL::text FROM %s o WHERE o.sname = %L LIMIT 1', opt, option_name);
+    ELSE
+        RETURN QUERY EXECUTE format(
+            'SELECT true, x.v, x.c FROM %s o LEFT JOIN LATERAL (SELECT v, c FROM (VALUES %s) x(k, v, c) WHERE nullif(trim(v), '''') IS NOT NULL ORDER BY k LIMIT 1) x ON true WHERE o.sname = %L LIMIT 1',
+            opt, vals, option_name);
+    END IF;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT false, NULL::text, NULL::text;
+    END IF;
+END $fn$;
+
+REVOKE ALL ON FUNCTION campmon._option(regclass,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._option(regclass,text) TO campmon_reader, pg_monitor;
+
+-- A delay option's value (seconds, as Campaign stores them) as an
+-- interval; NULL when it is not a number of seconds.
+CREATE OR REPLACE FUNCTION campmon._option_seconds(v text) RETURNS interval
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN v ~ '^\s*[0-9]{1,12}(\.[0-9]+)?\s*$' THEN make_interval(secs => trim(v)::double precision) END $$;
+
+ALTER FUNCTION campmon._option_seconds(text) SET search_path = pg_catalog, pg_temp;
+
+REVOKE ALL ON FUNCTION campmon._option_seconds(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._option_seconds(text) TO campmon_reader, pg_monitor;

@@ -1,7 +1,7 @@
 /*
  * campaign_config.sql -- Campaign knowledge as data: the configuration
  * tables a DBA may edit (families of tables, work-table rules, the labels
- * of owners' states, the log purge rules).  Rows that come with the
+ * of owners' states, the log purge rules, the technical workflows).  Rows that come with the
  * extension (campaign_seeds.sql) have seeded = true and are not dumped;
  * rows a DBA adds are dumped with the database (pg_extension_config_dump)
  * and restored.  To change a seeded rule, add a row with a lower priority
@@ -39,6 +39,8 @@ CREATE TABLE campmon.work_table_rule (
     deleted_column  text,
     failed_column   text,
     since_column    text,
+    expires_column  text,
+    exists_column   text,
     stale_states    integer[] NOT NULL DEFAULT '{}',
     suspect_states  integer[] NOT NULL DEFAULT '{}',
     missing_owner   text NOT NULL DEFAULT 'stale' CHECK (missing_owner IN ('stale', 'suspect', 'held')),
@@ -49,7 +51,12 @@ CREATE TABLE campmon.work_table_rule (
 );
 
 COMMENT ON TABLE campmon.work_table_rule IS
-'Work tables and their owners: pattern is a regular expression on the table name whose first group is the owner id; the owner''s state decides the verdict';
+'Work tables and their owners: pattern is a regular expression on the table name whose first group is the owner id; the owner''s state decides the verdict.  Decision columns (owner_key, state_column, deleted_column, expires_column, exists_column) are required; failed_column and since_column only add to the reason';
+
+COMMENT ON COLUMN campmon.work_table_rule.expires_column IS
+'Owner date column: the owner is stale once it is at or before campmon''s "now" (lists: tsexpirationdate)';
+COMMENT ON COLUMN campmon.work_table_rule.exists_column IS
+'Owner column that must be greater than 0 for the owner row to count (lists: itype, as the cleanup''s orphan task); else judged as a missing owner';
 
 SELECT pg_catalog.pg_extension_config_dump('campmon.work_table_rule', 'WHERE NOT seeded');
 
@@ -76,18 +83,48 @@ GRANT DELETE, INSERT, UPDATE ON campmon.owner_state TO campmon_admin;
 GRANT SELECT ON campmon.owner_state TO campmon_reader, pg_monitor;
 
 CREATE TABLE campmon.purge_rule (
-    pattern        text PRIMARY KEY CHECK (campmon._valid_regex(pattern)),
-    date_column    text NOT NULL,
-    option_name    text NOT NULL,
-    default_delay  interval NOT NULL,
-    seeded         boolean NOT NULL DEFAULT false
+    pattern          text PRIMARY KEY CHECK (campmon._valid_regex(pattern)),
+    date_column      text NOT NULL,
+    option_name      text NOT NULL,
+    default_delay    interval NOT NULL,
+    mapping_columns  text[],
+    extra_schemas    text[] NOT NULL DEFAULT '{}',
+    default_note     text,
+    seeded           boolean NOT NULL DEFAULT false
 );
 
 COMMENT ON TABLE campmon.purge_rule IS
-'Log tables Campaign''s cleanup purges by date: the date column, the xtkoption holding the delay (seconds) and the delay assumed when the option is absent';
+'Log tables Campaign''s cleanup purges by date: the date column, the xtkoption holding the delay (seconds) and the delay assumed when the option is absent (never critical).  The tables are those nmsdeliverymapping names in mapping_columns (a schema name such as nms:broadLogRcp is table nmsbroadlogrcp), plus extra_schemas; without a mapping table, the tables whose name matches pattern';
+
+COMMENT ON COLUMN campmon.purge_rule.mapping_columns IS
+'Columns of nmsdeliverymapping naming the purged schemas (NULL: tables found by pattern only)';
+COMMENT ON COLUMN campmon.purge_rule.extra_schemas IS
+'Schemas purged although no mapping names them (nms:broadLogMid, mid-sourcing)';
+COMMENT ON COLUMN campmon.purge_rule.default_note IS
+'Said in the message when the option is absent (why default_delay was assumed)';
 
 SELECT pg_catalog.pg_extension_config_dump('campmon.purge_rule', 'WHERE NOT seeded');
 
 REVOKE ALL ON campmon.purge_rule FROM PUBLIC;
 GRANT DELETE, INSERT, UPDATE ON campmon.purge_rule TO campmon_admin;
 GRANT SELECT ON campmon.purge_rule TO campmon_reader, pg_monitor;
+
+-- Campaign's technical workflows: what campmon.checks' technical_workflow
+-- rows expect of each (a row per configured workflow).
+CREATE TABLE campmon.technical_workflow (
+    internal_name      text PRIMARY KEY,
+    expected_period    interval NOT NULL CHECK (expected_period > interval '0'),
+    severity           text NOT NULL DEFAULT 'warning' CHECK (severity IN ('warning', 'critical')),
+    mid_sourcing_only  boolean NOT NULL DEFAULT false,
+    description        text,
+    seeded             boolean NOT NULL DEFAULT false
+);
+
+COMMENT ON TABLE campmon.technical_workflow IS
+'Technical workflows (xtkworkflow.sinternalname) that must run: paused, stopped, in error, or without activity for twice expected_period gives a row of this severity; mid_sourcing_only ones are ok when not installed';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.technical_workflow', 'WHERE NOT seeded');
+
+REVOKE ALL ON campmon.technical_workflow FROM PUBLIC;
+GRANT DELETE, INSERT, UPDATE ON campmon.technical_workflow TO campmon_admin;
+GRANT SELECT ON campmon.technical_workflow TO campmon_reader, pg_monitor;

@@ -4,18 +4,24 @@
  * what to do.  Check names and columns are stable: BI tools read them.
  */
 
--- Purge backlog of one log table: its oldest date, found through an index
--- on the date column or a sample of about 100 pages, never a full scan;
--- rows and bytes past retention estimated from the column's histogram.
-CREATE OR REPLACE FUNCTION campmon._purge_backlog(rel regclass, date_column text, option_name text,
-                                       default_delay interval, options regclass, ref timestamptz)
+-- Purge backlog of one log table (r: its purge rule; found_by: how the
+-- table was found): its oldest date, found through an index on the date
+-- column or a sample of about 100 pages, never a full scan; rows and bytes
+-- past retention estimated from the column's histogram.  The delay is the
+-- option's (any typed column of xtkoption); absent or unreadable, the
+-- rule's default is assumed, and an assumed default never raises critical.
+CREATE OR REPLACE FUNCTION campmon._purge_backlog(rel regclass, r campmon.purge_rule, options regclass,
+                                                  ref timestamptz, found_by text)
 RETURNS TABLE (check_name text, status text, target text, value numeric, threshold numeric, message text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $fn$
 DECLARE
-    delay interval := default_delay;
-    v text;
+    date_column text := r.date_column;
+    delay interval;
+    o record;
+    delay_text text;
     oldest timestamptz;
     cutoff timestamptz;
     backlog interval;
@@ -24,7 +30,7 @@ DECLARE
     pages double precision;
     rows_past text;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = rel AND attname = date_column AND NOT attisdropped) THEN
+    IF NOT campmon._has_column(rel, date_column) THEN
         RETURN QUERY SELECT 'purge_backlog', 'warning', rel::text, NULL::numeric, NULL::numeric,
             format('%s has no column %s: its purge cannot be checked', rel, date_column);
         RETURN;
@@ -35,12 +41,18 @@ BEGIN
         RETURN;
     END IF;
 
-    IF options IS NOT NULL THEN
-        EXECUTE format('SELECT sstringvalue FROM %s WHERE sname = %L', options, option_name) INTO v;
-        IF v ~ '^\s*[0-9]+\s*$' THEN
-            delay := make_interval(secs => trim(v)::double precision);
-        END IF;
+    SELECT * INTO o FROM campmon._option(options, r.option_name);
+    delay := campmon._option_seconds(o.value);
+    IF delay IS NOT NULL THEN
+        delay_text := format('%s = %s s, from %s', r.option_name, trim(o.value), o.source_column);
+    ELSIF o.found THEN
+        delay_text := format('%s unreadable: %s assumed (%s)', r.option_name, campmon._human(r.default_delay),
+                             coalesce(r.default_note, 'campmon''s default'));
+    ELSE
+        delay_text := format('%s absent: %s assumed (%s)', r.option_name, campmon._human(r.default_delay),
+                             coalesce(r.default_note, 'campmon''s default'));
     END IF;
+    delay := coalesce(delay, r.default_delay);
     cutoff := ref - delay;
 
     IF EXISTS (SELECT FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
@@ -58,7 +70,7 @@ BEGIN
 
     IF oldest IS NULL THEN
         RETURN QUERY SELECT 'purge_backlog', 'ok', rel::text, 0::numeric, 1::numeric,
-            format('%s is empty (retention %s)', rel, campmon._human(delay));
+            format('%s is empty (retention %s; %s; %s)', rel, campmon._human(delay), delay_text, found_by);
         RETURN;
     END IF;
 
@@ -76,22 +88,20 @@ BEGIN
                                   pg_size_pretty((greatest(frac, 0) * pg_relation_size(rel))::bigint)) END;
 
     RETURN QUERY SELECT 'purge_backlog',
-        CASE WHEN backlog > delay THEN 'critical' WHEN backlog > interval '1 day' THEN 'warning' ELSE 'ok' END,
+        CASE WHEN backlog > delay AND o.value IS NOT NULL AND campmon._option_seconds(o.value) IS NOT NULL THEN 'critical'
+             WHEN backlog > interval '1 day' THEN 'warning' ELSE 'ok' END,
         rel::text,
         round((extract(epoch FROM greatest(backlog, interval '0')) / 86400)::numeric, 1),
         1::numeric,
-        format('oldest %s is %s (found by %s); retention %s (%s)%s',
-               date_column, to_char(oldest, 'YYYY-MM-DD HH24:MI'), how, campmon._human(delay),
-               CASE WHEN v ~ '^\s*[0-9]+\s*$' THEN option_name || ' = ' || trim(v) || ' s' ELSE option_name || ' absent: default' END,
+        format('oldest %s is %s (found by %s); retention %s (%s; %s)%s',
+               date_column, to_char(oldest, 'YYYY-MM-DD HH24:MI'), how, campmon._human(delay), delay_text, found_by,
                CASE WHEN backlog > interval '1 day'
                     THEN format(': %s days behind the purge; %s', round((extract(epoch FROM backlog) / 86400)::numeric, 1), rows_past)
                     ELSE ': the purge keeps up' END);
 END $fn$;
 
-ALTER FUNCTION campmon._purge_backlog(regclass, text, text, interval, regclass, timestamptz) SET jit = off;
-
-REVOKE ALL ON FUNCTION campmon._purge_backlog(regclass,text,text,interval,regclass,timestamp with time zone) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._purge_backlog(regclass,text,text,interval,regclass,timestamp with time zone) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._purge_backlog(regclass,campmon.purge_rule,regclass,timestamp with time zone,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._purge_backlog(regclass,campmon.purge_rule,regclass,timestamp with time zone,text) TO campmon_reader, pg_monitor;
 
 -- campmon.checks: schemas as above; a purge rule that fails on its table
 -- is a warning row instead of an error for the whole view; invalid indexes
@@ -111,7 +121,10 @@ DECLARE
     warn_pct numeric := current_setting('campmon.bloat_warning_pct')::numeric;
     crit_pct numeric := current_setting('campmon.bloat_critical_pct')::numeric;
     stale_crit integer := current_setting('campmon.stale_tables_critical')::integer;
+    alert_min bigint := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.bloat_alert_min_size');
     s text;
+    pr campmon.purge_rule;
+    o record;
     opt regclass;
     wf regclass;
     v text;
@@ -132,7 +145,10 @@ BEGIN
         has_campaign := true;
 
         -- look-alikes that reading would run someone's code in are not read
-        problem := CASE WHEN opt IS NOT NULL THEN campmon._unsafe_to_read(opt, ARRAY['sname', 'sstringvalue']) END;
+        problem := CASE WHEN opt IS NOT NULL THEN
+                            coalesce(campmon._unsafe_to_read(opt, 'sname'::text || campmon._option_columns()),
+                                     CASE WHEN NOT has_table_privilege(opt, 'SELECT') THEN format('%s may not be read by %s', opt, current_user) END)
+                   END;
         IF problem IS NOT NULL THEN
             RETURN QUERY SELECT 'campaign_schema', 'warning', opt::text, NULL::numeric, NULL::numeric,
                 format('%s is not read: %s; the cleanup checks skip it and the purge checks assume default retentions', opt, problem);
@@ -148,7 +164,7 @@ BEGIN
         -- the cleanup workflow's last run
         IF opt IS NOT NULL THEN
             BEGIN
-                EXECUTE format('SELECT sstringvalue FROM %s WHERE sname = %L', opt, 'NmsCleanup_LastCleanup') INTO v;
+                SELECT x.value INTO v FROM campmon._option(opt, 'NmsCleanup_LastCleanup') x;
                 IF v IS NULL THEN
                     RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s.NmsCleanup_LastCleanup', opt), NULL::numeric,
                         round(extract(epoch FROM max_age) / 3600), 'the cleanup has never recorded a run (option NmsCleanup_LastCleanup is absent)';
@@ -169,7 +185,7 @@ BEGIN
 
             -- statistics skipped by the cleanup
             BEGIN
-                EXECUTE format('SELECT sstringvalue FROM %s WHERE sname = %L', opt, 'XtkCleanup_NoStats') INTO v;
+                SELECT x.value INTO v FROM campmon._option(opt, 'XtkCleanup_NoStats') x;
                 RETURN QUERY SELECT 'cleanup_statistics',
                     CASE WHEN trim(v) IN ('1', '2') THEN 'warning' ELSE 'ok' END,
                     format('%s.XtkCleanup_NoStats', opt), nullif(trim(coalesce(v, '0')), '')::numeric, 0::numeric,
@@ -214,6 +230,16 @@ BEGIN
             END IF;
         END IF;
 
+        -- technical workflows, workflows in error or paused
+        IF wf IS NOT NULL THEN
+            BEGIN
+                RETURN QUERY SELECT * FROM campmon._workflow_checks(wf, ref);
+            EXCEPTION WHEN OTHERS THEN
+                RETURN QUERY SELECT 'technical_workflow', 'warning', wf::text, NULL::numeric, NULL::numeric,
+                    format('cannot read the workflows of %s: %s', wf, SQLERRM);
+            END;
+        END IF;
+
         -- work-table rules that cannot be applied: their tables are judged by age
         FOR r IN SELECT * FROM campmon.work_table_rule ORDER BY priority, rule LOOP
             problem := campmon._rule_problem(r, s);
@@ -223,29 +249,54 @@ BEGIN
             END IF;
         END LOOP;
 
-        -- purge backlog of the log tables
-        FOR rec IN
-            SELECT c.oid::regclass AS rel, p.date_column, p.option_name, p.default_delay
-            FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
-            JOIN LATERAL (SELECT * FROM campmon.purge_rule pr WHERE c.relname ~ pr.pattern ORDER BY pr.pattern LIMIT 1) p ON true
-            WHERE ns.nspname = s AND c.relkind = 'r'
-            ORDER BY c.relname
-        LOOP
-            problem := campmon._unsafe_to_read(rec.rel, ARRAY[rec.date_column]);
-            IF problem IS NOT NULL THEN
-                RETURN QUERY SELECT 'purge_backlog', 'warning', rec.rel::text, NULL::numeric, NULL::numeric,
-                    format('%s is not read: %s', rec.rel, problem);
-                CONTINUE;
+        -- purge backlog of the log tables: those the delivery mappings name
+        -- (campmon._purge_tables), else found by name
+        FOR pr IN SELECT * FROM campmon.purge_rule ORDER BY pattern LOOP
+            SELECT * INTO o FROM campmon._option(opt, pr.option_name);
+            IF o.found AND campmon._option_seconds(o.value) IS NULL THEN
+                RETURN QUERY SELECT 'campaign_option', 'warning', format('%s.%s', opt, pr.option_name), NULL::numeric, NULL::numeric,
+                    format('option %s has a value that is not a number of seconds (%s, from %s): %s is assumed',
+                           pr.option_name, coalesce(o.value, 'empty'), coalesce(o.source_column, 'no value column'),
+                           campmon._human(pr.default_delay));
             END IF;
-            -- one purge rule that does not fit its table (a date column of
-            -- another type, say) is a warning row, not the end of the checks
-            BEGIN
-                RETURN QUERY SELECT * FROM campmon._purge_backlog(rec.rel, rec.date_column, rec.option_name, rec.default_delay, opt, ref);
-            EXCEPTION WHEN OTHERS THEN
-                RETURN QUERY SELECT 'purge_backlog', 'warning', rec.rel::text, NULL::numeric, NULL::numeric,
-                    format('cannot check the purge of %s by column %s: %s', rec.rel, rec.date_column, SQLERRM);
-            END;
+            FOR rec IN SELECT * FROM campmon._purge_tables(s, pr) LOOP
+                problem := campmon._unsafe_to_read(rec.rel, ARRAY[pr.date_column]);
+                IF problem IS NOT NULL THEN
+                    RETURN QUERY SELECT 'purge_backlog', 'warning', rec.rel::text, NULL::numeric, NULL::numeric,
+                        format('%s is not read: %s', rec.rel, problem);
+                    CONTINUE;
+                END IF;
+                -- one purge rule that does not fit its table (a date column of
+                -- another type, say) is a warning row, not the end of the checks
+                BEGIN
+                    RETURN QUERY SELECT * FROM campmon._purge_backlog(rec.rel, pr, opt, ref, rec.found_by);
+                EXCEPTION WHEN OTHERS THEN
+                    RETURN QUERY SELECT 'purge_backlog', 'warning', rec.rel::text, NULL::numeric, NULL::numeric,
+                        format('cannot check the purge of %s by column %s: %s', rec.rel, pr.date_column, SQLERRM);
+                END;
+            END LOOP;
         END LOOP;
+
+        -- what the cleanup should have done to deliveries, sessions; the
+        -- identifier sequence
+        BEGIN
+            RETURN QUERY SELECT * FROM campmon._delivery_checks(s, opt, ref);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'deliveries_not_closed', 'warning', format('%I.nmsdelivery', s), NULL::numeric, NULL::numeric,
+                format('cannot check the deliveries of schema %s: %s', s, SQLERRM);
+        END;
+        BEGIN
+            RETURN QUERY SELECT * FROM campmon._session_backlog(s, opt, ref);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'session_backlog', 'warning', format('%I.xtksessioninfo', s), NULL::numeric, NULL::numeric,
+                format('cannot check the sessions of schema %s: %s', s, SQLERRM);
+        END;
+        BEGIN
+            RETURN QUERY SELECT * FROM campmon._sequence_checks(s);
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT 'xtknewid_sequence', 'warning', format('%I.xtknewid', s), NULL::numeric, NULL::numeric,
+                format('cannot read the identifier sequence of schema %s: %s', s, SQLERRM);
+        END;
     END LOOP;
 
     -- invalid indexes (a failed CREATE INDEX CONCURRENTLY or REINDEX
@@ -315,38 +366,79 @@ BEGIN
     SELECT 'index_larger_than_table',
            CASE WHEN x.idx > x.heap AND x.heap > 0 THEN 'warning' ELSE 'ok' END,
            x.rel::text, x.idx::numeric, x.heap::numeric,
-           format('indexes %s, table %s%s', pg_size_pretty(x.idx), pg_size_pretty(x.heap),
+           format('indexes %s, table %s (TOAST included)%s', pg_size_pretty(x.idx), pg_size_pretty(x.heap),
                   CASE WHEN x.idx > x.heap AND x.heap > 0 THEN ': the indexes outgrew the table, a sign that VACUUM (and REINDEX) are due' ELSE '' END)
-    FROM (SELECT c.oid::regclass AS rel, pg_indexes_size(c.oid) AS idx, pg_relation_size(c.oid) AS heap
+    -- the table with its TOAST (nmsmirrorpageinfo is mostly TOAST): its
+    -- indexes outgrowing the main fork alone is no sign of anything
+    FROM (SELECT c.oid::regclass AS rel, pg_indexes_size(c.oid) AS idx, pg_table_size(c.oid) AS heap
           FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
           WHERE c.relkind = 'r' AND ns.nspname = ANY (schemas)
-            AND campmon.family_of(ns.nspname, c.relname) IN ('broadlog', 'tracking', 'delivery', 'workflow', 'recipient')) x
+            AND campmon.family_of(ns.nspname, c.relname) IN ('broadlog', 'tracking', 'delivery', 'workflow', 'recipient',
+                                                             'session', 'message_center')) x
     ORDER BY x.rel::text;
 
-    -- bloat of the high-churn tables: candidates by name first (a LIKE on
-    -- the pattern's literal prefix, then the pattern), then measured
+    -- bloat of the high-churn tables and their B-tree indexes: candidates
+    -- by name first (a LIKE on the pattern's literal prefix, then the
+    -- pattern), then measured; warning and critical only above
+    -- campmon.bloat_alert_min_size (a 300 kB table at 91% is no alert)
+    -- (a relation's family is its first matching rule, campmon.family_of
+    -- in C: one call per relation, 40 ms at 50,000, where testing every
+    -- rule's pattern on every name took 600 ms; then that family's
+    -- high-churn rules decide)
     RETURN QUERY
+    WITH pre AS MATERIALIZED (
+        SELECT c.oid, ns.nspname::text AS nspname, c.relname::text AS relname, campmon.family_of(ns.nspname, c.relname) AS family
+        FROM pg_class c
+        JOIN pg_namespace ns ON ns.oid = c.relnamespace
+        WHERE c.relkind = 'r'
+          AND (ns.nspname = ANY (schemas)
+               OR ns.nspname IN (SELECT fam.schema_name FROM campmon.family fam WHERE fam.high_churn))
+    ),
+    t AS MATERIALIZED (
+        SELECT p.oid, p.nspname, p.relname, p.family
+        FROM pre p
+        WHERE p.family IN (SELECT fam.family FROM campmon.family fam WHERE fam.high_churn)
+          AND EXISTS (SELECT FROM campmon.family fam
+                      WHERE fam.high_churn AND fam.family = p.family AND p.relname ~ fam.pattern
+                        AND (fam.schema_name = p.nspname OR (fam.schema_name IS NULL AND p.nspname = ANY (schemas))))
+    )
     SELECT 'table_bloat',
            CASE WHEN b.bloat_pct IS NULL THEN 'warning'
+                WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min THEN 'ok'
                 WHEN b.bloat_pct >= crit_pct THEN 'critical'
                 WHEN b.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
            format('%I.%I', t.nspname, t.relname), round(b.bloat_pct::numeric, 2), warn_pct,
            CASE WHEN b.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
-                ELSE format('%s%% bloat (%s of %s, %s, mode %s)', round(b.bloat_pct::numeric, 2),
-                            pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.table_bytes), t.family, b.method) END
-    FROM (SELECT c.oid, ns.nspname, c.relname, f.family
-          FROM pg_class c
-          JOIN pg_namespace ns ON ns.oid = c.relnamespace
-          CROSS JOIN LATERAL (SELECT fam.family FROM campmon.family fam
-                              WHERE fam.high_churn
-                                AND c.relname LIKE campmon._like_prefix(fam.pattern) AND c.relname ~ fam.pattern
-                                AND (fam.schema_name = ns.nspname OR (fam.schema_name IS NULL AND ns.nspname = ANY (schemas)))
-                              ORDER BY fam.priority LIMIT 1) f
-          WHERE c.relkind = 'r') t
+                ELSE format('%s%% bloat (%s of %s, %s, mode %s)%s', round(b.bloat_pct::numeric, 2),
+                            pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.table_bytes), t.family, b.method,
+                            CASE WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min
+                                 THEN format('; below campmon.bloat_alert_min_size (%s): not alerted', pg_size_pretty(alert_min))
+                                 ELSE '' END) END
+    FROM t
     CROSS JOIN LATERAL campmon.try_table_bloat(t.oid,
         COALESCE(current_setting('campmon.tables_mode', true), 'stats')) b
     WHERE b.table_bytes > 0
-    ORDER BY t.nspname, t.relname;
+    UNION ALL
+    (SELECT 'index_bloat',
+           CASE WHEN b.bloat_pct IS NULL THEN 'warning'
+                WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min THEN 'ok'
+                WHEN b.bloat_pct >= crit_pct THEN 'critical'
+                WHEN b.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
+           format('%I.%I', t.nspname, ic.relname), round(b.bloat_pct::numeric, 2), warn_pct,
+           CASE WHEN b.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
+                ELSE format('%s%% bloat (%s of %s, index of %s, %s, mode %s)%s', round(b.bloat_pct::numeric, 2),
+                            pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.index_bytes), t.relname, t.family, b.method,
+                            CASE WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min
+                                 THEN format('; below campmon.bloat_alert_min_size (%s): not alerted', pg_size_pretty(alert_min))
+                                 ELSE '' END) END
+     FROM t
+     JOIN pg_index x ON x.indrelid = t.oid
+     JOIN pg_class ic ON ic.oid = x.indexrelid
+     JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
+     CROSS JOIN LATERAL campmon.try_index_bloat(x.indexrelid,
+         COALESCE(current_setting('campmon.indexes_mode', true), 'stats')) b
+     WHERE x.indisvalid AND b.index_bytes > 0)
+    ORDER BY 1 DESC, 3;
 END $fn$;
 
 REVOKE ALL ON FUNCTION campmon._checks() FROM PUBLIC;
@@ -357,7 +449,7 @@ SELECT * FROM campmon._checks()
 UNION ALL SELECT * FROM campmon._repack_checks();
 
 COMMENT ON VIEW campmon.checks IS
-'Alert rows (check_name, status ok|warning|critical, target, value, threshold, message): cleanup health, purge backlog, work tables, bloat';
+'Alert rows (check_name, status ok|warning|critical, target, value, threshold, message): cleanup health, technical workflows, purge and cleanup backlogs, work tables, the xtknewid sequence, bloat';
 
 REVOKE ALL ON campmon.checks FROM PUBLIC;
 GRANT SELECT ON campmon.checks TO campmon_reader, pg_monitor;

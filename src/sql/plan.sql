@@ -344,13 +344,15 @@ DECLARE
     kind "char";
     nsp_name text;
     rel_name text;
+    owner_oid oid;
     st record;
 BEGIN
     IF rel IS NULL THEN
         RAISE EXCEPTION 'rel must not be NULL' USING ERRCODE = 'null_value_not_allowed',
             HINT = 'Pass the OID of a work table, e.g. from campmon.stale_tables.relid.';
     END IF;
-    SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname INTO name, kind, nsp_name, rel_name
+    SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname, c.relowner
+    INTO name, kind, nsp_name, rel_name, owner_oid
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
     IF name IS NULL THEN
         RETURN 'gone already';
@@ -363,6 +365,14 @@ BEGIN
        OR NOT EXISTS (SELECT FROM campmon.family f WHERE f.family IN ('work_table', 'list') AND rel_name ~ f.pattern
                       UNION ALL SELECT FROM campmon.work_table_rule w WHERE rel_name ~ w.pattern) THEN
         RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- Campaign's cleanup never drops postgres's tables; campmon neither, nor
+    -- a superuser's, nor those of campmon.never_work_table_owners
+    IF owner_oid = ANY (campmon._never_work_table_owners()) THEN
+        RAISE EXCEPTION 'not dropped: % is owned by %, whose tables are never work tables', name, pg_get_userbyid(owner_oid)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Tables of postgres, of superusers and of the roles in campmon.never_work_table_owners are never work tables.',
+                  HINT = 'If it really is a work table, drop it yourself.';
     END IF;
     -- the lock first: the verdict is then re-read with nobody else inside.
     -- Someone may drop the table between the lookup above and the lock (the

@@ -6,7 +6,10 @@
  */
 
 -- A work-table rule whose owner table is not safe to read is skipped (its
--- tables judged by age), and campmon.checks says why.
+-- tables judged by age), and campmon.checks says why.  Only the columns the
+-- verdict needs are required (owner key, state, deleted, expiry, type); the
+-- failed and since columns only add to the reason, and the reason is
+-- shorter without them.
 CREATE OR REPLACE FUNCTION campmon._rule_problem(r campmon.work_table_rule, schema_name text)
 RETURNS text
 LANGUAGE plpgsql STABLE
@@ -20,17 +23,17 @@ BEGIN
     IF owner IS NULL THEN
         RETURN 'missing';
     END IF;
-    FOREACH col IN ARRAY ARRAY[r.owner_key, r.state_column, r.deleted_column, r.failed_column, r.since_column] LOOP
+    FOREACH col IN ARRAY ARRAY[r.owner_key, r.state_column, r.deleted_column, r.expires_column, r.exists_column] LOOP
         CONTINUE WHEN col IS NULL;
-        IF NOT EXISTS (SELECT FROM pg_attribute a
-                       WHERE a.attrelid = owner AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        IF NOT campmon._has_column(owner, col) THEN
             RETURN format('%s has no column %s', owner, col);
         END IF;
     END LOOP;
     IF NOT has_table_privilege(owner, 'SELECT') THEN
         RETURN format('%s may not be read by %s', owner, current_user);
     END IF;
-    RETURN campmon._unsafe_to_read(owner, ARRAY[r.owner_key, r.state_column, r.deleted_column, r.failed_column, r.since_column]);
+    RETURN campmon._unsafe_to_read(owner, ARRAY[r.owner_key, r.state_column, r.deleted_column, r.expires_column,
+                                                r.exists_column, r.failed_column, r.since_column]);
 END $$;
 
 REVOKE ALL ON FUNCTION campmon._rule_problem(campmon.work_table_rule,text) FROM PUBLIC;
@@ -59,6 +62,9 @@ AS $fn$
 DECLARE
     schemas text[];
     min_age interval := campmon._seconds('campmon.stale_min_age');
+    ref timestamptz := campmon._reference_time();
+    never_owners oid[] := campmon._never_work_table_owners();
+    owner regclass;
     work_re text;
     r campmon.work_table_rule;
     s text;
@@ -82,26 +88,36 @@ BEGIN
     FOR r IN SELECT * FROM campmon.work_table_rule ORDER BY priority, rule LOOP
         FOREACH s IN ARRAY schemas LOOP
             CONTINUE WHEN campmon._rule_problem(r, s) IS NOT NULL;
+            owner := to_regclass(format('%I.%I', s, r.owner_table));
             k := k + 1;
             ids := ids || format(', CASE WHEN n.nspname = %L THEN campmon._match_id(c.relname, %L, %L) END AS id_%s',
                                  s, r.pattern, campmon._literal_prefix(r.pattern), k);
             parts := parts || format($part$
 SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write,
        %1$L::text AS rule, %2$L::text AS owner_table, w.id_%15$s AS owner_id, %3$s AS priority,
-       o.%4$I IS NOT NULL AS owner_exists,
-       %5$s AS state, %6$s AS deleted, %7$s AS failed, %8$s AS since,
+       o.%4$I IS NOT NULL AS owner_exists, %17$s AS owner_counts, %18$s AS exists_value,
+       %5$s AS state, %6$s AS deleted, %7$s AS failed, %8$s AS since, %19$s AS expires,
        %9$L::int[] AS stale_states, %10$L::int[] AS suspect_states, %11$L::text AS missing_owner,
-       %12$L::text AS owner_noun, %13$L::text AS held_advice
+       %12$L::text AS owner_noun, %13$L::text AS held_advice, %20$L::text AS exists_column
 FROM w
 LEFT JOIN %14$I.%16$I o ON o.%4$I = w.id_%15$s
 WHERE w.id_%15$s IS NOT NULL$part$,
                 r.rule, r.owner_table, r.priority, r.owner_key,
                 CASE WHEN r.state_column IS NULL THEN 'NULL::integer' ELSE format('o.%I::integer', r.state_column) END,
                 CASE WHEN r.deleted_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.deleted_column) END,
-                CASE WHEN r.failed_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.failed_column) END,
-                CASE WHEN r.since_column IS NULL THEN 'NULL::timestamptz' ELSE format('o.%I::timestamptz', r.since_column) END,
+                -- optional columns: absent, the reason only gets shorter
+                CASE WHEN r.failed_column IS NULL OR NOT campmon._has_column(owner, r.failed_column) THEN 'false'
+                     ELSE format('coalesce(o.%I, 0) <> 0', r.failed_column) END,
+                CASE WHEN r.since_column IS NULL OR NOT campmon._has_column(owner, r.since_column) THEN 'NULL::timestamptz'
+                     ELSE format('o.%I::timestamptz', r.since_column) END,
                 r.stale_states, r.suspect_states, r.missing_owner, r.owner_noun, r.held_advice,
-                s, k, r.owner_table);
+                s, k, r.owner_table,
+                CASE WHEN r.exists_column IS NULL THEN 'true' ELSE format('coalesce(o.%I, 0) > 0', r.exists_column) END,
+                CASE WHEN r.exists_column IS NULL THEN 'NULL::bigint' ELSE format('o.%I::bigint', r.exists_column) END,
+                CASE WHEN r.expires_column IS NULL THEN 'NULL::timestamptz'
+                     ELSE format('CASE WHEN o.%1$I::timestamptz <= %2$L::timestamptz THEN o.%1$I::timestamptz END',
+                                 r.expires_column, ref) END,
+                r.exists_column);
         END LOOP;
     END LOOP;
 
@@ -113,6 +129,9 @@ WITH c0 AS MATERIALIZED (
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ANY (%1$L::text[]) AND c.relkind IN ('r', 'v') AND c.relname ~ %2$L
+      -- never a work table: owned by postgres, a superuser or a role of
+      -- campmon.never_work_table_owners (the cleanup: relowner <> 'postgres')
+      AND c.relowner <> ALL (%6$L::oid[])
 ),
 -- each work table with its TOAST table and the indexes of both
 parts AS (
@@ -149,8 +168,9 @@ FROM matched m
 LEFT JOIN labels l ON l.owner_table = m.owner_table AND l.state = m.state
 CROSS JOIN LATERAL (SELECT
     CASE
-        WHEN NOT m.owner_exists THEN m.missing_owner
+        WHEN NOT m.owner_exists OR NOT m.owner_counts THEN m.missing_owner
         WHEN m.deleted THEN 'stale'
+        WHEN m.expires IS NOT NULL THEN 'stale'
         WHEN m.state = ANY (m.stale_states) THEN 'stale'
         WHEN m.state = ANY (m.suspect_states) THEN 'suspect'
         ELSE 'held'
@@ -158,8 +178,14 @@ CROSS JOIN LATERAL (SELECT
     CASE
         WHEN NOT m.owner_exists THEN
             format('%%s %%s no longer exists: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id)
+        WHEN NOT m.owner_counts THEN
+            format('%%s %%s has %%s = %%s: Campaign''s cleanup counts only owners with %%s > 0 and drops the others'' work tables as orphans',
+                   m.owner_noun, m.owner_id, m.exists_column, coalesce(m.exists_value::text, 'NULL'), m.exists_column)
         WHEN m.deleted THEN
             format('%%s %%s is deleted: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id)
+        WHEN m.expires IS NOT NULL THEN
+            format('%%s %%s expired on %%s: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id,
+                   to_char(m.expires, 'YYYY-MM-DD HH24:MI'))
         WHEN m.state = ANY (m.stale_states) THEN
             format('%%s %%s is %%s: Campaign''s cleanup drops its work tables', m.owner_noun, m.owner_id,
                    CASE WHEN l.label = 'state ' || m.state THEN l.label ELSE format('%%s (state %%s)', l.label, m.state) END)
@@ -197,9 +223,9 @@ WHERE w.relid NOT IN (SELECT relid FROM matched)
 $q$,
         schemas, work_re,
         CASE WHEN cardinality(parts) = 0
-             THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice FROM w WHERE false'
+             THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, false AS owner_counts, NULL::bigint AS exists_value, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::timestamptz AS expires, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice, NULL::text AS exists_column FROM w WHERE false'
              ELSE array_to_string(parts, E'\nUNION ALL\n') END,
-        min_age, ids);
+        min_age, ids, never_owners);
     RETURN QUERY EXECUTE sql;
 END $fn$;
 
@@ -210,7 +236,7 @@ CREATE OR REPLACE VIEW campmon.stale_tables AS
 SELECT * FROM campmon._stale_tables();
 
 COMMENT ON VIEW campmon.stale_tables IS
-'Every work table with its owner, the owner''s state and a verdict: stale (Campaign''s cleanup would drop it), suspect (probably dead), held (kept, and by what)';
+'Every work table with its owner, the owner''s state and a verdict: stale (Campaign''s cleanup would drop it), suspect (probably dead), held (kept, and by what); tables of postgres, of superusers and of campmon.never_work_table_owners are never work tables';
 
 REVOKE ALL ON campmon.stale_tables FROM PUBLIC;
 GRANT SELECT ON campmon.stale_tables TO campmon_reader, pg_monitor;
