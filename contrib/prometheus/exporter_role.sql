@@ -49,6 +49,10 @@ WHERE n.nspname = ANY (campmon._work_table_schemas())
   AND c.relkind IN ('r', 'p', 'S')
   AND (c.relname IN ('xtkoption', 'xtkworkflow', 'xtknewid', 'xtksessioninfo',
                      'nmsdelivery', 'nmsdeliverypart', 'nmsmirrorpage', 'nmsmirrorpagesearch')
+       OR c.relname IN ('nmsdeliverymapping', 'nmsmirrorpageinfo')
        OR c.relname IN (SELECT r.owner_table FROM campmon.work_table_rule r)
-       OR EXISTS (SELECT FROM campmon.purge_rule p WHERE c.relname ~ p.pattern))
+       OR EXISTS (SELECT FROM campmon.purge_rule p WHERE c.relname ~ p.pattern)
+       -- the log tables the delivery mappings name (custom ones too)
+       OR c.oid IN (SELECT t.rel FROM unnest(campmon._work_table_schemas()) s, campmon.purge_rule r,
+                    LATERAL campmon._purge_tables(s, r) t))
 ORDER BY c.oid::regclass::text \gexec
