@@ -469,6 +469,8 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_total_bytes', $$SELECT campmon._total_bytes('ho_foreign'::regclass)$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes('ho_table_pkey'::regclass) = pg_total_relation_size('ho_table_pkey')$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes('pg_class'::regclass) = pg_total_relation_size('pg_class')$$, 'ok'),
+-- _unreadable_checks(): nothing unreadable here (t/006_corruption.pl has the damaged pages)
+('_unreadable_checks', $$SELECT count(*) FROM campmon._unreadable_checks()$$, 'ok'),
 -- _repack_leftovers(), _repack_checks(): pg_repack is not installed here
 ('_repack_leftovers', $$SELECT count(*) FROM campmon._repack_leftovers()$$, 'ok'),
 ('_repack_checks', $$SELECT count(*) FROM campmon._repack_checks()$$, 'ok'),

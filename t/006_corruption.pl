@@ -173,6 +173,11 @@ SELECT (SELECT count(*) FROM campmon.tables WHERE table_name LIKE 'c\\_%') || ' 
 		cmp_ok($bad_indexes, '>=', ($mode eq 'sampled' ? 1 : 3),
 			"$label: $mode: the damaged indexes say they could not be measured");
 		is($planned, 0, "$label: $mode: plan() plans nothing for an unreadable relation");
+		my $critical = $node->safe_psql('postgres', qq{
+SET campmon.tables_mode = '$mode'; SET campmon.indexes_mode = '$mode'; SET client_min_messages = error;
+SELECT count(*) FROM campmon.checks WHERE check_name = 'unreadable_page' AND status = 'critical'
+  AND message LIKE '% has an unreadable page (not measured: %): check it with amcheck %'});
+		cmp_ok($critical, '>=', 3, "$label: $mode: campmon.checks has a critical unreadable_page row for each damaged relation ($critical)");
 		like($stderr, qr/WARNING:  campmon could not measure "c_heap_header"/,
 			"$label: $mode: a WARNING names the damaged table");
 	}

@@ -444,9 +444,40 @@ END $fn$;
 REVOKE ALL ON FUNCTION campmon._checks() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._checks() TO campmon_reader, pg_monitor;
 
+-- Relations with an unreadable page (a checksum failure, a damaged header
+-- or line pointer): the listings, in a mode that reads pages, give them a
+-- row with method 'unreadable'; each is critical here.  The catalog-only
+-- stats mode reads no page, so it cannot know (and costs nothing here).
+CREATE OR REPLACE FUNCTION campmon._unreadable_checks()
+RETURNS TABLE (check_name text, status text, target text, value numeric, threshold numeric, message text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+BEGIN
+    IF coalesce(current_setting('campmon.tables_mode', true), 'stats') <> 'stats' THEN
+        RETURN QUERY
+        SELECT 'unreadable_page', 'critical', format('%I.%I', t.schema_name, t.table_name), 1::numeric, 0::numeric,
+               format('table %I.%I has an unreadable page (%s): check it with amcheck (verify_heapam) and pg_checksums; campmon plans nothing for it',
+                      t.schema_name, t.table_name, t.basis)
+        FROM campmon.tables t WHERE t.method = 'unreadable';
+    END IF;
+    IF coalesce(current_setting('campmon.indexes_mode', true), 'stats') <> 'stats' THEN
+        RETURN QUERY
+        SELECT 'unreadable_page', 'critical', format('%I.%I', i.schema_name, i.index_name), 1::numeric, 0::numeric,
+               format('index %I.%I has an unreadable page (%s): check it with amcheck (bt_index_check) and pg_checksums, then REINDEX it; campmon plans nothing for its table',
+                      i.schema_name, i.index_name, i.basis)
+        FROM campmon.indexes i WHERE i.method = 'unreadable';
+    END IF;
+END $fn$;
+
+REVOKE ALL ON FUNCTION campmon._unreadable_checks() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._unreadable_checks() TO campmon_reader, pg_monitor;
+
 CREATE OR REPLACE VIEW campmon.checks AS
 SELECT * FROM campmon._checks()
-UNION ALL SELECT * FROM campmon._repack_checks();
+UNION ALL SELECT * FROM campmon._repack_checks()
+UNION ALL SELECT * FROM campmon._unreadable_checks();
 
 COMMENT ON VIEW campmon.checks IS
 'Alert rows (check_name, status ok|warning|critical, target, value, threshold, message): cleanup health, technical workflows, purge and cleanup backlogs, work tables, the xtknewid sequence, bloat';
