@@ -28,7 +28,11 @@
 # drifts of the machine's other load over both phases), NICE=1 (the loop's
 # sessions renice their backends to 19 first: an experiment), STEADY=1 (the
 # whole plan runs once before the phases, unmeasured: the campmon phase then
-# measures a database campmon already maintains), KEEP=1 keeps the logs.
+# measures a database campmon already maintains), KEEP=1 keeps the logs,
+# REPACK=1 (pg_repack installed and campmon.repack_client set; LOOP defaults
+# to "repack": the plan's REPACK steps, pg_repack rebuilding the delivery and
+# tracking logs online while the writers write into them; the logs' bloat
+# before and after is printed).
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$self")/.."
@@ -41,6 +45,7 @@ SCALE="${SCALE:-10}"
 WARMUP="${WARMUP:-10}"
 PAUSE="${PAUSE:-1}"
 BLOCKS="${BLOCKS:-1}"
+if [ -n "${REPACK:-}" ]; then LOOP="${LOOP:-repack}"; fi
 LOOP="${LOOP:-tables indexes plan table_bloat run_plan}"
 export DURATION RATE CLIENTS THREADS SCALE WARMUP PAUSE LOOP BLOCKS
 
@@ -59,7 +64,8 @@ if [ -z "${LOAD_BENCH_IN_CLUSTER:-}" ]; then
     # others may reinstall campmon into the same PostgreSQL while this runs: say so at the end
     LOAD_BENCH_SO_SUM="$(md5sum "$(/usr/lib/postgresql/15/bin/pg_config --pkglibdir)/campmon.so" | cut -d' ' -f1)"
     export LOAD_BENCH_IN_CLUSTER=1 LOAD_BENCH_SO_SUM
-    exec pg_virtualenv -t -o fsync=off -o max_wal_size=2GB bash "$self"
+    exec bash scripts/cluster.sh -o fsync=off -o max_wal_size=2GB \
+        -o campmon.repack_client=/usr/lib/postgresql/15/bin/pg_repack bash "$self"
 fi
 
 # --- inside the cluster -----------------------------------------------------
@@ -79,6 +85,15 @@ sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 say "== loading the Campaign-like demo database (scale $SCALE, autovacuum off on its tables)"
 psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -f bench/load/setup.sql > "$work/setup.log"
 sed -n '/database_size/,$p' "$work/setup.log"
+logs_bloat() {   # the delivery and tracking logs' bloat, measured from a sample of their pages
+    sql -F ' ' -c "SELECT table_name, pg_size_pretty(table_bytes), round(bloat_pct::numeric, 1), pg_size_pretty(total_bytes)
+                   FROM campmon.tables WHERE family IN ('broadlog', 'tracking') AND table_bytes > 8192 * 1024 ORDER BY 1"
+}
+if [ -n "${REPACK:-}" ]; then
+    sql -c "CREATE EXTENSION IF NOT EXISTS pg_repack" > /dev/null
+    say "== REPACK=1: the logs before (table, size, bloat %, with TOAST and indexes; sampled)"
+    PGOPTIONS="-c campmon.tables_mode=sampled" logs_bloat | sed 's/^/    /'
+fi
 read -r -a defs <<< "$(sql -F ' ' -f bench/load/vars.sql | tr '\n' ' ')"
 
 pgb() {   # pgb <seconds> [pgbench options...]
@@ -125,10 +140,13 @@ campmon_loop() {   # campmon_loop <deadline epoch> <log>
         "plan|SELECT count(*) FROM campmon.plan()"
         "table_bloat|SELECT bloat_pct FROM campmon.table_bloat('nmsbroadlogrcp')"
         "run_plan|CALL campmon.run_plan(dry_run => false, allow_blocking => false)"
+        "repack|CALL campmon.run_plan(dry_run => false, actions => ARRAY['REPACK'])"
         "select1|SELECT 1"
         "burn|SELECT count(*) FROM generate_series(1, 500000)"
     )
     export PGOPTIONS="-c campmon.vacuum_min_dead_pct=1 -c campmon.reindex_min_size=1MB -c application_name=campmon_load"
+    # REPACK=1: measured figures (the logs' bloat from a sample of their pages)
+    [ -z "${REPACK:-}" ] || PGOPTIONS="$PGOPTIONS -c campmon.tables_mode=sampled -c campmon.indexes_mode=sampled"
     # NICE=1: each session first lowers its backend's CPU priority (nice 19; not
     # run_plan's background worker, a process of its own)
     local -a nice=()
@@ -225,6 +243,12 @@ phase_result baseline
 phase_result campmon
 
 # --- report -----------------------------------------------------------------
+if [ -n "${REPACK:-}" ]; then
+    say "== REPACK=1: the logs after"
+    PGOPTIONS="-c campmon.tables_mode=sampled" logs_bloat | sed 's/^/    /'
+    sql -F ' | ' -c "SELECT action, target, outcome, pg_size_pretty(size_before), pg_size_pretty(size_after), duration
+                     FROM campmon.history WHERE action = 'REPACK' ORDER BY run_id, step" | sed 's/^/    /'
+fi
 say "== campmon during the loaded phase"
 awk '{ n[$2]++; if ($3 == 0) { ok[$2]++; ms[$2] += $4; if ($4 > mx[$2]) mx[$2] = $4 } }
      END { printf "    %-12s %6s %6s %9s %9s\n", "statement", "calls", "ok", "avg ms", "max ms"
