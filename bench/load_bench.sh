@@ -146,7 +146,8 @@ campmon_loop() {   # campmon_loop <deadline epoch> <log>
     )
     export PGOPTIONS="-c campmon.vacuum_min_dead_pct=1 -c campmon.reindex_min_size=1MB -c application_name=campmon_load"
     # REPACK=1: measured figures (the logs' bloat from a sample of their pages)
-    [ -z "${REPACK:-}" ] || PGOPTIONS="$PGOPTIONS -c campmon.tables_mode=sampled -c campmon.indexes_mode=sampled"
+    # and the rewrite threshold at the demo's bloat (about 50% on its logs)
+    [ -z "${REPACK:-}" ] || PGOPTIONS="$PGOPTIONS -c campmon.tables_mode=sampled -c campmon.indexes_mode=sampled -c campmon.bloat_critical_pct=40"
     # NICE=1: each session first lowers its backend's CPU priority (nice 19; not
     # run_plan's background worker, a process of its own)
     local -a nice=()

@@ -34,9 +34,16 @@ while [ -e "/tmp/.s.PGSQL.$port" ] || [ -e "$dir/.s.PGSQL.$port" ]; do port=$((p
     -o "-p $port -k $dir -c listen_addresses= ${opts[*]}" start >/dev/null ||
     { cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1; }
 
+# however this script ends (the command's end, or a signal), the server stops
+# and its directory goes
+stop_cluster() {
+    "${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$dir"
+}
+trap stop_cluster EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 export PGHOST="$dir" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres PGDATA="$dir/data"
 "$@"
-rc=$?
-"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
-rm -rf "$dir"
-exit $rc
+exit $?
