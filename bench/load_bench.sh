@@ -253,21 +253,21 @@ fi
 say "== campmon during the loaded phase"
 awk '{ n[$2]++; if ($3 == 0) { ok[$2]++; ms[$2] += $4; if ($4 > mx[$2]) mx[$2] = $4 } }
      END { printf "    %-12s %6s %6s %9s %9s\n", "statement", "calls", "ok", "avg ms", "max ms"
-           split("tables indexes plan table_bloat run_plan select1 burn", o, " ")
-           for (k = 1; k <= 7; k++) { s = o[k]; if (!n[s]) continue
+           split("tables indexes plan table_bloat run_plan repack select1 burn", o, " ")
+           for (k = 1; k <= 8; k++) { s = o[k]; if (!n[s]) continue
                printf "    %-12s %6d %6d %9.1f %9.1f\n", s, n[s], ok[s], ok[s] ? ms[s] / ok[s] : 0, mx[s] } }' "$work/campmon.log"
 echo
 echo "    writers' latency in the campmon phase by what the loop was running when each transaction"
-echo "    was scheduled to start (run_plan#1: the first run, the whole plan; between: pauses, connections)"
-{   awk '{ n = $2; if (n == "run_plan" && !first++) n = "run_plan#1"; printf "W %.0f %.0f %s\n", $1, $1 + $4, n }' "$work/campmon.log"
+echo "    was scheduled to start (run_plan#1, repack#1: the first run, the whole plan; between: pauses, connections)"
+{   awk '{ n = $2; if ((n == "run_plan" || n == "repack") && !first[n]++) n = n "#1"; printf "W %.0f %.0f %s\n", $1, $1 + $4, n }' "$work/campmon.log"
     cat "$work"/txlog_campmon_* | awk '$3 ~ /^[0-9]+$/ { printf "T %.0f %d\n", $5 * 1000 + $6 / 1000 - $3 / 1000, $3 }'
 } | sort -k2,2n | awk '
     $1 == "W" { ws = $2; we = $3; wn = $4; next }
     { print (($2 >= ws && $2 < we) ? wn : "between"), $3 }' | sort -k1,1 -k2,2n | awk '
     { v[$1, ++n[$1]] = $2; tot++ }
     END { printf "    %-12s %7s %7s %8s %8s %8s\n", "while", "txns", "share", "p50 ms", "p99 ms", "max ms"
-          split("tables indexes plan table_bloat run_plan#1 run_plan select1 burn between", o, " ")
-          for (i = 1; i <= 9; i++) { c = o[i]; k = n[c]; if (!k) continue
+          split("tables indexes plan table_bloat run_plan#1 run_plan repack#1 repack select1 burn between", o, " ")
+          for (i = 1; i <= 11; i++) { c = o[i]; k = n[c]; if (!k) continue
               printf "    %-12s %7d %6.1f%% %8.3f %8.3f %8.3f\n", c, k, 100 * k / tot,
                      v[c, int(0.5 * k + 0.999999)] / 1000, v[c, int(0.99 * k + 0.999999)] / 1000, v[c, k] / 1000 } }'
 if awk '$3 != 0 { f = 1 } END { exit !f }' "$work/campmon.log"; then
