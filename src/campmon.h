@@ -12,7 +12,9 @@
 #include <time.h>
 
 #include "fmgr.h"
+#include "access/htup.h"
 #include "access/itup.h"
+#include "access/tupdesc.h"
 #include "storage/block.h"
 #include "storage/bufpage.h"
 #include "catalog/pg_attribute.h"
@@ -210,6 +212,9 @@ extern double heap_min_pages(double live_tuples, double live_need,
 extern void heap_packer_init(HeapPacker *p, int fillfactor);
 extern void heap_packer_add(HeapPacker *p, Size t_len);
 extern double heap_packer_pages(const HeapPacker *p);
+extern bool heap_rewrite_reforms(TupleDesc desc);
+extern uint32 heap_rewritten_len(TupleDesc desc, HeapTupleHeader tup,
+								 uint32 t_len);
 extern void heap_measure_stats(Relation rel, HeapMeasure *m);
 extern void heap_stats_estimate(BlockNumber total_pages, int fillfactor,
 								const struct PgStat_StatTabEntry *tab,
