@@ -151,6 +151,8 @@ typedef struct BtreeMeasure
 	double		avg_leaf_density;	/* as pgstatindex */
 	double		leaf_fragmentation; /* as pgstatindex */
 	double		leaf_items;		/* non-pivot tuples on leaf pages */
+	double		leaf_tids;		/* heap TIDs they point to (posting lists
+								 * hold many) */
 	double		rebuilt_need;	/* bytes those items take after REINDEX */
 	double		rebuilt_tuples; /* tuples they make (posting lists merge) */
 	double		pivot_need;		/* mean bytes of a pivot (downlink) tuple */
@@ -235,6 +237,8 @@ extern void btree_measure_sampled(Relation rel, int sample_pages,
 /* btree_estimate.c: REINDEX size model and the catalog-only mode */
 extern double btree_min_pages(int fillfactor, double rebuilt_need,
 							  double rebuilt_tuples, double pivot_need);
+extern double btree_leave_out_dead(Oid indrelid, bool partial,
+								   BtreeMeasure *m);
 extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
 extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 						  bool has_stats, double width, double nullfrac,
