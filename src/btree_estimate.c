@@ -37,7 +37,9 @@
  * out of rebuilt_need (btree_leave_out_dead): for an index on every row,
  * entries - n_live_tup of them, which is right whether or not some were
  * already marked LP_DEAD and whatever HOT did; for a partial index, the
- * table's dead share of its entries.  The row's basis says so.
+ * table's dead share of its entries; never more than n_dead_tup.  Not for
+ * the catalogs initdb created, whose statistics miss the rows it wrote.
+ * The row's basis says so.
  *
  *-------------------------------------------------------------------------
  */
@@ -48,6 +50,7 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/nbtree.h"
+#include "access/transam.h"
 #include "miscadmin.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
@@ -188,7 +191,7 @@ btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
 double
 btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
 {
-	PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(indrelid);
+	PgStat_StatTabEntry *tab;
 	double		live,
 				dead,
 				gone,
@@ -196,6 +199,13 @@ btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
 				saving,
 				need;
 
+	/*
+	 * The statistics of a catalog initdb created miss every row initdb
+	 * wrote (they count changes since): no figure to rest on there.
+	 */
+	if (indrelid < FirstNormalObjectId)
+		return 1.0;
+	tab = pgstat_fetch_stat_tabentry(indrelid);
 	if (tab == NULL || tab->n_dead_tuples <= 0 || !(m->leaf_tids > 0) ||
 		!(m->rebuilt_need > 0) || !(m->rebuilt_tuples > 0))
 		return 1.0;
@@ -205,6 +215,8 @@ btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
 		gone = m->leaf_tids * dead / (live + dead);
 	else
 		gone = m->leaf_tids - live;
+	/* never more than the dead rows counted */
+	gone = Min(gone, dead);
 	if (!(gone >= 1.0))
 		return 1.0;
 
