@@ -127,10 +127,11 @@ entry_check_note(EntrySample *es, ItemPointer tid, int tids)
 /*
  * Check the sampled entries of one leaf against the heap.  Returns the share
  * (weighted by heap TIDs) of checked entries that a REINDEX would leave out,
- * and adds to the running totals; 0 when nothing was checked.
+ * and its variance in *share_var, and adds to the running totals; 0 when
+ * nothing was checked.
  */
 double
-entry_check_leaf(EntryCheck *ec, const EntrySample *es)
+entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
 {
 	SnapshotData dirty;
 	double		checked = 0,
@@ -163,5 +164,18 @@ entry_check_leaf(EntryCheck *ec, const EntrySample *es)
 	ec->checked_entries += es->n;
 	ec->checked += checked;
 	ec->dead += dead;
+
+	/*
+	 * The variance of that share as an estimate of the leaf's (binomial over
+	 * the entries checked, a quarter for a single one): a sampled interval
+	 * adds it, since no sample of pages makes it go away.
+	 */
+	*share_var = 0;
+	if (checked > 0)
+	{
+		double		p = dead / checked;
+
+		*share_var = es->n > 1 ? p * (1.0 - p) / (es->n - 1) : 0.25;
+	}
 	return checked > 0 ? dead / checked : 0;
 }

@@ -80,6 +80,7 @@ typedef struct BtreePage
 	double		rebuilt_tuples; /* leaf: the tuples they make then */
 	double		key_need;		/* leaf: summed bytes of their bare keys */
 	EntrySample sample;			/* leaf: entries to check against the heap */
+	double		check_var;		/* leaf: variance of rebuilt_need from it */
 } BtreePage;
 
 /* Key part of a leaf tuple: everything but the posting list. */
@@ -222,6 +223,7 @@ measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
 	bp->used = 0;
 	bp->detailed = false;
 	bp->sample.n = 0;
+	bp->check_var = 0;
 
 	if (PageIsNew(page))
 	{
@@ -317,6 +319,7 @@ typedef struct BtreeTotals
 	SampleStat	density;		/* over leaf pages */
 	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
 	SampleStat	need;			/* over every page read */
+	double		check_var;		/* summed over the leaves read */
 } BtreeTotals;
 
 /*
@@ -328,16 +331,24 @@ static void
 check_leaf_entries(EntryCheck *ec, BtreePage *bp)
 {
 	double		dead_share;
+	double		share_var;
 	double		tuples_gone;
+	double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
+	double		all;
 
+	bp->check_var = 0;
 	if (bp->kind != BTP_KIND_LEAF || !bp->detailed || bp->sample.n == 0)
 		return;
-	dead_share = entry_check_leaf(ec, &bp->sample);
+	dead_share = entry_check_leaf(ec, &bp->sample, &share_var);
+
+	/* rebuilt_need falls by about `all` bytes per unit of dead share */
+	all = btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples, bp->tids,
+							key, bp->tids, &tuples_gone);
+	bp->check_var = all * all * share_var;
 	if (!(dead_share > 0))
 		return;
 	bp->rebuilt_need -= btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples,
-										  bp->tids,
-										  bp->items > 0 ? bp->key_need / bp->items : 0,
+										  bp->tids, key,
 										  bp->tids * dead_share, &tuples_gone);
 	bp->rebuilt_tuples -= tuples_gone;
 }
@@ -355,6 +366,7 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			t->used += bp->used;
 			if (bp->detailed)
 			{
+				t->check_var += bp->check_var;
 				t->detailed_used += bp->used;
 				t->items += bp->items;
 				t->tids += bp->tids;
@@ -566,5 +578,16 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 	m->need_se = sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
 									 BLCKSZ - SizeOfPageHeaderData -
 									 MAXALIGN(sizeof(BTPageOpaqueData)));
+
+	/*
+	 * Two-stage sampling: the finite-population correction shrinks the
+	 * variance between pages, not that of each leaf's dead share, estimated
+	 * from a few of its entries.  Its share the correction removed is added
+	 * back: mean within-page variance / N.
+	 */
+	if (totals.check_var > 0 && m->scanned_pages > 1)
+		m->need_se = sqrt(m->need_se * m->need_se +
+						  totals.check_var / (m->scanned_pages - 1) /
+						  (m->total_pages - 1));
 	FreeAccessStrategy(strategy);
 }

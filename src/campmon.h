@@ -201,7 +201,8 @@ extern void entry_check_end(EntryCheck *ec);
 extern bool entry_check_wanted(EntryCheck *ec, OffsetNumber maxoff,
 							   OffsetNumber off, int *want);
 extern void entry_check_note(EntrySample *es, ItemPointer tid, int tids);
-extern double entry_check_leaf(EntryCheck *ec, const EntrySample *es);
+extern double entry_check_leaf(EntryCheck *ec, const EntrySample *es,
+							   double *share_var);
 
 /* relation_files.c: a relation's files, found with stat() */
 typedef struct FileFacts
