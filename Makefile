@@ -11,6 +11,7 @@ OBJS = \
 	src/table_bloat.o \
 	src/btree_scan.o \
 	src/btree_estimate.o \
+	src/btree_heapcheck.o \
 	src/index_bloat.o \
 	src/relation_files.o \
 	src/catalog_stats.o \
@@ -77,7 +78,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view demo campaign plan hostile
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view demo campaign plan hostile rewrite_models
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
 ISOLATION_OPTS =
