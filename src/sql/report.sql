@@ -169,17 +169,6 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
                              n_synth, n_snap);
     END IF;
 
-    -- the checks now
-    SELECT string_agg(format('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>',
-                             campmon._html(c.status), campmon._html(c.check_name), campmon._html(c.target), campmon._html(c.status),
-                             to_char(coalesce(c.critical_since, c.not_ok_since), 'YYYY-MM-DD HH24:MI'),
-                             campmon._html(campmon._human(c.status_for))),
-                      '' ORDER BY c.status = 'warning', c.check_name, c.target)
-    INTO rows FROM campmon.check_timeline c WHERE c.status <> 'ok';
-    doc := doc || '<h2>Checks not ok in the latest snapshot</h2>'
-               || CASE WHEN rows IS NULL THEN '<p id="checks-now" class="empty">Every check is ok.</p>'
-                       ELSE '<table id="checks-now"><tr><th>check</th><th>target</th><th>status</th><th>since</th><th>for</th></tr>' || rows || '</table>' END;
-
     -- bloat per family over time (tables, TOAST and indexes), the families
     -- with the most bloat now
     SELECT array_agg(g.name ORDER BY s.taken_at), array_agg(s.taken_at ORDER BY s.taken_at),
@@ -254,6 +243,20 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
                || CASE WHEN k = 0 THEN '<p class="empty" id="chart-checks">No check was warning or critical in this period.</p>'
                        ELSE format('<figure><figcaption>Checks that were not ok (green ok, yellow warning, red critical), %s to %s</figcaption><svg xmlns="http://www.w3.org/2000/svg" id="chart-checks" class="chart" width="760" height="%s" viewBox="0 0 760 %s">%s</svg></figure>',
                                    to_char(since, 'YYYY-MM-DD'), to_char(latest, 'YYYY-MM-DD'), 34 + k * 20, 34 + k * 20, timeline) END;
+
+    -- the checks now
+    SELECT string_agg(format('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>',
+                             campmon._html(c.status), campmon._html(c.check_name), campmon._html(c.target), campmon._html(c.status),
+                             to_char(coalesce(c.critical_since, c.not_ok_since), 'YYYY-MM-DD HH24:MI'),
+                             campmon._html(campmon._human(c.status_for))),
+                      '' ORDER BY c.status = 'warning', c.check_name, c.target)
+    INTO rows FROM (SELECT * FROM campmon.check_timeline c WHERE c.status <> 'ok'
+                    ORDER BY c.status = 'warning', c.check_name, c.target LIMIT 25) c;
+    k := (SELECT count(*) FROM campmon.check_timeline c WHERE c.status <> 'ok');
+    doc := doc || '<h2>Checks not ok in the latest snapshot</h2>'
+               || CASE WHEN rows IS NULL THEN '<p id="checks-now" class="empty">Every check is ok.</p>'
+                       ELSE '<table id="checks-now"><tr><th>check</th><th>target</th><th>status</th><th>since</th><th>for</th></tr>' || rows || '</table>'
+                            || CASE WHEN k > 25 THEN format('<p>and %s more: SELECT * FROM campmon.check_timeline WHERE status &lt;&gt; &#39;ok&#39;</p>', k - 25) ELSE '' END END;
 
     -- forecasts
     SELECT string_agg(x.line, '') INTO rows FROM (
