@@ -9,10 +9,13 @@ rels=$(psql -X -qtA -d "$db" -c "SELECT count(*) FROM pg_class")
 
 # seconds of one statement in a fresh session
 measure() {
-    psql -X -qtA -v ON_ERROR_STOP=1 -d "$db" \
-        -c "SELECT extract(epoch FROM clock_timestamp()) AS t0 \\gset" -o /dev/null \
-        -c "$1" \
-        -c "\\o" -c "SELECT round((extract(epoch FROM clock_timestamp()) - :t0)::numeric, 3)" | tail -n 1
+    psql -X -qtA -v ON_ERROR_STOP=1 -d "$db" <<EOF | tail -n 1
+SELECT extract(epoch FROM clock_timestamp()) AS t0 \gset
+\o /dev/null
+$1;
+\o
+SELECT round((extract(epoch FROM clock_timestamp()) - :t0)::numeric, 3);
+EOF
 }
 row() { printf "%-44s %10s %s\n" "$1" "$2" "${3:-}"; }
 

@@ -27,6 +27,7 @@
 \set every_hours 6
 \endif
 
+CREATE EXTENSION IF NOT EXISTS campmon;
 SELECT campmon.snapshot() AS model \gset
 
 BEGIN;
