@@ -76,8 +76,8 @@ WHERE g.snapshot_id = :model;
 
 -- checks: what is not ok today was ok before a point fixed by its name,
 -- then warning, then (if critical today) critical
-INSERT INTO campmon.snapshot_check (snapshot_id, check_name, target, status, value, threshold)
-SELECT s.snapshot_id, c.check_name, c.target,
+INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold)
+SELECT s.snapshot_id, s.taken_at, c.check_name, c.target,
        CASE WHEN c.status = 'ok' OR s.f < t.turn THEN 'ok'
             WHEN c.status = 'critical' AND s.f < t.turn + 0.2 THEN 'warning'
             ELSE c.status END,

@@ -181,9 +181,9 @@ INSERT INTO campmon.snapshot_tablespace SELECT 900 + d, 'pg_default', 100000, 40
 INSERT INTO campmon.snapshot_sequence SELECT 900 + d, 'fx.xtknewid', 1000000 + 100000 * d, 1000000 + 100000 * d FROM generate_series(0, 3) d;
 INSERT INTO campmon.snapshot_sequence SELECT 900 + d, 'fy.xtknewid', 2146700000 + 100000 * d, 2146700000 + 100000 * d FROM generate_series(0, 3) d;
 -- a check ok, warning, critical, critical; another warning, ok, warning, warning
-INSERT INTO campmon.snapshot_check SELECT 900 + d, 'cleanup_last_run', 'x', (ARRAY['ok', 'warning', 'critical', 'critical'])[d + 1], d, 1
+INSERT INTO campmon.snapshot_check SELECT 900 + d, timestamptz '2026-01-01 00:00+00' + d * interval '1 day', 'cleanup_last_run', 'x', (ARRAY['ok', 'warning', 'critical', 'critical'])[d + 1], d, 1
 FROM generate_series(0, 3) d;
-INSERT INTO campmon.snapshot_check SELECT 900 + d, 'stale_work_tables', 'y', (ARRAY['warning', 'ok', 'warning', 'warning'])[d + 1], d, 1
+INSERT INTO campmon.snapshot_check SELECT 900 + d, timestamptz '2026-01-01 00:00+00' + d * interval '1 day', 'stale_work_tables', 'y', (ARRAY['warning', 'ok', 'warning', 'warning'])[d + 1], d, 1
 FROM generate_series(0, 3) d;
 -- a run between the second and the third snapshot: history says 2000
 -- bytes back (5000 -> 3000), the snapshots 2500 on its target (6000 ->

@@ -119,7 +119,7 @@ SET jit = off
 AS $fn$
 DECLARE
     latest timestamptz := (SELECT max(taken_at) FROM campmon.snapshot);
-    since timestamptz;
+    period_start timestamptz;
     n_snap bigint;
     n_synth bigint;
     doc text;
@@ -137,9 +137,9 @@ BEGIN
         RAISE EXCEPTION 'days must be 1 or more, not %', coalesce(days::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value', HINT = 'SELECT campmon.report(28) covers the last four weeks of snapshots.';
     END IF;
-    since := latest - make_interval(days => days);
+    period_start := latest - make_interval(days => days);
     SELECT count(*), count(*) FILTER (WHERE synthetic) INTO n_snap, n_synth
-    FROM campmon.snapshot WHERE taken_at > since;
+    FROM campmon.snapshot WHERE taken_at > period_start;
 
     doc := format($h$<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>campmon report: %s</title>
@@ -162,7 +162,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
 
     doc := doc || format('<p id="summary">Generated %s from %s snapshots taken between %s and %s (the last %s days; campmon %s).</p>',
                          to_char(now(), 'YYYY-MM-DD HH24:MI TZ'), n_snap,
-                         to_char((SELECT min(taken_at) FROM campmon.snapshot WHERE taken_at > since), 'YYYY-MM-DD HH24:MI'),
+                         to_char((SELECT min(taken_at) FROM campmon.snapshot WHERE taken_at > period_start), 'YYYY-MM-DD HH24:MI'),
                          to_char(latest, 'YYYY-MM-DD HH24:MI'), days, campmon._html(campmon.version()));
     IF n_synth > 0 THEN
         doc := doc || format('<p class="synthetic" id="synthetic-warning">SYNTHETIC DATA: %s of these %s snapshots were made up (demo back-fill or benchmark), not measured.</p>',
@@ -176,14 +176,14 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
     INTO names, xs, ys
     FROM (SELECT g.snapshot_id, g.name, sum(g.bloat_bytes) AS bloat_bytes FROM campmon.snapshot_group g
           WHERE g.grouping = 'family' GROUP BY 1, 2) g
-    JOIN campmon.snapshot s ON s.snapshot_id = g.snapshot_id AND s.taken_at > since
+    JOIN campmon.snapshot s ON s.snapshot_id = g.snapshot_id AND s.taken_at > period_start
     WHERE g.name IN (SELECT f.family FROM campmon.family_trends f GROUP BY f.family ORDER BY sum(f.bloat_bytes) DESC NULLS LAST LIMIT 8);
     doc := doc || '<h2>Bloat per family</h2>' || campmon._svg_lines('chart-family-bloat', 'Bloat per family (tables, TOAST and indexes)', 'bytes', names, xs, ys);
 
     -- work tables by verdict
     SELECT array_agg(g.name ORDER BY s.taken_at), array_agg(s.taken_at ORDER BY s.taken_at), array_agg(g.relations::float8 ORDER BY s.taken_at)
     INTO names, xs, ys
-    FROM campmon.snapshot_group g JOIN campmon.snapshot s ON s.snapshot_id = g.snapshot_id AND s.taken_at > since
+    FROM campmon.snapshot_group g JOIN campmon.snapshot s ON s.snapshot_id = g.snapshot_id AND s.taken_at > period_start
     WHERE g.grouping = 'work_tables';
     doc := doc || '<h2>Work tables by verdict</h2>' || campmon._svg_lines('chart-work-tables', 'Work tables by verdict (count)', 'count', names, xs, ys);
 
@@ -194,7 +194,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
                              pg_size_pretty(t.bytes), pg_size_pretty(t.bloat_bytes), t.bloat_pct,
                              coalesce(pg_size_pretty(t.bloat_bytes_per_day), '—'), coalesce(t.days_to_critical::text, '—'),
                              (SELECT campmon._svg_spark(array_agg(r.bloat_bytes::float8 ORDER BY s.taken_at))
-                              FROM campmon.snapshot_relation r JOIN campmon.snapshot s ON s.snapshot_id = r.snapshot_id AND s.taken_at > since
+                              FROM campmon.snapshot_relation r JOIN campmon.snapshot s ON s.snapshot_id = r.snapshot_id AND s.taken_at > period_start
                               WHERE r.schema_name = t.schema_name AND r.relation_name = t.relation_name)),
                       '' ORDER BY t.bloat_bytes DESC, t.relation_name)
     INTO rows
@@ -205,24 +205,27 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
 
     -- the checks' timeline: one lane per check and target that was not ok
     -- in the period, one rectangle per run of the same status
-    SELECT extract(epoch FROM since), extract(epoch FROM latest) INTO x0, x1;
+    SELECT extract(epoch FROM period_start), extract(epoch FROM latest) INTO x0, x1;
     IF x1 = x0 THEN x0 := x1 - 1; END IF;
     timeline := '';
     k := 0;
     FOR rec IN
-        WITH h AS (
-            SELECT c.check_name, c.target, c.status, s.taken_at,
-                   lead(s.taken_at) OVER (PARTITION BY c.check_name, c.target ORDER BY s.taken_at) AS next_at
-            FROM campmon.snapshot_check c JOIN campmon.snapshot s ON s.snapshot_id = c.snapshot_id AND s.taken_at > since
+        -- the lanes from check_timeline (index probes), then only their rows
+        WITH lanes AS (
+            SELECT t.check_name, t.target, t.status FROM campmon.check_timeline t
+            WHERE t.last_not_ok_at > period_start
+            ORDER BY t.status = 'critical' DESC, t.status = 'warning' DESC, t.check_name, t.target LIMIT 20
         ),
-        lanes AS (
-            SELECT check_name, target FROM h GROUP BY 1, 2
-            HAVING bool_or(status <> 'ok') ORDER BY bool_or(status = 'critical') DESC, 1, 2 LIMIT 20
+        h AS (
+            SELECT c.check_name, c.target, c.status, c.taken_at,
+                   lead(c.taken_at) OVER (PARTITION BY c.check_name, c.target ORDER BY c.taken_at) AS next_at
+            FROM lanes JOIN campmon.snapshot_check c ON c.check_name = lanes.check_name AND c.target = lanes.target
+            WHERE c.taken_at > period_start
         ),
         runs AS (
             SELECT h.*, sum(chg) OVER (PARTITION BY h.check_name, h.target ORDER BY h.taken_at) AS run
             FROM (SELECT h.*, (h.status IS DISTINCT FROM lag(h.status) OVER (PARTITION BY h.check_name, h.target ORDER BY h.taken_at))::int AS chg
-                  FROM h JOIN lanes USING (check_name, target)) h
+                  FROM h) h
         )
         SELECT check_name, target, string_agg(format('%s|%s|%s', status, extract(epoch FROM start_at), extract(epoch FROM end_at)), ';' ORDER BY start_at) AS segs
         FROM (SELECT check_name, target, run, min(status) AS status, min(taken_at) AS start_at, max(coalesce(next_at, latest)) AS end_at
@@ -232,7 +235,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
         timeline := timeline || format('<text x="4" y="%s" class="legend">%s</text>', 24 + k * 20 + 12,
                                        campmon._html(left(rec.check_name || ' ' || rec.target, 48)));
         timeline := timeline || (SELECT string_agg(format('<rect class="seg %s" x="%s" y="%s" width="%s" height="14" fill="%s"><title>%s</title></rect>',
-                                                   p[1], round((330 + (p[2]::float8 - x0) / (x1 - x0) * 420)::numeric, 1), 24 + k * 20,
+                                                   campmon._html(p[1]), round((330 + (p[2]::float8 - x0) / (x1 - x0) * 420)::numeric, 1), 24 + k * 20,
                                                    greatest(round(((p[3]::float8 - p[2]::float8) / (x1 - x0) * 420)::numeric, 1), 1.5),
                                                    CASE p[1] WHEN 'critical' THEN '#c0392b' WHEN 'warning' THEN '#f5c542' ELSE '#8fd18f' END,
                                                    campmon._html(p[1])), '')
@@ -242,7 +245,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
     doc := doc || '<h2>Checks'' timeline</h2>'
                || CASE WHEN k = 0 THEN '<p class="empty" id="chart-checks">No check was warning or critical in this period.</p>'
                        ELSE format('<figure><figcaption>Checks that were not ok (green ok, yellow warning, red critical), %s to %s</figcaption><svg xmlns="http://www.w3.org/2000/svg" id="chart-checks" class="chart" width="760" height="%s" viewBox="0 0 760 %s">%s</svg></figure>',
-                                   to_char(since, 'YYYY-MM-DD'), to_char(latest, 'YYYY-MM-DD'), 34 + k * 20, 34 + k * 20, timeline) END;
+                                   to_char(period_start, 'YYYY-MM-DD'), to_char(latest, 'YYYY-MM-DD'), 34 + k * 20, 34 + k * 20, timeline) END;
 
     -- the checks now
     SELECT string_agg(format('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>',

@@ -27,7 +27,7 @@ DECLARE
 BEGIN
     -- the checks first: their trend rows read the snapshots taken so far,
     -- not this one half-written
-    SELECT array_agg(ROW(0, c.check_name, coalesce(c.target, ''), c.status, c.value, c.threshold)::campmon.snapshot_check)
+    SELECT array_agg(ROW(0, now(), c.check_name, coalesce(c.target, ''), c.status, c.value, c.threshold)::campmon.snapshot_check)
     INTO chk FROM campmon.checks c;
 
     INSERT INTO campmon.snapshot (tables_mode, indexes_mode)
@@ -118,8 +118,9 @@ BEGIN
     LEFT JOIN campmon._stale_tables() st ON st.verdict = v.verdict
     GROUP BY v.verdict;
 
-    INSERT INTO campmon.snapshot_check (snapshot_id, check_name, target, status, value, threshold)
-    SELECT id, c.check_name, c.target, c.status, c.value, c.threshold FROM unnest(chk) c;
+    INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold)
+    SELECT id, (SELECT s.taken_at FROM campmon.snapshot s WHERE s.snapshot_id = id),
+           c.check_name, c.target, c.status, c.value, c.threshold FROM unnest(chk) c;
 
     -- the xtknewid position (readable sequences only)
     INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used)

@@ -101,9 +101,13 @@ REVOKE ALL ON campmon.snapshot_group FROM PUBLIC;
 GRANT INSERT ON campmon.snapshot_group TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_group TO campmon_reader, pg_monitor;
 
--- Every campmon.checks row of the snapshot, message left out
+-- Every campmon.checks row of the snapshot, message left out.  taken_at
+-- is the snapshot's, copied so that check_timeline finds a row's last
+-- status change by index (check, target, status, time) in a few probes
+-- whatever the number of snapshots.
 CREATE TABLE campmon.snapshot_check (
     snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    taken_at        timestamptz NOT NULL,
     check_name      text NOT NULL,
     target          text NOT NULL DEFAULT '',
     status          text NOT NULL,
@@ -112,6 +116,7 @@ CREATE TABLE campmon.snapshot_check (
 );
 
 CREATE INDEX snapshot_check_snapshot ON campmon.snapshot_check (snapshot_id);
+CREATE INDEX snapshot_check_timeline ON campmon.snapshot_check (check_name, target, status, taken_at);
 
 COMMENT ON TABLE campmon.snapshot_check IS 'Per snapshot, each campmon.checks row''s status and value';
 

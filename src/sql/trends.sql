@@ -190,7 +190,9 @@ REVOKE ALL ON campmon.sequence_trends FROM PUBLIC;
 GRANT SELECT ON campmon.sequence_trends TO campmon_reader, pg_monitor;
 
 -- Per check row of the latest snapshot, over every retained snapshot:
--- since when it has its status, since when it is not ok, since when critical
+-- since when it has its status, since when it is not ok, since when
+-- critical.  A few index probes per row (snapshot_check_timeline): the
+-- last time it had each status, then the first time after the last change.
 CREATE OR REPLACE VIEW campmon.check_timeline AS
 WITH l AS MATERIALIZED (SELECT s.snapshot_id, s.taken_at FROM campmon.snapshot s ORDER BY s.taken_at DESC LIMIT 1),
 cur AS MATERIALIZED (
@@ -198,29 +200,51 @@ cur AS MATERIALIZED (
     FROM campmon.snapshot_check c JOIN l ON l.snapshot_id = c.snapshot_id
     ORDER BY c.check_name, c.target, CASE c.status WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END
 ),
-agg AS (
-    SELECT h.check_name, h.target, count(DISTINCT h.snapshot_id) AS snapshots, min(s.taken_at) AS first_seen_at,
-           max(s.taken_at) FILTER (WHERE h.status = 'ok') AS last_ok_at,
-           max(s.taken_at) FILTER (WHERE h.status <> 'critical') AS last_not_critical_at,
-           max(s.taken_at) FILTER (WHERE h.status <> cur.status) AS last_other_at
-    FROM campmon.snapshot_check h
-    JOIN cur ON cur.check_name = h.check_name AND cur.target = h.target
-    JOIN campmon.snapshot s ON s.snapshot_id = h.snapshot_id
-    GROUP BY h.check_name, h.target
+last AS (
+    SELECT c.*,
+           (SELECT max(h.taken_at) FROM campmon.snapshot_check h
+            WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = 'ok') AS last_ok_at,
+           (SELECT max(h.taken_at) FROM campmon.snapshot_check h
+            WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = 'warning') AS last_warning_at,
+           (SELECT max(h.taken_at) FROM campmon.snapshot_check h
+            WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = 'critical') AS last_critical_at,
+           (SELECT min(m.first) FROM (
+                SELECT (SELECT min(h.taken_at) FROM campmon.snapshot_check h
+                        WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = st) AS first
+                FROM unnest(ARRAY['ok', 'warning', 'critical']) st) m) AS first_seen_at
+    FROM cur c
 ),
-t AS (
-    SELECT c.*, a.snapshots, a.first_seen_at, a.last_ok_at,
-           coalesce((SELECT min(s.taken_at) FROM campmon.snapshot s WHERE s.taken_at > a.last_other_at), a.first_seen_at) AS since,
-           CASE WHEN c.status <> 'ok' THEN coalesce((SELECT min(s.taken_at) FROM campmon.snapshot s WHERE s.taken_at > a.last_ok_at), a.first_seen_at) END AS not_ok_since,
-           CASE WHEN c.status = 'critical' THEN coalesce((SELECT min(s.taken_at) FROM campmon.snapshot s WHERE s.taken_at > a.last_not_critical_at), a.first_seen_at) END AS critical_since
-    FROM cur c JOIN agg a ON a.check_name = c.check_name AND a.target = c.target
+changes AS (
+    SELECT x.*,
+           -- the last time it had another status than now
+           CASE x.status WHEN 'ok' THEN greatest(x.last_warning_at, x.last_critical_at)
+                         WHEN 'warning' THEN greatest(x.last_ok_at, x.last_critical_at)
+                         ELSE greatest(x.last_ok_at, x.last_warning_at) END AS last_other_at,
+           greatest(x.last_ok_at, x.last_warning_at) AS last_not_critical_at
+    FROM last x
 )
-SELECT t.check_name, t.target, t.status, t.value, t.threshold, t.since, l.taken_at - t.since AS status_for,
-       t.not_ok_since, t.critical_since, t.last_ok_at, t.first_seen_at, t.snapshots
-FROM t CROSS JOIN l;
+SELECT c.check_name, c.target, c.status, c.value, c.threshold,
+       coalesce((SELECT min(h.taken_at) FROM campmon.snapshot_check h
+                 WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = c.status AND h.taken_at > c.last_other_at),
+                c.first_seen_at) AS since,
+       l.taken_at - coalesce((SELECT min(h.taken_at) FROM campmon.snapshot_check h
+                              WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = c.status AND h.taken_at > c.last_other_at),
+                             c.first_seen_at) AS status_for,
+       CASE WHEN c.status <> 'ok' THEN
+           coalesce((SELECT min(m.first) FROM (
+                         SELECT (SELECT min(h.taken_at) FROM campmon.snapshot_check h
+                                 WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = st
+                                   AND h.taken_at > c.last_ok_at) AS first
+                         FROM unnest(ARRAY['warning', 'critical']) st) m), c.first_seen_at) END AS not_ok_since,
+       CASE WHEN c.status = 'critical' THEN
+           coalesce((SELECT min(h.taken_at) FROM campmon.snapshot_check h
+                     WHERE h.check_name = c.check_name AND h.target = c.target AND h.status = 'critical'
+                       AND h.taken_at > c.last_not_critical_at), c.first_seen_at) END AS critical_since,
+       c.last_ok_at, greatest(c.last_warning_at, c.last_critical_at) AS last_not_ok_at, c.first_seen_at
+FROM changes c CROSS JOIN l;
 
 COMMENT ON VIEW campmon.check_timeline IS
-'Per campmon.checks row of the latest snapshot: its status, since when (and for how long), since when not ok, since when critical, its last ok snapshot (doc/trends.md)';
+'Per campmon.checks row of the latest snapshot: its status, since when (and for how long), since when not ok, since when critical, its last ok and last not-ok snapshots (doc/trends.md)';
 
 REVOKE ALL ON campmon.check_timeline FROM PUBLIC;
 GRANT SELECT ON campmon.check_timeline TO campmon_reader, pg_monitor;
