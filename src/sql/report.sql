@@ -28,7 +28,8 @@ CREATE OR REPLACE FUNCTION campmon._chart_label(v double precision, unit text) R
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN unit = 'bytes' THEN pg_size_pretty(round(v)::bigint) ELSE round(v::numeric)::text END
+    SELECT CASE WHEN v IS NULL OR v = 'NaN'::float8 OR abs(v) >= 9e18 THEN ''
+                WHEN unit = 'bytes' THEN pg_size_pretty(round(v)::bigint) ELSE round(v::numeric)::text END
 $$;
 
 REVOKE ALL ON FUNCTION campmon._chart_label(double precision,text) FROM PUBLIC;
