@@ -27,7 +27,9 @@
 \set every_hours 6
 \endif
 
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS campmon;
+RESET client_min_messages;
 SELECT campmon.snapshot() AS model \gset
 
 BEGIN;
