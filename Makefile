@@ -35,7 +35,8 @@ SQL_STATE = \
 	src/sql/roles.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
-	src/sql/runs.sql
+	src/sql/runs.sql \
+	src/sql/snapshots.sql
 SQL_CODE = \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
@@ -45,10 +46,14 @@ SQL_CODE = \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/campaign_checks.sql \
+	src/sql/trend_checks.sql \
 	src/sql/checks.sql \
 	src/sql/history.sql \
 	src/sql/plan.sql \
-	src/sql/run_plan.sql
+	src/sql/run_plan.sql \
+	src/sql/snapshot.sql \
+	src/sql/trends.sql \
+	src/sql/report.sql
 # install order: each file after what it uses
 SQL_SOURCES = \
 	src/sql/roles.sql \
@@ -62,11 +67,16 @@ SQL_SOURCES = \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/campaign_checks.sql \
+	src/sql/trend_checks.sql \
 	src/sql/checks.sql \
 	src/sql/runs.sql \
 	src/sql/history.sql \
 	src/sql/plan.sql \
-	src/sql/run_plan.sql
+	src/sql/run_plan.sql \
+	src/sql/snapshots.sql \
+	src/sql/snapshot.sql \
+	src/sql/trends.sql \
+	src/sql/report.sql
 # Upgrades (README, "Developing"): once a version is released its install
 # script is frozen in src/sql/released/, and the next version's upgrade
 # script campmon--OLD--NEW.sql is built from src/sql/updates/ (the DDL and
@@ -78,7 +88,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view demo campaign plan hostile rewrite_models
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view demo campaign plan hostile snapshots rewrite_models
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
 ISOLATION_OPTS =

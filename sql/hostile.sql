@@ -684,6 +684,42 @@ INSERT INTO campmon.work_table_rule (rule, pattern, owner_table, owner_noun, own
                                      stale_states, suspect_states, priority)
 VALUES ('ho_rule', '^wkf(99000[34])_', 'xtkworkflow', 'workflow', 'iworkflowid', 'istate', 'tslastmodified', '{}', '{95}', 1);
 
+-- snapshots, trends and the report (issue 17): a snapshot of this hostile
+-- database (work tables with quotes, newlines, semicolons in their names),
+-- a report over it that holds no script; the helpers with bad input
+INSERT INTO ho.hostile_case (fn, as_role, setup, call, expected) VALUES
+('snapshot', NULL, $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT campmon.snapshot() > 0$$, 'ok'),
+('snapshot', 'regress_ho_admin', NULL, $$SELECT campmon.snapshot() > 0$$, 'ok'),
+('snapshot', 'regress_ho_reader', NULL, $$SELECT campmon.snapshot()$$, '42501'),
+('snapshot', 'regress_ho_evil', NULL, $$SELECT campmon.snapshot()$$, '42501'),
+('report', NULL, $$SET campmon.work_table_schemas = 'ho_work'; SELECT campmon.snapshot(); SELECT campmon.snapshot()$$,
+ $$SELECT position('<script' IN r) = 0 AND r LIKE '<!DOCTYPE html>%</html>' FROM campmon.report(1) r$$, 'ok'),
+('report', 'regress_ho_reader', NULL, $$SELECT campmon.report() LIKE '%id="no-snapshot"%'$$, 'ok'),
+('report', NULL, NULL, $$SELECT campmon.report(NULL)$$, '22023'),
+('report', NULL, NULL, $$SELECT campmon.report(-1)$$, '22023'),
+('report', 'regress_ho_evil', NULL, $$SELECT campmon.report()$$, '42501'),
+('_html', NULL, NULL, $$SELECT campmon._html('<a href="x">''&')$$, 'ok'),
+('_html', NULL, NULL, $$SELECT campmon._html(NULL)$$, 'ok'),
+('_html', 'regress_ho_evil', NULL, $$SELECT campmon._html('x')$$, '42501'),
+('_chart_label', NULL, NULL, $$SELECT campmon._chart_label('NaN', 'bytes') || campmon._chart_label(1e30, 'count') || campmon._chart_label(NULL, NULL)$$, 'ok'),
+('_chart_label', NULL, NULL, $$SELECT campmon._chart_label(1536, 'bytes')$$, 'ok'),
+('_chart_label', 'regress_ho_evil', NULL, $$SELECT campmon._chart_label(1, 'count')$$, '42501'),
+('_svg_lines', NULL, NULL, $$SELECT campmon._svg_lines('<x>', '"t"', 'bytes', NULL, NULL, NULL)$$, 'ok'),
+('_svg_lines', NULL, NULL, $$SELECT position('<script' IN campmon._svg_lines('a', 'b', 'count', ARRAY['<script>', NULL], ARRAY[now()], ARRAY[1, 'NaN']::float8[])) = 0$$, 'ok'),
+('_svg_lines', 'regress_ho_evil', NULL, $$SELECT campmon._svg_lines('a', 'b', 'count', NULL, NULL, NULL)$$, '42501'),
+('_svg_spark', NULL, NULL, $$SELECT campmon._svg_spark(ARRAY[1, NULL, 3]::float8[]) LIKE '<svg%'$$, 'ok'),
+('_svg_spark', NULL, NULL, $$SELECT campmon._svg_spark(NULL)$$, 'ok'),
+('_svg_spark', 'regress_ho_evil', NULL, $$SELECT campmon._svg_spark(NULL)$$, '42501'),
+('_no_trend', NULL, NULL, $$SELECT campmon._no_trend(1, 3, '<7 days>')$$, 'ok'),
+('_no_trend', 'regress_ho_evil', NULL, $$SELECT campmon._no_trend(1, 3, 'x')$$, '42501'),
+('_setting_num', NULL, NULL, $$SELECT campmon._setting_num('campmon.trend_min_points')$$, 'ok'),
+('_setting_num', NULL, NULL, $$SELECT campmon._setting_num('no.such_setting')$$, 'ok'),
+('_setting_num', 'regress_ho_evil', NULL, $$SELECT campmon._setting_num('campmon.trend_min_points')$$, '42501'),
+('_trend_snapshots', NULL, $$SET campmon.trend_window = '1s'$$, $$SELECT count(*) FROM campmon._trend_snapshots()$$, 'ok'),
+('_trend_snapshots', 'regress_ho_evil', NULL, $$SELECT count(*) FROM campmon._trend_snapshots()$$, '42501'),
+('_trend_checks', 'regress_ho_reader', NULL, $$SELECT count(*) FROM campmon._trend_checks()$$, 'ok'),
+('_trend_checks', 'regress_ho_evil', NULL, $$SELECT count(*) FROM campmon._trend_checks()$$, '42501');
+
 -- the cases: everything as recorded, then the cases whose SQLSTATE differs from the expected one
 SET client_min_messages = error;   -- WARNINGs of try_*_bloat, NOTICEs of plans
 CREATE TEMP TABLE ho_result AS

@@ -51,6 +51,17 @@ char	   *campmon_never_work_table_owners = NULL;
 static int	campmon_repack_space_margin_pct = 20;
 char	   *campmon_repack_client = NULL;
 char	   *campmon_repack_host = NULL;
+/* snapshots and trends (snapshot.sql, trends.sql, trend_checks.sql) */
+static int	campmon_snapshot_retention = 90 * 86400;
+static int	campmon_snapshot_min_size = 1024;	/* 8MB in blocks */
+static int	campmon_snapshot_max_relations = 2000;
+static int	campmon_trend_window = 7 * 86400;
+static int	campmon_trend_min_points = 3;
+static double campmon_trend_bloat_growth_pct = 2;
+static int	campmon_trend_full_warning_days = 30;
+static int	campmon_trend_full_critical_days = 7;
+static int	campmon_trend_wrap_warning_days = 365;
+static int	campmon_trend_wrap_critical_days = 90;
 
 
 /*
@@ -316,6 +327,49 @@ _PG_init(void)
 							   "Empty (the default): the server's first unix_socket_directories entry. The client connects to this server's port and database as the run's role.",
 							   &campmon_repack_host, "",
 							   PGC_SUSET, 0, NULL, NULL, NULL);
+
+	/* snapshots and trends */
+	DefineCustomIntVariable("campmon.snapshot_retention",
+							"campmon.snapshot() deletes snapshots older than this (0: keeps them all).",
+							NULL, &campmon_snapshot_retention, 90 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.snapshot_min_size",
+							"campmon.snapshot() keeps a row for any table this large (with TOAST and indexes), whatever its family.",
+							"Tables of Campaign's families (not work tables or lists) and the catalogs always have one.",
+							&campmon_snapshot_min_size, 1024, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.snapshot_max_relations",
+							"Most relations (tables and indexes) a snapshot keeps a row for; the rest are counted in totals.",
+							NULL, &campmon_snapshot_max_relations, 2000, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_window",
+							"The trend views fit their slopes over the snapshots of this last period.",
+							NULL, &campmon_trend_window, 7 * 86400, 1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_min_points",
+							"Fewest snapshots in the window for a trend; with fewer, no trend (said so) and the trend checks are ok.",
+							NULL, &campmon_trend_min_points, 3, 2, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("campmon.trend_bloat_growth_pct",
+							 "campmon.checks warns of high-churn tables whose bloat grows faster than this (percentage points per day).",
+							 NULL, &campmon_trend_bloat_growth_pct, 2, 0, 100,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_full_warning_days",
+							"campmon.checks warns of a tablespace full within this many days at its current growth.",
+							NULL, &campmon_trend_full_warning_days, 30, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_full_critical_days",
+							"campmon.checks is critical about a tablespace full within this many days.",
+							NULL, &campmon_trend_full_critical_days, 7, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_wrap_warning_days",
+							"campmon.checks warns when xtknewid wraps within this many days at its current rate.",
+							NULL, &campmon_trend_wrap_warning_days, 365, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_wrap_critical_days",
+							"campmon.checks is critical when xtknewid wraps within this many days.",
+							NULL, &campmon_trend_wrap_critical_days, 90, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
 }

@@ -477,10 +477,11 @@ GRANT EXECUTE ON FUNCTION campmon._unreadable_checks() TO campmon_reader, pg_mon
 CREATE OR REPLACE VIEW campmon.checks AS
 SELECT * FROM campmon._checks()
 UNION ALL SELECT * FROM campmon._repack_checks()
-UNION ALL SELECT * FROM campmon._unreadable_checks();
+UNION ALL SELECT * FROM campmon._unreadable_checks()
+UNION ALL SELECT * FROM campmon._trend_checks();
 
 COMMENT ON VIEW campmon.checks IS
-'Alert rows (check_name, status ok|warning|critical, target, value, threshold, message): cleanup health, technical workflows, purge and cleanup backlogs, work tables, the xtknewid sequence, bloat';
+'Alert rows (check_name, status ok|warning|critical, target, value, threshold, message): cleanup health, technical workflows, purge and cleanup backlogs, work tables, the xtknewid sequence, bloat, trends of the snapshots';
 
 REVOKE ALL ON campmon.checks FROM PUBLIC;
 GRANT SELECT ON campmon.checks TO campmon_reader, pg_monitor;

@@ -1,0 +1,160 @@
+/*
+ * snapshot.sql -- campmon.snapshot(): records, in campmon's own tables
+ * (snapshots.sql), what the listings, campmon.stale_tables and
+ * campmon.checks say now, in a bounded number of rows, and prunes the
+ * snapshots older than campmon.snapshot_retention.  One pass of each
+ * listing in its default mode: a few seconds at 50,000 relations
+ * (doc/performance.md).  Takes no lock beyond the listings' AccessShareLock.
+ */
+
+CREATE OR REPLACE FUNCTION campmon.snapshot() RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '4MB'
+AS $fn$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    id bigint;
+    retention interval := campmon._seconds('campmon.snapshot_retention');
+    min_size bigint := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.snapshot_min_size');
+    max_rel integer := current_setting('campmon.snapshot_max_relations')::integer;
+    db_spc oid := (SELECT dattablespace FROM pg_database WHERE datname = current_database());
+    chk campmon.snapshot_check[];
+    kept integer;
+    spc record;
+    sp record;
+BEGIN
+    -- the checks first: their trend rows read the snapshots taken so far,
+    -- not this one half-written
+    SELECT array_agg(ROW(0, now(), c.check_name, coalesce(c.target, ''), c.status, c.value, c.threshold)::campmon.snapshot_check)
+    INTO chk FROM campmon.checks c;
+
+    INSERT INTO campmon.snapshot (tables_mode, indexes_mode)
+    VALUES (coalesce(current_setting('campmon.tables_mode', true), 'stats'),
+            coalesce(current_setting('campmon.indexes_mode', true), 'stats'))
+    RETURNING snapshot_id INTO id;
+
+    WITH t AS MATERIALIZED (
+        SELECT t.relid, t.schema_name, t.table_name, t.family, t.table_bytes, t.toast_bytes, t.total_bytes,
+               t.bloat_bytes, t.bloat_pct, t.toast_bloat_bytes, t.method, t.n_dead_tup,
+               t.vacuum_count + t.autovacuum_count AS vacuum_count, t.analyze_count + t.autoanalyze_count AS analyze_count,
+               coalesce(ts.spcname::text, '') AS tablespace
+        FROM campmon.tables t
+        JOIN pg_class c ON c.oid = t.relid
+        LEFT JOIN pg_tablespace ts ON ts.oid = CASE WHEN c.reltablespace = 0 THEN db_spc ELSE c.reltablespace END
+    ),
+    i AS MATERIALIZED (
+        SELECT i.indexrelid, i.schema_name, i.index_name, i.table_relid, i.table_name, i.family, i.index_bytes,
+               i.bloat_bytes, i.bloat_pct, i.method, i.idx_scan,
+               coalesce(ts.spcname::text, '') AS tablespace
+        FROM campmon.indexes i
+        JOIN pg_class c ON c.oid = i.indexrelid
+        LEFT JOIN pg_tablespace ts ON ts.oid = CASE WHEN c.reltablespace = 0 THEN db_spc ELSE c.reltablespace END
+    ),
+    per_table AS (
+        SELECT i.table_relid, count(*) AS n, sum(i.bloat_bytes) AS bloat FROM i GROUP BY i.table_relid
+    ),
+    -- the tables worth a row: catalogs, then Campaign's families (not its
+    -- work tables and lists, nor family 'other'), then by size; while they and their indexes
+    -- fit in campmon.snapshot_max_relations
+    ranked AS (
+        SELECT t.relid,
+               sum(1 + coalesce(p.n, 0)) OVER (ORDER BY CASE WHEN t.family = 'catalog' THEN 0
+                                                            WHEN t.family NOT IN ('work_table', 'list', 'other') THEN 1 ELSE 2 END,
+                                                       t.total_bytes DESC NULLS LAST, t.relid) AS running
+        FROM t LEFT JOIN per_table p ON p.table_relid = t.relid
+        WHERE t.family IS NOT NULL AND t.family NOT IN ('work_table', 'list', 'other')
+           OR t.total_bytes >= min_size
+    ),
+    keep AS (SELECT relid FROM ranked WHERE running <= max_rel),
+    ins_tables AS (
+        INSERT INTO campmon.snapshot_relation
+            (snapshot_id, relid, kind, schema_name, relation_name, table_name, family, tablespace, bytes, total_bytes,
+             bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows, vacuum_count, analyze_count, idx_scan)
+        SELECT id, t.relid, 'table', t.schema_name, t.table_name, t.table_name, t.family, t.tablespace,
+               t.table_bytes, t.total_bytes, t.bloat_bytes, t.bloat_pct, t.toast_bloat_bytes, t.method, t.n_dead_tup,
+               t.vacuum_count, t.analyze_count, NULL
+        FROM t WHERE t.relid IN (SELECT relid FROM keep)
+        RETURNING 1
+    ),
+    ins_indexes AS (
+        INSERT INTO campmon.snapshot_relation
+            (snapshot_id, relid, kind, schema_name, relation_name, table_name, family, tablespace, bytes, total_bytes,
+             bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows, vacuum_count, analyze_count, idx_scan)
+        SELECT id, i.indexrelid, 'index', i.schema_name, i.index_name, i.table_name, i.family, i.tablespace,
+               i.index_bytes, i.index_bytes, i.bloat_bytes, i.bloat_pct, NULL, i.method, NULL, NULL, NULL, i.idx_scan
+        FROM i WHERE i.table_relid IN (SELECT relid FROM keep)
+        RETURNING 1
+    ),
+    ins_groups AS (
+        INSERT INTO campmon.snapshot_group (snapshot_id, grouping, name, tablespace, relations, total_bytes, bloat_bytes, dead_rows)
+        SELECT id, 'family', t.family, t.tablespace, count(*), coalesce(sum(t.total_bytes), 0),
+               sum(coalesce(t.bloat_bytes, 0) + coalesce(t.toast_bloat_bytes, 0) + coalesce(p.bloat, 0)), sum(t.n_dead_tup)
+        FROM t LEFT JOIN per_table p ON p.table_relid = t.relid
+        WHERE t.family IS NOT NULL
+        GROUP BY t.family, t.tablespace
+        UNION ALL
+        SELECT id, 'other', 'tables without a row', '', count(t.relid), coalesce(sum(t.total_bytes), 0),
+               sum(coalesce(t.bloat_bytes, 0) + coalesce(t.toast_bloat_bytes, 0) + coalesce(p.bloat, 0)), sum(t.n_dead_tup)
+        FROM t LEFT JOIN per_table p ON p.table_relid = t.relid
+        WHERE t.relid NOT IN (SELECT relid FROM keep)
+        RETURNING 1
+    ),
+    upd AS (
+        UPDATE campmon.snapshot s
+        SET relations = (SELECT count(*) FROM t) + (SELECT count(*) FROM i),
+            kept_relations = (SELECT count(*) FROM ins_tables) + (SELECT count(*) FROM ins_indexes),
+            total_bytes = (SELECT coalesce(sum(t.total_bytes), 0) FROM t)
+        WHERE s.snapshot_id = id
+        RETURNING s.kept_relations
+    )
+    SELECT u.kept_relations + 0 * (SELECT count(*) FROM ins_groups) INTO kept FROM upd u;
+
+    -- work tables by verdict (all three, empty ones too: the charts need the zeros)
+    INSERT INTO campmon.snapshot_group (snapshot_id, grouping, name, tablespace, relations, total_bytes)
+    SELECT id, 'work_tables', v.verdict, '', count(st.relid), coalesce(sum(st.total_bytes), 0)
+    FROM (VALUES ('stale'), ('suspect'), ('held')) v(verdict)
+    LEFT JOIN campmon._stale_tables() st ON st.verdict = v.verdict
+    GROUP BY v.verdict;
+
+    INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold)
+    SELECT id, (SELECT s.taken_at FROM campmon.snapshot s WHERE s.snapshot_id = id),
+           c.check_name, c.target, c.status, c.value, c.threshold FROM unnest(chk) c;
+
+    -- the xtknewid position (readable sequences only)
+    INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used)
+    SELECT id, format('%I.%I', n.nspname, c.relname), ps.last_value,
+           CASE WHEN ps.last_value < 0 THEN ps.last_value + 2147483648 ELSE coalesce(ps.last_value, 0) END
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
+    WHERE c.relkind = 'S' AND c.relname = 'xtknewid' AND n.nspname = ANY (campmon._work_table_schemas())
+      AND has_sequence_privilege(c.oid, 'SELECT');
+
+    -- the file systems under the database's tablespaces
+    FOR spc IN SELECT DISTINCT ts.oid, ts.spcname::text AS name
+               FROM (SELECT DISTINCT reltablespace FROM pg_class) c
+               JOIN pg_tablespace ts ON ts.oid = CASE WHEN c.reltablespace = 0 THEN db_spc ELSE c.reltablespace END
+               WHERE ts.spcname <> 'pg_global' LOOP
+        BEGIN
+            SELECT * INTO sp FROM campmon.tablespace_space(spc.oid);
+            INSERT INTO campmon.snapshot_tablespace VALUES (id, spc.name, sp.total_bytes, sp.free_bytes, sp.available_bytes);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'campmon.snapshot: tablespace % not recorded: %', spc.name, SQLERRM;
+        END;
+    END LOOP;
+
+    UPDATE campmon.snapshot SET duration = clock_timestamp() - t0 WHERE snapshot_id = id;
+
+    -- retention (0: keep every snapshot)
+    IF retention > interval '0' THEN
+        DELETE FROM campmon.snapshot WHERE taken_at < now() - retention;
+    END IF;
+    RETURN id;
+END $fn$;
+
+COMMENT ON FUNCTION campmon.snapshot() IS
+'Records the listings, work tables by verdict, campmon.checks, the xtknewid position and the tablespaces'' free space in campmon''s snapshot tables; prunes snapshots older than campmon.snapshot_retention; returns the new snapshot_id';
+
+REVOKE ALL ON FUNCTION campmon.snapshot() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.snapshot() TO campmon_admin;

@@ -1,0 +1,165 @@
+/*
+ * snapshots.sql -- campmon's history of measurements: one row per
+ * campmon.snapshot() call and, per snapshot, a bounded number of rows
+ * (the relations worth keeping, totals for the rest and for the work tables
+ * by verdict, every campmon.checks row, the xtknewid position, the
+ * tablespaces' free space).  The trend views (trends.sql) and the report
+ * (report.sql) read them.  Dumped with the database; old snapshots are
+ * pruned by campmon.snapshot() itself (campmon.snapshot_retention).
+ */
+
+CREATE TABLE campmon.snapshot (
+    snapshot_id     bigserial PRIMARY KEY,
+    taken_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    taken_by        text NOT NULL DEFAULT current_user,
+    synthetic       boolean NOT NULL DEFAULT false,     -- made up (demo back-fill, benchmarks), never measured
+    tables_mode     text,
+    indexes_mode    text,
+    relations       integer,        -- tables and indexes of the database when it was taken
+    kept_relations  integer,        -- of which have a row in snapshot_relation
+    total_bytes     bigint,         -- every table with its TOAST and indexes (campmon.tables)
+    duration        interval,
+    note            text
+);
+
+CREATE UNIQUE INDEX snapshot_taken_at ON campmon.snapshot (taken_at);
+
+COMMENT ON TABLE campmon.snapshot IS
+'Snapshots taken by campmon.snapshot(): when, by whom, whether synthetic (made up by the demo or a benchmark)';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot', '');
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_snapshot_id_seq', '');
+
+REVOKE ALL ON SEQUENCE campmon.snapshot_snapshot_id_seq FROM PUBLIC;
+GRANT USAGE ON SEQUENCE campmon.snapshot_snapshot_id_seq TO campmon_admin;
+
+REVOKE ALL ON campmon.snapshot FROM PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON campmon.snapshot TO campmon_admin;
+GRANT SELECT ON campmon.snapshot TO campmon_reader, pg_monitor;
+
+-- One row per relation worth keeping: the tables of a Campaign family (not
+-- the work tables and lists), the catalogs, anything whose total size
+-- reaches campmon.snapshot_min_size, and their indexes; at most
+-- campmon.snapshot_max_relations of them (catalogs and families first, then
+-- by size).  Figures as campmon.tables / campmon.indexes give them in
+-- their modes of the time (method says which).
+CREATE TABLE campmon.snapshot_relation (
+    snapshot_id         bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    relid               oid NOT NULL,
+    kind                text NOT NULL CHECK (kind IN ('table', 'index')),
+    schema_name         text NOT NULL,
+    relation_name       text NOT NULL,
+    table_name          text NOT NULL,      -- an index's table; a table's own name
+    family              text,
+    tablespace          text NOT NULL,
+    bytes               bigint,             -- table: main fork; index: the index
+    total_bytes         bigint,             -- table: with TOAST and indexes; index: the index
+    bloat_bytes         bigint,
+    bloat_pct           numeric,
+    toast_bloat_bytes   bigint,
+    method              text,
+    dead_rows           bigint,             -- pg_stat n_dead_tup (tables)
+    vacuum_count        bigint,             -- manual and autovacuum (tables)
+    analyze_count       bigint,             -- manual and autoanalyze (tables)
+    idx_scan            bigint,             -- indexes
+    PRIMARY KEY (snapshot_id, schema_name, relation_name)
+);
+
+CREATE INDEX snapshot_relation_name ON campmon.snapshot_relation (schema_name, relation_name, snapshot_id);
+
+COMMENT ON TABLE campmon.snapshot_relation IS
+'Per snapshot, the relations worth keeping (Campaign families, catalogs, above campmon.snapshot_min_size) with size, bloat, dead rows and vacuum/analyze counts';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_relation', '');
+
+REVOKE ALL ON campmon.snapshot_relation FROM PUBLIC;
+GRANT INSERT ON campmon.snapshot_relation TO campmon_admin;
+GRANT SELECT ON campmon.snapshot_relation TO campmon_reader, pg_monitor;
+
+-- Totals per snapshot: grouping 'family' (every table of a family, kept or
+-- not, with TOAST and indexes, per tablespace), 'other' (the tables without
+-- a relation row, with theirs), 'work_tables' (campmon.stale_tables by
+-- verdict).  bloat_bytes: tables, TOAST and indexes.
+CREATE TABLE campmon.snapshot_group (
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    grouping        text NOT NULL CHECK (grouping IN ('family', 'other', 'work_tables')),
+    name            text NOT NULL,
+    tablespace      text NOT NULL DEFAULT '',
+    relations       integer NOT NULL,       -- tables
+    total_bytes     bigint NOT NULL,
+    bloat_bytes     bigint,
+    dead_rows       bigint,
+    PRIMARY KEY (snapshot_id, grouping, name, tablespace)
+);
+
+COMMENT ON TABLE campmon.snapshot_group IS
+'Per snapshot, totals per family (and tablespace), for the tables without a row of their own, and for the work tables by verdict';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_group', '');
+
+REVOKE ALL ON campmon.snapshot_group FROM PUBLIC;
+GRANT INSERT ON campmon.snapshot_group TO campmon_admin;
+GRANT SELECT ON campmon.snapshot_group TO campmon_reader, pg_monitor;
+
+-- Every campmon.checks row of the snapshot, message left out.  taken_at
+-- is the snapshot's, copied so that check_timeline finds a row's last
+-- status change by index (check, target, status, time) in a few probes
+-- whatever the number of snapshots.
+CREATE TABLE campmon.snapshot_check (
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    taken_at        timestamptz NOT NULL,
+    check_name      text NOT NULL,
+    target          text NOT NULL DEFAULT '',
+    status          text NOT NULL,
+    value           numeric,
+    threshold       numeric
+);
+
+CREATE INDEX snapshot_check_snapshot ON campmon.snapshot_check (snapshot_id);
+CREATE INDEX snapshot_check_timeline ON campmon.snapshot_check (check_name, target, status, taken_at);
+
+COMMENT ON TABLE campmon.snapshot_check IS 'Per snapshot, each campmon.checks row''s status and value';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_check', '');
+
+REVOKE ALL ON campmon.snapshot_check FROM PUBLIC;
+GRANT INSERT ON campmon.snapshot_check TO campmon_admin;
+GRANT SELECT ON campmon.snapshot_check TO campmon_reader, pg_monitor;
+
+-- The xtknewid sequences' positions: used is the count of identifiers
+-- handed out of the 2^31 before the wrap (a negative last_value, after a
+-- wrap, counts the negative half as check xtknewid_sequence does)
+CREATE TABLE campmon.snapshot_sequence (
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    sequence_name   text NOT NULL,
+    last_value      bigint,
+    used            bigint NOT NULL,
+    PRIMARY KEY (snapshot_id, sequence_name)
+);
+
+COMMENT ON TABLE campmon.snapshot_sequence IS 'Per snapshot, the position of each xtknewid sequence';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_sequence', '');
+
+REVOKE ALL ON campmon.snapshot_sequence FROM PUBLIC;
+GRANT INSERT ON campmon.snapshot_sequence TO campmon_admin;
+GRANT SELECT ON campmon.snapshot_sequence TO campmon_reader, pg_monitor;
+
+-- The file systems under the tablespaces the database uses
+-- (campmon.tablespace_space)
+CREATE TABLE campmon.snapshot_tablespace (
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    tablespace      text NOT NULL,
+    total_bytes     bigint,
+    free_bytes      bigint,
+    available_bytes bigint,
+    PRIMARY KEY (snapshot_id, tablespace)
+);
+
+COMMENT ON TABLE campmon.snapshot_tablespace IS 'Per snapshot, total and available bytes of the file system under each tablespace';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_tablespace', '');
+
+REVOKE ALL ON campmon.snapshot_tablespace FROM PUBLIC;
+GRANT INSERT ON campmon.snapshot_tablespace TO campmon_admin;
+GRANT SELECT ON campmon.snapshot_tablespace TO campmon_reader, pg_monitor;

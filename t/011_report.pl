@@ -1,0 +1,135 @@
+
+# campmon.report() in a real browser: the demo database with three weeks of
+# synthetic snapshots (demo/backfill_snapshots.sql), a real run between two
+# real snapshots, and a delivery log whose name is hostile (quotes, a
+# script element, Unicode).  Headless Chromium (Debian's chromium) renders
+# the report to PNG -- kept as an artifact in log/tap/report.png -- and dumps
+# its DOM, which must hold the charts and rows the report promises, the
+# hostile name as text and no element a name smuggled in.  Also: a reader
+# may call the report, it loads nothing from the network, and the snapshots
+# survive pg_dump / restore (pg_extension_config_dump).
+
+use strict;
+use warnings;
+
+use File::Path qw(make_path);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $chromium = (grep { -x $_ } map { "$_/chromium" } split /:/, $ENV{PATH})[0];
+ok(defined $chromium, 'chromium is installed (scripts/install_deps.sh)') or BAIL_OUT('no chromium');
+
+my $node = PostgreSQL::Test::Cluster->new('main');
+$node->init;
+$node->start;
+my $db = 'campmon_report';
+$node->safe_psql('postgres', "CREATE DATABASE $db");
+$node->safe_psql($db, 'CREATE EXTENSION campmon');
+my @psql = ($node->installed_command('psql'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr($db));
+command_ok([ @psql, '-v', 'scale=0.3', '-f', 'demo/campaign_demo.sql' ], 'the demo database loads');
+
+# a bloated delivery log with a hostile name: a script that would mark the
+# page if it ran
+my $hostile = q{nmsbroadlog_<script>document.title="pwned"</script>'é};
+(my $hostile_sql = $hostile) =~ s/"/""/g;
+$node->safe_psql(
+	$db, qq{
+SET ROLE campmon_demo;
+CREATE TABLE public."$hostile_sql" (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+INSERT INTO public."$hostile_sql" SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g;
+DELETE FROM public."$hostile_sql" WHERE id % 5 <> 0;
+RESET ROLE;
+ANALYZE public."$hostile_sql";
+});
+
+command_ok([ @psql, '-v', 'days=21', '-v', 'every_hours=6', '-f', 'demo/backfill_snapshots.sql' ],
+	'three weeks of synthetic snapshots');
+$node->safe_psql($db, 'SELECT campmon.snapshot()');
+$node->safe_psql($db, 'CALL campmon.run_plan(dry_run => false)');
+$node->safe_psql($db, 'SELECT campmon.snapshot()');
+is($node->safe_psql($db, 'SELECT count(*) FILTER (WHERE synthetic) || \'/\' || count(*) FILTER (WHERE NOT synthetic) FROM campmon.snapshot'),
+	'84/3', '84 synthetic and 3 measured snapshots');
+
+# a reader may call it; the report is written as psql -At writes it
+$node->safe_psql($db, 'CREATE ROLE report_reader LOGIN IN ROLE campmon_reader');
+my $dir = "$PostgreSQL::Test::Utils::tmp_check/report";
+make_path($dir);
+my $html_file = "$dir/report.html";
+command_ok([ $node->installed_command('psql'), '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'report_reader',
+		'-d', $node->connstr($db), '-o', $html_file, '-c', 'SELECT campmon.report()' ],
+	'campmon_reader writes the report');
+my $html = slurp_file($html_file);
+like($html, qr/^<!DOCTYPE html>/, 'an HTML document');
+unlike($html, qr/<script|<link|<iframe|\bsrc=|\bhref=|\@import|url\(/i, 'no script, no link, nothing loaded');
+my @urls = $html =~ m{(https?://[^"'\s<>]+)}g;
+is_deeply([ grep { $_ ne 'http://www.w3.org/2000/svg' } @urls ], [], 'no URL but the SVG namespace');
+
+# Chromium: as root it needs --no-sandbox; its profile and HOME go in a
+# directory of ours (the TAP user's HOME may not be writable)
+my $profile = "$dir/chromium-profile";
+make_path($profile);
+local $ENV{HOME} = $dir;
+my @chrome = ($chromium, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run',
+	"--user-data-dir=$profile", '--window-size=1000,3300');
+my $png = "$PostgreSQL::Test::Utils::log_path/report.png";
+my ($out, $err);
+my $ok = IPC::Run::run([ @chrome, "--screenshot=$png", "file://$html_file" ], '>', \$out, '2>', \$err,
+	IPC::Run::timeout(120));
+ok($ok && -f $png, 'chromium renders the report to PNG') or diag($err);
+my $png_data = -f $png ? slurp_file($png) : '';
+is(substr($png_data, 0, 8), "\x89PNG\r\n\x1a\n", 'a PNG file');
+my ($w, $h) = length($png_data) > 24 ? unpack('NN', substr($png_data, 16, 8)) : (0, 0);
+is("${w}x$h", '1000x3300', 'of the window size');
+# a blank page of that size compresses to a few kB
+cmp_ok(length($png_data), '>', 60_000, 'not blank (' . length($png_data) . ' bytes): ' . $png);
+
+$ok = IPC::Run::run([ @chrome, '--dump-dom', "file://$html_file" ], '>', \my $dom, '2>', \$err, IPC::Run::timeout(120));
+ok($ok && $dom =~ /<\/html>/, 'chromium dumps the DOM') or diag($err);
+$dom //= '';
+# the charts, with their series
+for my $id (qw(chart-family-bloat chart-work-tables chart-checks)) {
+	like($dom, qr/<svg[^>]*id="$id"/, "chart $id is drawn");
+}
+my ($family_svg) = $dom =~ /(<svg[^>]*id="chart-family-bloat".*?<\/svg>)/s;
+my @family_series = ($family_svg // '') =~ /data-series="([^"]+)"/g;
+cmp_ok(scalar @family_series, '>=', 5, "bloat per family: a line per family (@family_series)");
+ok((grep { $_ eq 'broadlog' } @family_series), 'broadlog among them');
+my ($work_svg) = $dom =~ /(<svg[^>]*id="chart-work-tables".*?<\/svg>)/s;
+is(join(',', sort(($work_svg // '') =~ /data-series="([^"]+)"/g)), 'held,stale,suspect', 'work tables: a line per verdict');
+my @points = ($work_svg // '') =~ /points="([^"]+)"/g;
+is(scalar(() = ($points[0] // '') =~ /,/g), 87, 'a point per snapshot (87)');
+# the tables: reclaimable relations, runs, plan, forecasts, checks
+my ($reclaimable) = $dom =~ /(<table id="reclaimable">.*?<\/table>)/s;
+cmp_ok(scalar(() = ($reclaimable // '') =~ /<tr data-relation=/g), '>=', 10, 'the largest reclaimable relations are listed');
+like($reclaimable // '', qr/<svg[^>]*class="spark"/, 'with their trend (a sparkline)');
+like($dom, qr/<table id="runs">.*?<td class="n">1<\/td>.*?done/s, 'the run is listed');
+like($dom, qr/<table id="plan">/, "tonight's plan");
+like($dom, qr/<table id="forecasts">.*?full in .*? days.*?wraps in .*? days/s, 'the forecasts: disk full, xtknewid wrap');
+like($dom, qr/<table id="checks-now">.*?cleanup_workflow/s, 'the checks not ok');
+like($dom, qr/id="synthetic-warning"[^>]*>SYNTHETIC DATA: 84 of these 87 snapshots/, 'the synthetic data said so');
+# the hostile name: text (as quote_ident writes it), never an element,
+# never run
+(my $escaped = $hostile_sql) =~ s/&/&amp;/g;
+$escaped =~ s/</&lt;/g;
+$escaped =~ s/>/&gt;/g;
+ok(index($dom, qq{<td>public."$escaped"</td>}) >= 0, 'the hostile name is shown as text, among the reclaimable')
+  or diag(join("\n", $dom =~ /(.{0,80}pwned.{0,80})/g));
+(my $no_attributes = $dom) =~ s/="[^"]*"//g;
+unlike($no_attributes, qr/<script/i, 'no script element in the DOM');
+like($dom, qr/<title>campmon report: $db<\/title>/, 'the title is untouched (no script ran)');
+
+# the snapshots are dumped with the database
+my $counts = 'SELECT (SELECT count(*) FROM campmon.snapshot) || \'/\' || (SELECT count(*) FROM campmon.snapshot_relation) || \'/\' || (SELECT count(*) FROM campmon.snapshot_check) || \'/\' || (SELECT count(*) FROM campmon.snapshot_group)';
+my $before = $node->safe_psql($db, $counts);
+my $dump = "$dir/dump.sql";
+command_ok([ $node->installed_command('pg_dump'), '-d', $node->connstr($db), '-f', $dump ], 'pg_dump');
+$node->safe_psql('postgres', 'CREATE DATABASE campmon_restored');
+command_ok([ $node->installed_command('psql'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('campmon_restored'), '-f', $dump ],
+	'restore');
+is($node->safe_psql('campmon_restored', $counts), $before, "the snapshots come back whole ($before)");
+is($node->safe_psql('campmon_restored', 'SELECT count(*) FROM campmon.family_trends WHERE points = 29'),
+	$node->safe_psql($db, 'SELECT count(*) FROM campmon.family_trends WHERE points = 29'), 'and their trends');
+
+$node->stop;
+done_testing();
