@@ -212,6 +212,12 @@ SELECT check_name, status, target, value, threshold, message FROM campmon.checks
 WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 3;
 RESET campmon.bloat_alert_min_size;
 SELECT check_name, status, target, message FROM campmon.checks WHERE check_name = 'bloat_growth' ORDER BY 3;
+-- xtknewid_sequence says the snapshots' rate (100,000 a day) once they have one
+CREATE SCHEMA fx;
+CREATE SEQUENCE fx.xtknewid;
+CREATE TABLE fx.xtkoption (sname text, sstringvalue text);   -- a Campaign schema to campmon.checks
+SELECT setval('fx.xtknewid', 1300000) IS NOT NULL AS set;
+SELECT status, substring(message from '90%\); (.*) \(Adobe') AS rate FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
 SET campmon.trend_full_critical_days = 30;
 SET campmon.trend_wrap_critical_days = 1;
 SELECT check_name, status, target FROM campmon.checks WHERE check_name IN ('tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 3;
@@ -221,8 +227,10 @@ RESET campmon.trend_wrap_critical_days;
 SET campmon.trend_window = '36h';
 SELECT relation_name, points, bytes_per_day, days_to_critical, note FROM campmon.relation_trends ORDER BY relation_name COLLATE "C";
 SELECT check_name, status, target FROM campmon.checks WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 3;
+SELECT status, substring(message from '90%\); (.*) \(Adobe') AS rate FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
 RESET campmon.trend_window;
 RESET campmon.work_table_schemas;
+DROP SCHEMA fx CASCADE;
 
 -- the report: its sections, every name escaped, no script
 SET ROLE regress_snap_reader;
