@@ -23,7 +23,9 @@ SELECT count(*) = (SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relpers
 FROM campmon.indexes;
 SELECT count(*) > 100 AS has_catalog_indexes FROM campmon.indexes WHERE schema_name = 'pg_catalog';
 
--- what the view says of each index of iv_log (default mode stats)
+-- what the view says of each index of iv_log: in the default mode,
+-- adaptive, its B-trees are sampled (iv_log was never analyzed), every page
+-- of them here; the GIN index has its size only
 SELECT index_name, table_name, access_method, method, is_valid, is_primary, is_unique, constraint_name,
        index_bytes = pg_relation_size(indexrelid) AS size, leaf_pages, idx_scan > 0 AS used
 FROM campmon.indexes WHERE table_name = 'iv_log' ORDER BY index_name;

@@ -21,6 +21,15 @@ typedef struct TableListing
 	HeapMeasure main;			/* stats mode */
 	Oid			toastrelid;
 	HeapMeasure toast;			/* stats mode, when toastrelid is valid */
+	/* what the adaptive mode judges the statistics by (listing_default.c) */
+	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
+	bool		unanalyzed;		/* a column without pg_statistic row */
+	bool		has_counts;		/* a cumulative statistics entry exists */
+	double		n_live_tup;
+	double		n_dead_tup;
+	double		n_mod_since_analyze;
+	BlockNumber toast_pages;
+	double		tuple_len;		/* the estimated row width stats used */
 } TableListing;
 
 /* One index's measurement in stats mode, from catalogs alone. */
@@ -31,6 +40,7 @@ typedef struct IndexListing
 	bool		indisvalid;
 	bool		indisready;
 	BtreeMeasure m;				/* total_pages only, unless a B-tree */
+	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
 } IndexListing;
 
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);
@@ -39,5 +49,21 @@ extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
 extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
 								IndexListing *out);
+extern bool catalog_stats_take_pages(CatalogStats *cs, double pages);
+
+/* listing_default.c: the adaptive mode of the listings */
+extern const char *listing_table_untrusted(const TableListing *t);
+extern const char *listing_index_untrusted(const IndexListing *i,
+										   const TableListing *t);
+extern bool listing_try_lock(Oid relid);
+extern void listing_unlock(Oid relid);
+extern const char *listing_stats_basis(const char *why, const char *skipped);
+extern const char *listing_sample_basis(BlockNumber scanned_pages,
+										BlockNumber total_pages,
+										const char *why);
+extern double listing_trusted_live_tuples(const TableListing *t);
+
+/* pages one relation's sample costs in the adaptive mode */
+#define LISTING_SAMPLE_PAGES 64
 
 #endif							/* CATALOG_STATS_H */

@@ -55,6 +55,7 @@ measure_heap(Relation rel, CampmonMode mode, int sample_pages, HeapMeasure *m)
 			heap_measure_stats(rel, m);
 			break;
 		case CAMPMON_MODE_AUTO:
+		case CAMPMON_MODE_ADAPTIVE: /* rejected with the arguments */
 			Assert(false);
 	}
 }
@@ -94,27 +95,20 @@ bloat_interval(const HeapMeasure *m, double *low, double *high)
 #define SET_NULL()		(nulls[i++] = true)
 
 /*
- * Check the arguments and measure the table and its TOAST relation.
- * Returns false, with missing_ok, when the relation cannot be measured.
+ * Measure the table and its TOAST relation as args say.  Returns false,
+ * with missing_ok, when the relation cannot be measured.
  */
 static bool
-measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
-			  HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
+measure_table_as(const MeasureArgs *args, bool missing_ok,
+				 HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
 {
-	MeasureArgs args;
 	Relation	rel;
 
-	if (!campmon_measure_args(fcinfo, missing_ok,
-							  "campmon.table_bloat('nmsbroadlogrcp')",
-							  "campmon.sample_pages", campmon_sample_pages, &args))
-		return false;
-
-	rel = campmon_open_table(args.relid, missing_ok);
+	rel = campmon_open_table(args->relid, missing_ok);
 	if (rel == NULL)
 		return false;
 
-	*relid = args.relid;
-	measure_heap(rel, args.mode, args.sample_pages, main);
+	measure_heap(rel, args->mode, args->sample_pages, main);
 
 	/*
 	 * The TOAST relation is a heap of its own, measured in the same mode
@@ -126,11 +120,29 @@ measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
 	{
 		Relation	toastrel = relation_open(*toastrelid, AccessShareLock);
 
-		measure_heap(toastrel, args.mode, args.sample_pages, toast);
+		measure_heap(toastrel, args->mode, args->sample_pages, toast);
 		relation_close(toastrel, AccessShareLock);
 	}
 	relation_close(rel, AccessShareLock);
 	return true;
+}
+
+/*
+ * Check the arguments and measure the table and its TOAST relation.
+ * Returns false, with missing_ok, when the relation cannot be measured.
+ */
+static bool
+measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
+			  HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
+{
+	MeasureArgs args;
+
+	if (!campmon_measure_args(fcinfo, missing_ok,
+							  "campmon.table_bloat('nmsbroadlogrcp')",
+							  "campmon.sample_pages", campmon_sample_pages, &args))
+		return false;
+	*relid = args.relid;
+	return measure_table_as(&args, missing_ok, main, toastrelid, toast);
 }
 
 /* measure_table's arguments and results, for campmon_measure_guarded */
@@ -141,6 +153,7 @@ typedef struct MeasureTableCall
 	HeapMeasure main;
 	Oid			toastrelid;
 	HeapMeasure toast;
+	MeasureArgs args;			/* adaptive mode's sample: fcinfo NULL */
 } MeasureTableCall;
 
 static bool
@@ -148,6 +161,9 @@ measure_table_call(void *arg)
 {
 	MeasureTableCall *call = (MeasureTableCall *) arg;
 
+	if (call->fcinfo == NULL)
+		return measure_table_as(&call->args, true, &call->main,
+								&call->toastrelid, &call->toast);
 	return measure_table(call->fcinfo, true, &call->relid, &call->main,
 						 &call->toastrelid, &call->toast);
 }
@@ -290,6 +306,71 @@ campmon_try_table_bloat(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The adaptive mode's row of one table (listing_default.c): the statistics
+ * when they can be trusted, else a small sample of its pages if the page
+ * budget allows and the table is not locked by another session, else the
+ * statistics with reltuples preferred to n_live_tup.  Returns false when
+ * the table vanished meanwhile (no row).
+ */
+static bool
+list_table_adaptive(CatalogStats *cs, Oid relid, TableListing *listing,
+					Datum *values, bool *nulls)
+{
+	const char *why = listing_table_untrusted(listing);
+	const char *skipped = NULL;
+	double		cost;
+
+	if (why != NULL)
+	{
+		cost = Min(listing->main.total_pages, LISTING_SAMPLE_PAGES) +
+			Min(listing->toast_pages, LISTING_SAMPLE_PAGES);
+		if (!catalog_stats_take_pages(cs, cost))
+			skipped = "campmon.listing_page_budget spent";
+		else if (!listing_try_lock(relid))
+			skipped = "locked by another session";
+		else
+		{
+			MeasureTableCall call = {NULL, relid};
+			char	   *unreadable;
+			bool		measured;
+
+			call.args.relid = relid;
+			call.args.mode = CAMPMON_MODE_SAMPLED;
+			call.args.sample_pages = LISTING_SAMPLE_PAGES;
+			measured = campmon_measure_guarded(measure_table_call, &call, relid,
+											   &unreadable);
+			listing_unlock(relid);
+			if (measured)
+			{
+				call.main.basis = listing_sample_basis(call.main.scanned_pages,
+													   call.main.total_pages,
+													   why);
+				table_bloat_values(relid, &call.main, call.toastrelid,
+								   &call.toast, values, nulls);
+				return true;
+			}
+			if (unreadable == NULL)
+				return false;
+			listing->main.unreadable = true;
+			listing->main.basis = psprintf("not measured: %s", unreadable);
+			listing->toast.unreadable = true;
+			table_bloat_values(relid, &listing->main, listing->toastrelid,
+							   &listing->toast, values, nulls);
+			return true;
+		}
+	}
+
+	if (listing_trusted_live_tuples(listing) >= 0)
+		heap_stats_estimate(listing->main.total_pages, listing->main.fillfactor,
+							NULL, listing->reltuples, listing->tuple_len,
+							&listing->main);
+	listing->main.basis = listing_stats_basis(why, skipped);
+	table_bloat_values(relid, &listing->main, listing->toastrelid,
+					   &listing->toast, values, nulls);
+	return true;
+}
+
+/*
  * campmon._list_table(rel oid, mode text, sample_pages int): campmon.tables'
  * row of one table -- try_table_bloat's columns, then indexes_bytes and
  * total_bytes.  The view calls it for every table; the first call reads the
@@ -307,6 +388,7 @@ campmon_list_table(PG_FUNCTION_ARGS)
 	Datum		values[TABLE_BLOAT_COLS + 2];
 	bool		nulls[TABLE_BLOAT_COLS + 2];
 	Oid			relid;
+	CampmonMode mode = CAMPMON_MODE_AUTO;	/* a page-reading mode */
 
 	campmon_init_srf(fcinfo);
 	tupdesc = rsinfo->setDesc;
@@ -326,11 +408,16 @@ campmon_list_table(PG_FUNCTION_ARGS)
 	if (!catalog_stats_table(cs, relid, &listing))
 		return (Datum) 0;
 
-	if (!PG_ARGISNULL(1) &&
-		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) == CAMPMON_MODE_STATS &&
-		PG_ARGISNULL(2))
+	if (!PG_ARGISNULL(1) && PG_ARGISNULL(2))
+		mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	if (mode == CAMPMON_MODE_STATS)
 		table_bloat_values(relid, &listing.main, listing.toastrelid,
 						   &listing.toast, values, nulls);
+	else if (mode == CAMPMON_MODE_ADAPTIVE)
+	{
+		if (!list_table_adaptive(cs, relid, &listing, values, nulls))
+			return (Datum) 0;
+	}
 	else
 	{
 		MeasureTableCall call = {fcinfo, relid};

@@ -415,8 +415,8 @@ BEGIN
                                  THEN format('; below campmon.bloat_alert_min_size (%s): not alerted', pg_size_pretty(alert_min))
                                  ELSE '' END) END
     FROM t
-    CROSS JOIN LATERAL campmon.try_table_bloat(t.oid,
-        COALESCE(current_setting('campmon.tables_mode', true), 'stats')) b
+    CROSS JOIN LATERAL campmon._list_table(t.oid,
+        COALESCE(current_setting('campmon.tables_mode', true), 'adaptive'), NULL) b
     WHERE b.table_bytes > 0
     UNION ALL
     (SELECT 'index_bloat',
@@ -435,8 +435,8 @@ BEGIN
      JOIN pg_index x ON x.indrelid = t.oid
      JOIN pg_class ic ON ic.oid = x.indexrelid
      JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
-     CROSS JOIN LATERAL campmon.try_index_bloat(x.indexrelid,
-         COALESCE(current_setting('campmon.indexes_mode', true), 'stats')) b
+     CROSS JOIN LATERAL campmon._list_index(x.indexrelid,
+         COALESCE(current_setting('campmon.indexes_mode', true), 'adaptive'), NULL) b
      WHERE x.indisvalid AND b.index_bytes > 0)
     ORDER BY 1 DESC, 3;
 END $fn$;
@@ -455,14 +455,14 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $fn$
 BEGIN
-    IF coalesce(current_setting('campmon.tables_mode', true), 'stats') <> 'stats' THEN
+    IF coalesce(current_setting('campmon.tables_mode', true), 'adaptive') <> 'stats' THEN
         RETURN QUERY
         SELECT 'unreadable_page', 'critical', format('%I.%I', t.schema_name, t.table_name), 1::numeric, 0::numeric,
                format('table %I.%I has an unreadable page (%s): check it with amcheck (verify_heapam) and pg_checksums; campmon plans nothing for it',
                       t.schema_name, t.table_name, t.basis)
         FROM campmon.tables t WHERE t.method = 'unreadable';
     END IF;
-    IF coalesce(current_setting('campmon.indexes_mode', true), 'stats') <> 'stats' THEN
+    IF coalesce(current_setting('campmon.indexes_mode', true), 'adaptive') <> 'stats' THEN
         RETURN QUERY
         SELECT 'unreadable_page', 'critical', format('%I.%I', i.schema_name, i.index_name), 1::numeric, 0::numeric,
                format('index %I.%I has an unreadable page (%s): check it with amcheck (bt_index_check) and pg_checksums, then REINDEX it; campmon plans nothing for its table',
