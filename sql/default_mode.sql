@@ -131,3 +131,15 @@ JOIN (SELECT * FROM dm_seen UNION ALL SELECT mode, rel, method, basis, bloat_pct
 ORDER BY 1;
 
 DROP TABLE dm_never, dm_unanalyzed, dm_modified, dm_disagree, dm_nulls, dm_trusted;
+
+-- an empty table (most work tables are) gets its row in the page-reading
+-- modes without being opened: the same row as try_table_bloat's
+CREATE TABLE dm_empty (id int, t text) WITH (fillfactor = 50);
+SELECT m, row(b.*)::text = (SELECT row(l.relid, l.method, l.is_estimate, l.fillfactor, l.table_bytes, l.total_pages,
+          l.scanned_pages, l.live_tuples, l.dead_tuples, l.live_bytes, l.dead_bytes, l.free_bytes, l.min_bytes,
+          l.bloat_bytes, l.bloat_pct, l.bloat_pct_low, l.bloat_pct_high, l.toast_relid, l.toast_method, l.toast_bytes,
+          l.toast_scanned_pages, l.toast_live_bytes, l.toast_dead_bytes, l.toast_free_bytes, l.toast_min_bytes,
+          l.toast_bloat_bytes, l.toast_bloat_pct, l.basis)::text
+          FROM campmon._list_table('dm_empty'::regclass, m, NULL) l) AS same_row
+FROM unnest('{auto,exact,approx,sampled}'::text[]) m, campmon.try_table_bloat('dm_empty'::regclass, m) b ORDER BY 1;
+DROP TABLE dm_empty;

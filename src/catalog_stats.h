@@ -65,5 +65,8 @@ extern double listing_trusted_live_tuples(const TableListing *t);
 
 /* pages one relation's sample costs in the adaptive mode */
 #define LISTING_SAMPLE_PAGES 64
+/* smaller relations are not sampled: their error is a few pages at most,
+ * and a listing of 50,000 work tables must not open each */
+#define LISTING_MIN_PAGES 8
 
 #endif							/* CATALOG_STATS_H */

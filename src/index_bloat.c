@@ -363,8 +363,10 @@ list_index_adaptive(CatalogStats *cs, Oid relid, IndexListing *listing,
 									  &table : NULL);
 	if (why != NULL)
 	{
-		if (!catalog_stats_take_pages(cs, Min(listing->m.total_pages,
-											  LISTING_SAMPLE_PAGES)))
+		if (listing->m.total_pages < LISTING_MIN_PAGES)
+			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
+		else if (!catalog_stats_take_pages(cs, Min(listing->m.total_pages,
+												   LISTING_SAMPLE_PAGES)))
 			skipped = "campmon.listing_page_budget spent";
 		else if (!listing_try_lock(relid))
 			skipped = "locked by another session";
