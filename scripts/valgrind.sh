@@ -11,7 +11,8 @@ input=$(realpath "${1:-test/valgrind/measure.sql}")
 bash scripts/install_deps.sh
 command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
 bash scripts/build.sh
-bindir=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
+# the server campmon was just installed into (scripts/build.sh: PG_CONFIG)
+bindir=$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --bindir)
 work=$(mktemp -d /tmp/campmon-valgrind.XXXXXX)
 cp "$input" "$work"/input.sql
 cp test/valgrind/postgres.supp "$work"/

@@ -27,6 +27,20 @@
  * Suffix truncation makes real pivots shorter: the model errs towards a
  * larger index, that is towards less bloat.
  *
+ * Dead rows.  REINDEX indexes the table's live rows only, while the pages
+ * of an index (and its pg_class.reltuples) still hold the entries of rows
+ * deleted or updated since the last VACUUM, until an index scan marks them
+ * LP_DEAD.  Checking each entry against the heap would cost a random heap
+ * read per entry; the table's cumulative statistics (n_live_tup,
+ * n_dead_tup, kept current by every commit) cost nothing.  So when they
+ * show dead rows, the entries found beyond the table's live rows are left
+ * out of rebuilt_need (btree_leave_out_dead): for an index on every row,
+ * entries - n_live_tup of them, which is right whether or not some were
+ * already marked LP_DEAD and whatever HOT did; for a partial index, the
+ * table's dead share of its entries; never more than n_dead_tup.  Not for
+ * the catalogs initdb created, whose statistics miss the rows it wrote.
+ * The row's basis says so.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -36,6 +50,7 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/nbtree.h"
+#include "access/transam.h"
 #include "miscadmin.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
@@ -161,6 +176,67 @@ btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
 		internal += level_pages;
 	}
 	return 1 + leaf_pages + internal;
+}
+
+/*
+ * Leave the entries of dead heap rows out of m's rebuilt figures, from the
+ * cumulative statistics of the index's table indrelid (see above).  Inputs:
+ * leaf_tids (entries), rebuilt_need and rebuilt_tuples; min_pages is left
+ * to the caller.  Each entry left out saves its share of the rebuilt bytes
+ * when it is a tuple of its own (a bare key: pivot_need) and a heap TID in
+ * a posting list otherwise, weighted by the share of entries that are tuples
+ * of their own.  Returns
+ * the factor rebuilt_need was multiplied by (1 when nothing was left out).
+ */
+double
+btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
+{
+	PgStat_StatTabEntry *tab;
+	double		live,
+				dead,
+				gone,
+				own,
+				saving,
+				need;
+
+	/*
+	 * The statistics of a catalog initdb created miss every row initdb
+	 * wrote (they count changes since): no figure to rest on there.
+	 */
+	if (indrelid < FirstNormalObjectId)
+		return 1.0;
+	tab = pgstat_fetch_stat_tabentry(indrelid);
+	if (tab == NULL || tab->n_dead_tuples <= 0 || !(m->leaf_tids > 0) ||
+		!(m->rebuilt_need > 0) || !(m->rebuilt_tuples > 0))
+		return 1.0;
+	live = Max(tab->n_live_tuples, 0);
+	dead = tab->n_dead_tuples;
+	if (partial)
+		gone = m->leaf_tids * dead / (live + dead);
+	else
+		gone = m->leaf_tids - live;
+	/* never more than the dead rows counted */
+	gone = Min(gone, dead);
+	if (!(gone >= 1.0))
+		return 1.0;
+
+	own = Min(m->rebuilt_tuples / m->leaf_tids, 1.0);
+	saving = own * (m->pivot_need > 0 ? m->pivot_need :
+					m->rebuilt_need / m->rebuilt_tuples) +
+		(1.0 - own) * sizeof(ItemPointerData);
+	need = Max(m->rebuilt_need - gone * saving, 0);
+
+	m->basis = psprintf("%s; entries of %.0f dead heap rows left out (REINDEX indexes live rows only; the table's statistics: %.0f live, %.0f dead)",
+						m->basis ? m->basis :
+						campmon_basis(m->method, m->unknown, m->scanned_pages,
+									  m->total_pages),
+						gone, live, dead);
+	/* tuples that go: all for plain entries, few when most are in postings */
+	m->rebuilt_tuples = Max(m->rebuilt_tuples - gone * own * own,
+							need > 0 ? 1 : 0);
+	need /= m->rebuilt_need;
+	m->rebuilt_need *= need;
+	return need;
 }
 
 static bool
@@ -324,6 +400,8 @@ btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
 		}
 	}
 	m->leaf_items = entries;
+	m->leaf_tids = entries;
+	(void) btree_leave_out_dead(indrelid, partial, m);
 	m->min_pages = btree_min_pages(fillfactor, m->rebuilt_need,
 								   m->rebuilt_tuples, m->pivot_need);
 }

@@ -36,7 +36,9 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "access/nbtree.h"
+#include "catalog/pg_index.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
@@ -70,6 +72,7 @@ typedef struct BtreePage
 	double		used;			/* leaf: bytes its data items take now */
 	bool		detailed;		/* leaf: tuples read, fields below set */
 	double		items;			/* leaf: non-pivot tuples */
+	double		tids;			/* leaf: heap TIDs they point to */
 	double		rebuilt_need;	/* leaf: their bytes after REINDEX */
 	double		rebuilt_tuples; /* leaf: the tuples they make then */
 	double		key_need;		/* leaf: summed bytes of their bare keys */
@@ -155,6 +158,7 @@ leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
 
 		itup = campmon_btree_item(rel, blkno, page, off);
 		bp->items += 1;
+		bp->tids += tuple_tids(itup);
 		bp->key_need += MAXALIGN(key_size(itup)) + sizeof(ItemIdData);
 
 		if (run != NULL && dedup && same_key(run, itup))
@@ -203,7 +207,7 @@ measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
 {
 	BTPageOpaque opaque;
 
-	bp->items = bp->rebuilt_need = bp->rebuilt_tuples = bp->key_need = 0;
+	bp->items = bp->tids = bp->rebuilt_need = bp->rebuilt_tuples = bp->key_need = 0;
 	bp->used = 0;
 	bp->detailed = false;
 
@@ -293,6 +297,7 @@ typedef struct BtreeTotals
 	double		used;			/* every leaf */
 	double		detailed_used;	/* detailed leaves only, from here on */
 	double		items,
+				tids,
 				rebuilt_need,
 				rebuilt_tuples,
 				key_need;
@@ -300,6 +305,7 @@ typedef struct BtreeTotals
 	SampleStat	density;		/* over leaf pages */
 	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
 	SampleStat	need;			/* over every page read */
+	double		dead_factor;	/* rebuilt_need scaled for dead rows */
 } BtreeTotals;
 
 static void
@@ -317,6 +323,7 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			{
 				t->detailed_used += bp->used;
 				t->items += bp->items;
+				t->tids += bp->tids;
 				t->rebuilt_need += bp->rebuilt_need;
 				t->rebuilt_tuples += bp->rebuilt_tuples;
 				t->key_need += bp->key_need;
@@ -357,6 +364,7 @@ finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
 	m->empty_pages = t->empty * scale;
 	m->deleted_pages = t->deleted * scale;
 	m->leaf_items = t->items * per_used * used;
+	m->leaf_tids = t->tids * per_used * used;
 	m->rebuilt_need = t->rebuilt_need * per_used * used;
 	m->rebuilt_tuples = t->rebuilt_tuples * per_used * used;
 	m->pivot_need = t->items > 0 ? t->key_need / t->items : 0;
@@ -369,6 +377,12 @@ finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
 		m->leaf_fragmentation = 100.0 * t->fragments / t->leaf;
 	}
 
+	/* REINDEX indexes live rows only (btree_estimate.c) */
+	t->dead_factor = btree_leave_out_dead(rel->rd_index->indrelid,
+										  !heap_attisnull(rel->rd_indextuple,
+														  Anum_pg_index_indpred,
+														  NULL),
+										  m);
 	m->min_pages = btree_min_pages(BTGetFillFactor(rel), m->rebuilt_need, m->rebuilt_tuples,
 								   m->pivot_need);
 }
@@ -498,8 +512,9 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 	leaves = Max(m->leaf_pages, totals.leaf);
 	m->density_se = sample_stat_se_mean(&totals.density, leaves, 0, 100);
 	m->fragmentation_se = sample_stat_se_mean(&totals.fragment, leaves, 0, 100);
-	m->need_se = sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
-									 BLCKSZ - SizeOfPageHeaderData -
-									 MAXALIGN(sizeof(BTPageOpaqueData)));
+	m->need_se = totals.dead_factor *
+		sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
+							BLCKSZ - SizeOfPageHeaderData -
+							MAXALIGN(sizeof(BTPageOpaqueData)));
 	FreeAccessStrategy(strategy);
 }

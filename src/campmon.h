@@ -12,7 +12,9 @@
 #include <time.h>
 
 #include "fmgr.h"
+#include "access/htup.h"
 #include "access/itup.h"
+#include "access/tupdesc.h"
 #include "storage/block.h"
 #include "storage/bufpage.h"
 #include "catalog/pg_attribute.h"
@@ -152,6 +154,8 @@ typedef struct BtreeMeasure
 	double		avg_leaf_density;	/* as pgstatindex */
 	double		leaf_fragmentation; /* as pgstatindex */
 	double		leaf_items;		/* non-pivot tuples on leaf pages */
+	double		leaf_tids;		/* heap TIDs they point to (posting lists
+								 * hold many) */
 	double		rebuilt_need;	/* bytes those items take after REINDEX */
 	double		rebuilt_tuples; /* tuples they make (posting lists merge) */
 	double		pivot_need;		/* mean bytes of a pivot (downlink) tuple */
@@ -213,6 +217,9 @@ extern double heap_min_pages(double live_tuples, double live_need,
 extern void heap_packer_init(HeapPacker *p, int fillfactor);
 extern void heap_packer_add(HeapPacker *p, Size t_len);
 extern double heap_packer_pages(const HeapPacker *p);
+extern bool heap_rewrite_reforms(TupleDesc desc);
+extern uint32 heap_rewritten_len(TupleDesc desc, HeapTupleHeader tup,
+								 uint32 t_len);
 extern void heap_measure_stats(Relation rel, HeapMeasure *m);
 extern void heap_stats_estimate(BlockNumber total_pages, int fillfactor,
 								const struct PgStat_StatTabEntry *tab,
@@ -233,6 +240,8 @@ extern void btree_measure_sampled(Relation rel, int sample_pages,
 /* btree_estimate.c: REINDEX size model and the catalog-only mode */
 extern double btree_min_pages(int fillfactor, double rebuilt_need,
 							  double rebuilt_tuples, double pivot_need);
+extern double btree_leave_out_dead(Oid indrelid, bool partial,
+								   BtreeMeasure *m);
 extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
 extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 						  bool has_stats, double width, double nullfrac,

@@ -26,8 +26,17 @@
  *		min_pages = ceil(live_tuples / per_page)
  *
  * exact for tuples of equal size, pessimistic by up to one tuple per page
- * for mixed sizes.  Neither accounts for columns dropped since the rows
- * were written (a rewrite stores them as NULLs).
+ * for mixed sizes.
+ *
+ * Dropped columns.  A rewrite does not copy a tuple as it is stored: it
+ * deforms it and forms it again with every dropped attribute set to NULL
+ * (heapam_handler.c, reform_and_rewrite_tuple), and a tuple written before
+ * an ADD COLUMN gets the column's "missing" default stored.  So for a table
+ * with dropped columns or such defaults, the page-reading modes pack each
+ * live tuple at the length heap_rewritten_len computes -- its data less the
+ * dropped attributes, realigned, and a null bitmap if it had none -- and
+ * other tables pay nothing.  Stats mode already counts a dropped column as
+ * NULL (tuple_len_add).
  *
  *-------------------------------------------------------------------------
  */
@@ -88,6 +97,132 @@ double
 heap_packer_pages(const HeapPacker *p)
 {
 	return p->full_pages + Min(p->fill / p->usable, 1.0);
+}
+
+/* May a rewrite change the length of this table's tuples? (see above) */
+bool
+heap_rewrite_reforms(TupleDesc desc)
+{
+	if (desc->constr != NULL && desc->constr->missing != NULL)
+		return true;
+	for (int i = 0; i < desc->natts; i++)
+	{
+		if (TupleDescAttr(desc, i)->attisdropped)
+			return true;
+	}
+	return false;
+}
+
+/* as heaptuple.c: a varlena that a tuple may store with a short header */
+#define ATT_IS_PACKABLE(att) \
+	((att)->attlen == -1 && (att)->attstorage != TYPSTORAGE_PLAIN)
+
+/* Add one value of att, at ptr, to data_length as heap_compute_data_size. */
+static Size
+add_value(Size data_length, Form_pg_attribute att, Pointer ptr)
+{
+	if (ATT_IS_PACKABLE(att) && VARATT_CAN_MAKE_SHORT(ptr))
+		return data_length + VARATT_CONVERTED_SHORT_SIZE(ptr);
+	data_length = att_align_pointer(data_length, att->attalign, att->attlen, ptr);
+	return att_addlength_pointer(data_length, att->attlen, ptr);
+}
+
+/*
+ * The length (t_len) a rewrite gives the stored tuple tup of t_len bytes of
+ * a table whose descriptor is desc: what heap_form_tuple computes after
+ * heap_deform_tuple, with dropped attributes set to NULL.  Every length read
+ * from the tuple is checked against t_len; a tuple that does not parse
+ * (corruption) keeps its stored length.
+ */
+uint32
+heap_rewritten_len(TupleDesc desc, HeapTupleHeader tup, uint32 t_len)
+{
+	int			stored_natts = HeapTupleHeaderGetNatts(tup);
+	bool		stored_nulls = (tup->t_infomask & HEAP_HASNULL) != 0;
+	bits8	   *bp = tup->t_bits;
+	char	   *data;
+	Size		avail;
+	Size		off = 0;
+	Size		data_length = 0;
+	bool		hasnull = false;
+	Size		hoff;
+
+	if (tup->t_hoff < SizeofHeapTupleHeader || tup->t_hoff > t_len ||
+		(stored_nulls && tup->t_hoff < SizeofHeapTupleHeader + BITMAPLEN(stored_natts)))
+		return t_len;
+	data = (char *) tup + tup->t_hoff;
+	avail = t_len - tup->t_hoff;
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Pointer		ptr;
+		Size		next;
+
+		if (i >= stored_natts)
+		{
+			/* written before the column was added: its missing value */
+			bool		isnull;
+			Datum		value = getmissingattr(desc, i + 1, &isnull);
+
+			if (isnull || att->attisdropped)
+				hasnull = true;
+			else if (att->attbyval)
+				data_length = att_addlength_datum(att_align_nominal(data_length,
+																	att->attalign),
+												  att->attlen, value);
+			else
+				data_length = add_value(data_length, att, DatumGetPointer(value));
+			continue;
+		}
+		if (stored_nulls && att_isnull(i, bp))
+		{
+			hasnull = true;
+			continue;
+		}
+
+		/* where the stored value starts, and where it ends */
+		if (att->attlen == -1)
+		{
+			if (off >= avail)
+				return t_len;
+			off = att_align_pointer(off, att->attalign, -1, data + off);
+			if (off >= avail ||
+				(!VARATT_IS_1B(data + off) && off + VARHDRSZ > avail))
+				return t_len;
+			next = off + VARSIZE_ANY(data + off);
+		}
+		else if (att->attlen == -2)
+		{
+			off = att_align_nominal(off, att->attalign);
+			if (off >= avail)
+				return t_len;
+			next = off + strnlen(data + off, avail - off) + 1;
+		}
+		else if (att->attlen > 0)
+		{
+			off = att_align_nominal(off, att->attalign);
+			next = off + att->attlen;
+		}
+		else
+			return t_len;
+		if (next > avail || next <= off)
+			return t_len;
+		ptr = data + off;
+		off = next;
+
+		if (att->attisdropped)
+			hasnull = true;		/* the rewrite stores it as NULL */
+		else if (att->attlen > 0)
+			data_length = att_align_nominal(data_length, att->attalign) + att->attlen;
+		else
+			data_length = add_value(data_length, att, ptr);
+	}
+
+	hoff = SizeofHeapTupleHeader;
+	if (hasnull)
+		hoff += BITMAPLEN(desc->natts);
+	return MAXALIGN(hoff) + data_length;
 }
 
 double

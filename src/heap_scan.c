@@ -57,16 +57,26 @@ page_tuple(Relation rel, Page page, BlockNumber blkno, OffsetNumber offnum,
 	tuple->t_tableOid = RelationGetRelid(rel);
 }
 
-/* Tally one tuple; live ones also go through the VACUUM FULL packer. */
+/*
+ * Tally one tuple; live ones also go through the VACUUM FULL packer, at the
+ * length the rewrite gives them: their own, unless reform is the descriptor
+ * of a table with dropped columns or missing defaults (heap_estimate.c).
+ */
 static inline void
-count_tuple(HeapCounts *c, HeapPacker *packer, bool live, uint32 len)
+count_tuple(HeapCounts *c, HeapPacker *packer, bool live, HeapTuple tuple,
+			TupleDesc reform)
 {
+	uint32		len = tuple->t_len;
+
 	if (live)
 	{
+		uint32		rewritten = reform == NULL ? len :
+			heap_rewritten_len(reform, tuple->t_data, len);
+
 		c->live_tuples += 1;
 		c->live_bytes += len;
-		c->live_need += TUPLE_NEED(len);
-		heap_packer_add(packer, len);
+		c->live_need += TUPLE_NEED(rewritten);
+		heap_packer_add(packer, rewritten);
 	}
 	else
 	{
@@ -80,8 +90,8 @@ count_tuple(HeapCounts *c, HeapPacker *packer, bool live, uint32 len)
  * pgstattuple does.
  */
 static void
-count_page(Relation rel, BlockNumber blkno, Buffer buf,
-		   Snapshot dirty, HeapCounts *pc, HeapPacker *packer)
+count_page(Relation rel, BlockNumber blkno, Buffer buf, Snapshot dirty,
+		   TupleDesc reform, HeapCounts *pc, HeapPacker *packer)
 {
 	Page		page = BufferGetPage(buf);
 	OffsetNumber offnum,
@@ -106,30 +116,35 @@ count_page(Relation rel, BlockNumber blkno, Buffer buf,
 		page_tuple(rel, page, blkno, offnum, &tuple);
 		count_tuple(pc, packer,
 					HeapTupleSatisfiesVisibility(&tuple, dirty, buf),
-					tuple.t_len);
+					&tuple, reform);
 	}
 }
 
 /* Read one block with the ring strategy and count it. */
 static void
 read_and_count(Relation rel, BlockNumber blkno, BufferAccessStrategy strategy,
-			   Snapshot dirty, HeapCounts *pc, HeapPacker *packer)
+			   Snapshot dirty, TupleDesc reform, HeapCounts *pc,
+			   HeapPacker *packer)
 {
 	Buffer		buf;
 
 	buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 	LockBuffer(buf, BUFFER_LOCK_SHARE);
-	count_page(rel, blkno, buf, dirty, pc, packer);
+	count_page(rel, blkno, buf, dirty, reform, pc, packer);
 	UnlockReleaseBuffer(buf);
 }
 
-static void
+/* The descriptor to re-form tuples by, or NULL when a rewrite copies them. */
+static TupleDesc
 measure_init(Relation rel, CampmonMode method, HeapMeasure *m)
 {
+	TupleDesc	desc = RelationGetDescr(rel);
+
 	memset(m, 0, sizeof(HeapMeasure));
 	m->method = method;
 	m->fillfactor = RelationGetFillFactor(rel, HEAP_DEFAULT_FILLFACTOR);
 	m->total_pages = RelationGetNumberOfBlocks(rel);
+	return heap_rewrite_reforms(desc) ? desc : NULL;
 }
 
 void
@@ -139,15 +154,16 @@ heap_measure_exact(Relation rel, HeapMeasure *m)
 	SnapshotData dirty;
 	HeapPacker	packer;
 	BlockNumber blkno;
+	TupleDesc	reform;
 
-	measure_init(rel, CAMPMON_MODE_EXACT, m);
+	reform = measure_init(rel, CAMPMON_MODE_EXACT, m);
 	InitDirtySnapshot(dirty);
 	heap_packer_init(&packer, m->fillfactor);
 
 	for (blkno = 0; blkno < m->total_pages; blkno++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		read_and_count(rel, blkno, strategy, &dirty, &m->c, &packer);
+		read_and_count(rel, blkno, strategy, &dirty, reform, &m->c, &packer);
 	}
 
 	m->scanned_pages = m->total_pages;
@@ -164,11 +180,24 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 	Buffer		vmbuffer = InvalidBuffer;
 	HeapPacker	packer;
 	double		skipped_need;
+	double		stored_need = 0;	/* of the live tuples read */
 	BlockNumber blkno;
+	TupleDesc	reform;
+	BlockNumber visible_step = 0;
 
-	measure_init(rel, CAMPMON_MODE_APPROX, m);
+	reform = measure_init(rel, CAMPMON_MODE_APPROX, m);
 	m->is_estimate = true;
 	heap_packer_init(&packer, m->fillfactor);
+
+	/*
+	 * When a rewrite re-forms tuples (dropped columns), the packed bytes of
+	 * all-visible pages shrink as those of the pages read do; every
+	 * visible_step-th all-visible page is read too (about
+	 * campmon.sample_pages of them), so that the ratio is known even for a
+	 * table whose pages are all all-visible.
+	 */
+	if (reform != NULL)
+		visible_step = Max(m->total_pages / Max(campmon_sample_pages, 1), 1);
 
 	for (blkno = 0; blkno < m->total_pages; blkno++)
 	{
@@ -186,7 +215,8 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 		 * the live tuples need once packed is the page less its header and
 		 * its free space.
 		 */
-		if (VM_ALL_VISIBLE(rel, blkno, &vmbuffer))
+		if (VM_ALL_VISIBLE(rel, blkno, &vmbuffer) &&
+			(visible_step == 0 || blkno % visible_step != 0))
 		{
 			Size		freespace = GetRecordedFreeSpace(rel, blkno);
 
@@ -242,7 +272,9 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 				default:
 					elog(ERROR, "unexpected HeapTupleSatisfiesVacuum result");
 			}
-			count_tuple(&m->c, &packer, live, tuple.t_len);
+			if (live)
+				stored_need += TUPLE_NEED(tuple.t_len);
+			count_tuple(&m->c, &packer, live, &tuple, reform);
 		}
 		UnlockReleaseBuffer(buf);
 	}
@@ -261,6 +293,11 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 	 * or, when every page was skipped, as the closed formula says.
 	 */
 	skipped_need = m->c.live_need - packer.need;
+	if (reform != NULL && stored_need > 0)
+	{
+		skipped_need *= packer.need / stored_need;
+		m->c.live_need = packer.need + skipped_need;
+	}
 	if (packer.need > 0)
 		m->min_pages = ceil(heap_packer_pages(&packer) *
 							(1.0 + skipped_need / packer.need));
@@ -288,8 +325,9 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 	SampleStat	need_stat;
 	HeapPacker	packer;
 	double		scale;
+	TupleDesc	reform;
 
-	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
+	reform = measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&sum, 0, sizeof(sum));
 	memset(&need_stat, 0, sizeof(need_stat));
 	InitDirtySnapshot(dirty);
@@ -308,7 +346,7 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 
 		CHECK_FOR_INTERRUPTS();
 		memset(&page, 0, sizeof(page));
-		read_and_count(rel, blkno, strategy, &dirty, &page, &packer);
+		read_and_count(rel, blkno, strategy, &dirty, reform, &page, &packer);
 
 		sum.live_tuples += page.live_tuples;
 		sum.dead_tuples += page.dead_tuples;

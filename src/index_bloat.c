@@ -196,14 +196,17 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 				double		per_page;
 
 				/*
-				 * As for heaps: bloat_pct falls by 100 / N points per page of
-				 * min_pages, which grows by N / B per byte of mean per-page
-				 * need, B = rebuilt bytes per leaf page of the model.
+				 * As for heaps: min_pages grows by N / B pages per byte of
+				 * mean per-page need, B = rebuilt bytes per page of the
+				 * model; a build rounds the leaves and each internal level to
+				 * whole pages (one page each way per level, sampling.c).
 				 */
 				per_page = m.min_pages > 1 ? m.rebuilt_need / (m.min_pages - 1) :
 					BLCKSZ;
-				interval95(bloat_pct(&m), 100.0 * m.need_se / Max(per_page, 1.0),
-						   &low, &high);
+				bloat_interval95(m.total_pages, m.min_pages,
+								 (m.total_pages - 1) * m.need_se / Max(per_page, 1.0),
+								 m.is_estimate ? 1.0 + Max(m.level, 0) : 0.0,
+								 &low, &high);
 				SET_FLOAT8(low);
 				SET_FLOAT8(high);
 			}

@@ -47,5 +47,8 @@ extern void page_sampler_init(PageSampler *ps, Relation rel, BlockNumber offset,
 							  BlockNumber nblocks, int sample_pages);
 extern bool page_sampler_next(PageSampler *ps, BlockNumber *blkno);
 extern void interval95(double estimate, double se, double *low, double *high);
+extern void bloat_interval95(BlockNumber total_pages, double min_pages,
+							 double se_pages, double rounding,
+							 double *low, double *high);
 
 #endif							/* CAMPMON_SAMPLING_H */

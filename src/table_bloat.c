@@ -73,11 +73,12 @@ bloat_pct(const HeapMeasure *m)
 }
 
 /*
- * 95% interval of bloat_pct for a sampled measurement.  bloat_pct falls by
- * 100 / N points per page of min_pages, and min_pages grows by N / B for a
- * byte more of mean per-page need, B being the packed bytes per page implied
- * by the size model (live_need / min_pages).  Hence se(bloat_pct) =
- * 100 * se(mean need) / B (delta method, B held fixed).
+ * 95% interval of bloat_pct for a sampled measurement.  min_pages grows by
+ * N / B pages for a byte more of mean per-page need, B being the packed
+ * bytes per page implied by the size model (live_need / min_pages): its
+ * standard error is N * se(mean need) / B pages (delta method, B held
+ * fixed), to which the rewrite's rounding to whole pages adds one page
+ * either way (sampling.c).  A sample of every page has neither.
  */
 static void
 bloat_interval(const HeapMeasure *m, double *low, double *high)
@@ -88,7 +89,9 @@ bloat_interval(const HeapMeasure *m, double *low, double *high)
 		per_page = m->c.live_need / m->min_pages;
 	else
 		per_page = BLCKSZ - SizeOfPageHeaderData;
-	interval95(bloat_pct(m), 100.0 * m->need_se / per_page, low, high);
+	bloat_interval95(m->total_pages, m->min_pages,
+					 m->total_pages * m->need_se / Max(per_page, 1.0),
+					 m->is_estimate ? 1.0 : 0.0, low, high);
 }
 
 #define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
