@@ -18,7 +18,7 @@ scale="${1:-100}"
 bash scripts/install_deps.sh
 bash scripts/build.sh
 run='createdb acc
-psql -X -q -v ON_ERROR_STOP=1 -v scale="$0" -d acc -f bench/accuracy_bench.sql
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -v scale="$0" -d acc -f bench/accuracy_bench.sql
 createdb -T acc acc_truth
 psql -X -q -v ON_ERROR_STOP=1 -d acc_truth -f bench/accuracy_truth.sql'
 if [ -n "${PG_CONFIG:-}" ]; then

@@ -83,10 +83,13 @@ SELECT table_name, method, basis LIKE 'statistics, not sampled (campmon.listing_
        CASE WHEN table_name = 'dm_disagree'
             THEN live_tuples = (SELECT reltuples FROM pg_class WHERE relname = table_name)::bigint END AS reltuples_trusted
 FROM campmon.tables WHERE table_name IN ('dm_never', 'dm_disagree', 'dm_modified') ORDER BY 1;
--- a budget of one sample: the first table that needs it is sampled, the others not
+-- a budget of one sample: the largest tables that need one are sampled
+-- while it lasts, the others not
 SET campmon.listing_page_budget = 64;
-SELECT count(*) FILTER (WHERE method = 'sampled') AS sampled, count(*) FILTER (WHERE basis LIKE '%budget spent%') AS not_sampled
-FROM campmon.tables WHERE table_name IN ('dm_never', 'dm_unanalyzed', 'dm_modified', 'dm_disagree');
+SELECT sum(l.scanned_pages + coalesce(l.toast_scanned_pages, 0)) BETWEEN 1 AND 64 AS within_budget,
+       count(*) FILTER (WHERE l.method = 'sampled') >= 1 AS some_sampled,
+       count(*) FILTER (WHERE l.basis LIKE 'statistics, not sampled (campmon.listing_page_budget spent)%') >= 3 AS others_not
+FROM pg_class c, campmon._list_table(c.oid, 'adaptive', NULL) l WHERE c.relkind = 'r';
 RESET campmon.listing_page_budget;
 -- the single-relation functions refuse the listings' mode
 SELECT * FROM campmon.table_bloat('dm_never', 'adaptive');

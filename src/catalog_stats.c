@@ -66,6 +66,7 @@ typedef struct RelFacts
 	int64		indexes_bytes;	/* all forks of all its indexes */
 	TupleLenAcc width;			/* from pg_attribute + pg_statistic */
 	bool		unanalyzed;		/* a live column without pg_statistic row */
+	bool		sample_granted; /* adaptive mode: within the page budget */
 	/* indexes only */
 	Oid			relam;
 	bool		is_index;		/* found in pg_index */
@@ -97,7 +98,8 @@ typedef struct ColumnStats
 struct CatalogStats
 {
 	HTAB	   *rels;
-	double		budget_left;	/* pages the adaptive mode may still read */
+	bool		granted_tables; /* samples granted (catalog_stats_granted) */
+	bool		granted_indexes;
 };
 
 /*
@@ -156,6 +158,7 @@ scan_pg_class(HTAB *rels)
 		rf->width.data = 0;
 		rf->width.any_nulls = false;
 		rf->unanalyzed = false;
+		rf->sample_granted = false;
 		rf->has_files = campmon_relation_file_facts(form->oid, form->relfilenode,
 													form->reltablespace,
 													form->relkind,
@@ -420,7 +423,6 @@ catalog_stats_build(MemoryContext cxt)
 	ctl.hcxt = cxt;
 	cs->rels = hash_create("campmon catalog stats", 4096, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	cs->budget_left = campmon_listing_page_budget;
 
 	/* the directory listing is static: close it however the scan ends */
 	campmon_dir_listing_open();
@@ -558,6 +560,8 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	out->indisvalid = rf->indisvalid;
 	out->indisready = rf->indisready;
 	out->reltuples = rf->reltuples;
+	out->dedup_unknown = rf->relam == BTREE_AM_OID && rf->key.natts > 1 &&
+		!rf->indisunique && rf->dedup;
 	if (rf->relam != BTREE_AM_OID)
 	{
 		out->m.total_pages = rf->files.main_bytes / BLCKSZ;
@@ -570,15 +574,126 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	return true;
 }
 
+/* a relation the adaptive mode would sample, and what it costs */
+typedef struct SampleCandidate
+{
+	RelFacts   *rf;
+	BlockNumber pages;
+	double		cost;
+} SampleCandidate;
+
+static int
+larger_first(const void *a, const void *b)
+{
+	BlockNumber pa = ((const SampleCandidate *) a)->pages;
+	BlockNumber pb = ((const SampleCandidate *) b)->pages;
+
+	return pa > pb ? -1 : pa < pb ? 1 : 0;
+}
+
 /*
- * Take pages from the query's page budget (campmon.listing_page_budget,
- * read when the facts were): false, taking nothing, when it has too few.
+ * Grant the adaptive mode's samples of one listing (tables, or indexes)
+ * for the whole query: the relations whose statistics cannot be trusted,
+ * of LISTING_MIN_PAGES pages or more, the largest first -- where being
+ * wrong costs most -- while campmon.listing_page_budget lasts.
+ */
+static void
+grant_samples(CatalogStats *cs, bool indexes)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+											  "campmon sample grants",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext row_cxt = AllocSetContextCreate(cxt, "campmon sample grant",
+												  ALLOCSET_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	SampleCandidate *cand;
+	int			ncand = 0;
+	int			maxcand = 256;
+	double		budget = campmon_listing_page_budget;
+	HASH_SEQ_STATUS seq;
+	RelFacts   *rf;
+
+	cand = palloc(sizeof(SampleCandidate) * maxcand);
+	hash_seq_init(&seq, cs->rels);
+	while ((rf = hash_seq_search(&seq)) != NULL)
+	{
+		TableListing table;
+		IndexListing index;
+		const char *why = NULL;
+		BlockNumber pages;
+		double		cost;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!rf->has_files || !rf->may_measure ||
+			rf->files.main_bytes < (int64) LISTING_MIN_PAGES * BLCKSZ ||
+			(indexes ? !rf->is_index || rf->relam != BTREE_AM_OID :
+			 rf->relkind != RELKIND_RELATION))
+			continue;
+
+		MemoryContextSwitchTo(row_cxt);
+		if (indexes)
+		{
+			if (catalog_stats_index(cs, rf->relid, &index))
+				why = listing_index_untrusted(&index,
+											  catalog_stats_table(cs, index.indrelid, &table) ?
+											  &table : NULL);
+			pages = index.m.total_pages;
+			cost = Min(pages, LISTING_SAMPLE_PAGES);
+		}
+		else
+		{
+			if (catalog_stats_table(cs, rf->relid, &table))
+				why = listing_table_untrusted(&table);
+			pages = table.main.total_pages;
+			cost = Min(pages, LISTING_SAMPLE_PAGES) +
+				Min(table.toast_pages, LISTING_SAMPLE_PAGES);
+		}
+		MemoryContextSwitchTo(cxt);
+		MemoryContextReset(row_cxt);
+		if (why == NULL)
+			continue;
+
+		if (ncand == maxcand)
+		{
+			maxcand *= 2;
+			cand = repalloc(cand, sizeof(SampleCandidate) * maxcand);
+		}
+		cand[ncand].rf = rf;
+		cand[ncand].pages = pages;
+		cand[ncand].cost = cost;
+		ncand++;
+	}
+
+	qsort(cand, ncand, sizeof(SampleCandidate), larger_first);
+	for (int i = 0; i < ncand; i++)
+	{
+		if (cand[i].cost > budget)
+			continue;			/* a smaller one may still fit */
+		cand[i].rf->sample_granted = true;
+		budget -= cand[i].cost;
+	}
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+}
+
+/*
+ * Whether the adaptive mode may sample this relation in this query
+ * (grant_samples, done at the first question of each listing).
  */
 bool
-catalog_stats_take_pages(CatalogStats *cs, double pages)
+catalog_stats_sample_granted(CatalogStats *cs, Oid relid, bool index)
 {
-	if (pages > cs->budget_left)
-		return false;
-	cs->budget_left -= pages;
-	return true;
+	RelFacts   *rf;
+
+	if (index ? !cs->granted_indexes : !cs->granted_tables)
+	{
+		grant_samples(cs, index);
+		if (index)
+			cs->granted_indexes = true;
+		else
+			cs->granted_tables = true;
+	}
+	rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
+	return rf != NULL && rf->sample_granted;
 }

@@ -41,6 +41,8 @@ typedef struct IndexListing
 	bool		indisready;
 	BtreeMeasure m;				/* total_pages only, unless a B-tree */
 	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
+	bool		dedup_unknown;	/* a deduplicated key of several columns:
+								 * stats has no duplicate estimate for it */
 } IndexListing;
 
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);
@@ -49,7 +51,8 @@ extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
 extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
 								IndexListing *out);
-extern bool catalog_stats_take_pages(CatalogStats *cs, double pages);
+extern bool catalog_stats_sample_granted(CatalogStats *cs, Oid relid,
+										 bool index);
 
 /* listing_default.c: the adaptive mode of the listings */
 extern const char *listing_table_untrusted(const TableListing *t);

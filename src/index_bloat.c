@@ -368,8 +368,7 @@ list_index_adaptive(CatalogStats *cs, Oid relid, IndexListing *listing,
 	{
 		if (listing->m.total_pages < LISTING_MIN_PAGES)
 			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
-		else if (!catalog_stats_take_pages(cs, Min(listing->m.total_pages,
-												   LISTING_SAMPLE_PAGES)))
+		else if (!catalog_stats_sample_granted(cs, relid, true))
 			skipped = "campmon.listing_page_budget spent";
 		else if (!listing_try_lock(relid))
 			skipped = "locked by another session";

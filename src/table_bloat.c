@@ -321,15 +321,12 @@ list_table_adaptive(CatalogStats *cs, Oid relid, TableListing *listing,
 {
 	const char *why = listing_table_untrusted(listing);
 	const char *skipped = NULL;
-	double		cost;
 
 	if (why != NULL)
 	{
-		cost = Min(listing->main.total_pages, LISTING_SAMPLE_PAGES) +
-			Min(listing->toast_pages, LISTING_SAMPLE_PAGES);
 		if (listing->main.total_pages < LISTING_MIN_PAGES)
 			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
-		else if (!catalog_stats_take_pages(cs, cost))
+		else if (!catalog_stats_sample_granted(cs, relid, false))
 			skipped = "campmon.listing_page_budget spent";
 		else if (!listing_try_lock(relid))
 			skipped = "locked by another session";
