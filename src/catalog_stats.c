@@ -574,112 +574,51 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	return true;
 }
 
-/* a relation the adaptive mode would sample, and what it costs */
-typedef struct SampleCandidate
-{
-	RelFacts   *rf;
-	BlockNumber pages;
-	double		cost;
-} SampleCandidate;
-
-static int
-larger_first(const void *a, const void *b)
-{
-	BlockNumber pa = ((const SampleCandidate *) a)->pages;
-	BlockNumber pb = ((const SampleCandidate *) b)->pages;
-
-	return pa > pb ? -1 : pa < pb ? 1 : 0;
-}
-
 /*
- * Grant the adaptive mode's samples of one listing (tables, or indexes)
- * for the whole query: the relations whose statistics cannot be trusted,
- * of LISTING_MIN_PAGES pages or more, the largest first -- where being
- * wrong costs most -- while campmon.listing_page_budget lasts.
+ * The relations of one listing (tables, or B-tree indexes) that the
+ * adaptive mode could sample: with LISTING_MIN_PAGES pages or more, that
+ * this user may measure.  Allocated in the current memory context.
  */
-static void
-grant_samples(CatalogStats *cs, bool indexes)
+Oid *
+catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
 {
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
-											  "campmon sample grants",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext row_cxt = AllocSetContextCreate(cxt, "campmon sample grant",
-												  ALLOCSET_SMALL_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	SampleCandidate *cand;
-	int			ncand = 0;
-	int			maxcand = 256;
-	double		budget = campmon_listing_page_budget;
 	HASH_SEQ_STATUS seq;
 	RelFacts   *rf;
+	int			max = 256;
+	Oid		   *oids = palloc(sizeof(Oid) * max);
 
-	cand = palloc(sizeof(SampleCandidate) * maxcand);
+	*n = 0;
 	hash_seq_init(&seq, cs->rels);
 	while ((rf = hash_seq_search(&seq)) != NULL)
 	{
-		TableListing table;
-		IndexListing index;
-		const char *why = NULL;
-		BlockNumber pages;
-		double		cost;
-
-		CHECK_FOR_INTERRUPTS();
 		if (!rf->has_files || !rf->may_measure ||
 			rf->files.main_bytes < (int64) LISTING_MIN_PAGES * BLCKSZ ||
 			(indexes ? !rf->is_index || rf->relam != BTREE_AM_OID :
 			 rf->relkind != RELKIND_RELATION))
 			continue;
-
-		MemoryContextSwitchTo(row_cxt);
-		if (indexes)
+		if (*n == max)
 		{
-			if (catalog_stats_index(cs, rf->relid, &index))
-				why = listing_index_untrusted(&index,
-											  catalog_stats_table(cs, index.indrelid, &table) ?
-											  &table : NULL);
-			pages = index.m.total_pages;
-			cost = Min(pages, LISTING_SAMPLE_PAGES);
+			max *= 2;
+			oids = repalloc(oids, sizeof(Oid) * max);
 		}
-		else
-		{
-			if (catalog_stats_table(cs, rf->relid, &table))
-				why = listing_table_untrusted(&table);
-			pages = table.main.total_pages;
-			cost = Min(pages, LISTING_SAMPLE_PAGES) +
-				Min(table.toast_pages, LISTING_SAMPLE_PAGES);
-		}
-		MemoryContextSwitchTo(cxt);
-		MemoryContextReset(row_cxt);
-		if (why == NULL)
-			continue;
-
-		if (ncand == maxcand)
-		{
-			maxcand *= 2;
-			cand = repalloc(cand, sizeof(SampleCandidate) * maxcand);
-		}
-		cand[ncand].rf = rf;
-		cand[ncand].pages = pages;
-		cand[ncand].cost = cost;
-		ncand++;
+		oids[(*n)++] = rf->relid;
 	}
+	return oids;
+}
 
-	qsort(cand, ncand, sizeof(SampleCandidate), larger_first);
-	for (int i = 0; i < ncand; i++)
-	{
-		if (cand[i].cost > budget)
-			continue;			/* a smaller one may still fit */
-		cand[i].rf->sample_granted = true;
-		budget -= cand[i].cost;
-	}
+void
+catalog_stats_grant(CatalogStats *cs, Oid relid)
+{
+	RelFacts   *rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
 
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
+	if (rf != NULL)
+		rf->sample_granted = true;
 }
 
 /*
- * Whether the adaptive mode may sample this relation in this query
- * (grant_samples, done at the first question of each listing).
+ * Whether the adaptive mode may sample this relation in this query: the
+ * samples of each listing are granted at its first question
+ * (listing_grant_samples).
  */
 bool
 catalog_stats_sample_granted(CatalogStats *cs, Oid relid, bool index)
@@ -688,7 +627,7 @@ catalog_stats_sample_granted(CatalogStats *cs, Oid relid, bool index)
 
 	if (index ? !cs->granted_indexes : !cs->granted_tables)
 	{
-		grant_samples(cs, index);
+		listing_grant_samples(cs, index);
 		if (index)
 			cs->granted_indexes = true;
 		else

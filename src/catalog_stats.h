@@ -53,11 +53,14 @@ extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
 								IndexListing *out);
 extern bool catalog_stats_sample_granted(CatalogStats *cs, Oid relid,
 										 bool index);
+extern Oid *catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n);
+extern void catalog_stats_grant(CatalogStats *cs, Oid relid);
 
 /* listing_default.c: the adaptive mode of the listings */
 extern const char *listing_table_untrusted(const TableListing *t);
 extern const char *listing_index_untrusted(const IndexListing *i,
 										   const TableListing *t);
+extern void listing_grant_samples(CatalogStats *cs, bool indexes);
 extern bool listing_try_lock(Oid relid);
 extern void listing_unlock(Oid relid);
 extern const char *listing_stats_basis(const char *why, const char *skipped);

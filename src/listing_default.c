@@ -17,14 +17,16 @@
  * "sample of 64 of 1000 pages: never analyzed".  A large relation, where
  * being wrong costs most, is sampled too.
  *
- * The pages read in all are bounded per query by campmon.listing_page_budget
- * (catalog_stats_take_pages); past it, and for a relation locked by another
- * session (TRUNCATE, VACUUM FULL, LOCK ... ACCESS EXCLUSIVE), the row keeps
- * the statistics and its basis says why it was not sampled: the lock is
- * asked for without waiting, so that the default listing never queues
- * behind an ACCESS EXCLUSIVE lock.  Counts that disagree are then read from
- * reltuples (set by ANALYZE or VACUUM from the pages) rather than
- * n_live_tup.
+ * The pages read in all are bounded per listing and query by
+ * campmon.listing_page_budget, granted to the largest untrusted relations
+ * first (catalog_stats_sample_granted); a relation of fewer than
+ * LISTING_MIN_PAGES pages is never sampled.  Past the budget, and for a
+ * relation locked by another session (TRUNCATE, VACUUM FULL, LOCK ...
+ * ACCESS EXCLUSIVE), the row keeps the statistics and its basis says why it
+ * was not sampled: the lock is asked for without waiting, so that the
+ * default listing never queues behind an ACCESS EXCLUSIVE lock.  Counts
+ * that disagree are then read from reltuples (set by ANALYZE or VACUUM from
+ * the pages) rather than n_live_tup.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,8 +35,10 @@
 #include <math.h>
 
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lockdefs.h"
+#include "utils/memutils.h"
 
 #include "campmon.h"
 #include "catalog_stats.h"
@@ -124,6 +128,89 @@ listing_index_untrusted(const IndexListing *i, const TableListing *t)
 	if (i->m.total_pages >= LARGE_PAGES)
 		return "large index";
 	return NULL;
+}
+
+/* a relation the adaptive mode would sample, and what it costs */
+typedef struct SampleCandidate
+{
+	Oid			relid;
+	BlockNumber pages;
+	double		cost;
+} SampleCandidate;
+
+static int
+larger_first(const void *a, const void *b)
+{
+	BlockNumber pa = ((const SampleCandidate *) a)->pages;
+	BlockNumber pb = ((const SampleCandidate *) b)->pages;
+
+	return pa > pb ? -1 : pa < pb ? 1 : 0;
+}
+
+/*
+ * Grant the samples of one listing (tables, or indexes) for the whole
+ * query: the relations whose statistics cannot be trusted, the largest
+ * first -- where being wrong costs most -- while campmon.listing_page_budget
+ * lasts (a smaller one may still fit when a larger one did not).
+ */
+void
+listing_grant_samples(CatalogStats *cs, bool indexes)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+											  "campmon sample grants",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext row_cxt = AllocSetContextCreate(cxt, "campmon sample grant",
+												  ALLOCSET_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	double		budget = campmon_listing_page_budget;
+	int			n;
+	Oid		   *oids = catalog_stats_candidates(cs, indexes, &n);
+	SampleCandidate *cand = palloc(sizeof(SampleCandidate) * Max(n, 1));
+	int			ncand = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		TableListing table;
+		IndexListing index;
+		const char *why = NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextSwitchTo(row_cxt);
+		if (indexes)
+		{
+			if (catalog_stats_index(cs, oids[i], &index))
+			{
+				why = listing_index_untrusted(&index,
+											  catalog_stats_table(cs, index.indrelid, &table) ?
+											  &table : NULL);
+				cand[ncand].pages = index.m.total_pages;
+				cand[ncand].cost = Min(index.m.total_pages, LISTING_SAMPLE_PAGES);
+			}
+		}
+		else if (catalog_stats_table(cs, oids[i], &table))
+		{
+			why = listing_table_untrusted(&table);
+			cand[ncand].pages = table.main.total_pages;
+			cand[ncand].cost = Min(table.main.total_pages, LISTING_SAMPLE_PAGES) +
+				Min(table.toast_pages, LISTING_SAMPLE_PAGES);
+		}
+		MemoryContextSwitchTo(cxt);
+		MemoryContextReset(row_cxt);
+		if (why != NULL)
+			cand[ncand++].relid = oids[i];
+	}
+
+	qsort(cand, ncand, sizeof(SampleCandidate), larger_first);
+	for (int i = 0; i < ncand; i++)
+	{
+		if (cand[i].cost > budget)
+			continue;
+		catalog_stats_grant(cs, cand[i].relid);
+		budget -= cand[i].cost;
+	}
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
 }
 
 /* The lock a sample takes, asked for without waiting. */

@@ -212,7 +212,7 @@ _PG_init(void)
 
 	DefineCustomIntVariable("campmon.listing_page_budget",
 							"Pages the adaptive mode of a listing may read in all, per query.",
-							"Relations whose statistics cannot be trusted get a small sample each until the budget is spent; the others, and those beyond it, are estimated from statistics.",
+							"Relations whose statistics cannot be trusted get a small sample each, the largest first, while the budget lasts; the others, and those beyond it, are estimated from statistics.",
 							&campmon_listing_page_budget,
 							4096, 0, INT_MAX,
 							PGC_USERSET, GUC_UNIT_BLOCKS,
