@@ -11,6 +11,7 @@ OBJS = \
 	src/table_bloat.o \
 	src/btree_scan.o \
 	src/btree_estimate.o \
+	src/btree_heapcheck.o \
 	src/index_bloat.o \
 	src/relation_files.o \
 	src/catalog_stats.o \

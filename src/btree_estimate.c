@@ -30,16 +30,15 @@
  * Dead rows.  REINDEX indexes the table's live rows only, while the pages
  * of an index (and its pg_class.reltuples) still hold the entries of rows
  * deleted or updated since the last VACUUM, until an index scan marks them
- * LP_DEAD.  Checking each entry against the heap would cost a random heap
- * read per entry; the table's cumulative statistics (n_live_tup,
- * n_dead_tup, kept current by every commit) cost nothing.  So when they
- * show dead rows, the entries found beyond the table's live rows are left
- * out of rebuilt_need (btree_leave_out_dead): for an index on every row,
- * entries - n_live_tup of them, which is right whether or not some were
- * already marked LP_DEAD and whatever HOT did; for a partial index, the
- * table's dead share of its entries; never more than n_dead_tup.  Not for
- * the catalogs initdb created, whose statistics miss the rows it wrote.
- * The row's basis says so.
+ * LP_DEAD.  The modes that read pages check the heap rows behind a few
+ * entries of each detailed leaf (btree_heapcheck.c).  Stats mode reads no
+ * page and uses the table's cumulative statistics (btree_leave_out_dead):
+ * when they show dead rows, the entries beyond the table's live rows are
+ * left out -- for an index on every row, entries - n_live_tup of them
+ * (whatever HOT did); for a partial index, the table's dead share of its
+ * entries; never more than n_dead_tup; not for the catalogs initdb created,
+ * whose statistics miss the rows it wrote.  Either way an entry left out
+ * saves what btree_dead_saving says, and the row's basis says so.
  *
  *-------------------------------------------------------------------------
  */
@@ -179,36 +178,57 @@ btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
 }
 
 /*
- * Leave the entries of dead heap rows out of m's rebuilt figures, from the
- * cumulative statistics of the index's table indrelid (see above).  Inputs:
- * leaf_tids (entries), rebuilt_need and rebuilt_tuples; min_pages is left
- * to the caller.  Each entry left out saves its share of the rebuilt bytes
- * when it is a tuple of its own (a bare key: pivot_need) and a heap TID in
- * a posting list otherwise, weighted by the share of entries that are tuples
- * of their own.  Returns
- * the factor rebuilt_need was multiplied by (1 when nothing was left out).
+ * Bytes a rebuild saves when `gone` of the `tids` heap TIDs that entries
+ * taking rebuilt_need bytes in rebuilt_tuples tuples hold go: each saves its
+ * bare key (key_need bytes with its line pointer) when it is a tuple of its
+ * own and a heap TID in a posting list otherwise, weighted by the share of
+ * TIDs that are tuples of their own.  *tuples_gone: the tuples that go (all
+ * for plain entries, few when most are in posting lists).
  */
 double
+btree_dead_saving(double rebuilt_need, double rebuilt_tuples, double tids,
+				  double key_need, double gone, double *tuples_gone)
+{
+	double		own;
+	double		saving;
+
+	*tuples_gone = 0;
+	if (!(gone > 0) || !(tids > 0) || !(rebuilt_tuples > 0) || !(rebuilt_need > 0))
+		return 0;
+	gone = Min(gone, tids);
+	own = Min(rebuilt_tuples / tids, 1.0);
+	if (!(key_need > 0))
+		key_need = rebuilt_need / rebuilt_tuples;
+	saving = own * key_need + (1.0 - own) * sizeof(ItemPointerData);
+	*tuples_gone = Min(gone * own * own, rebuilt_tuples);
+	return Min(gone * saving, rebuilt_need);
+}
+
+/*
+ * Stats mode: leave the entries of dead heap rows out of m's rebuilt
+ * figures, from the cumulative statistics of the index's table indrelid
+ * (see above).  Inputs: leaf_tids (entries), rebuilt_need, rebuilt_tuples,
+ * pivot_need; min_pages is left to the caller.
+ */
+void
 btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
 {
 	PgStat_StatTabEntry *tab;
 	double		live,
 				dead,
 				gone,
-				own,
-				saving,
-				need;
+				saved,
+				tuples_gone;
 
 	/*
 	 * The statistics of a catalog initdb created miss every row initdb
 	 * wrote (they count changes since): no figure to rest on there.
 	 */
 	if (indrelid < FirstNormalObjectId)
-		return 1.0;
+		return;
 	tab = pgstat_fetch_stat_tabentry(indrelid);
-	if (tab == NULL || tab->n_dead_tuples <= 0 || !(m->leaf_tids > 0) ||
-		!(m->rebuilt_need > 0) || !(m->rebuilt_tuples > 0))
-		return 1.0;
+	if (tab == NULL || tab->n_dead_tuples <= 0)
+		return;
 	live = Max(tab->n_live_tuples, 0);
 	dead = tab->n_dead_tuples;
 	if (partial)
@@ -218,25 +238,20 @@ btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
 	/* never more than the dead rows counted */
 	gone = Min(gone, dead);
 	if (!(gone >= 1.0))
-		return 1.0;
+		return;
 
-	own = Min(m->rebuilt_tuples / m->leaf_tids, 1.0);
-	saving = own * (m->pivot_need > 0 ? m->pivot_need :
-					m->rebuilt_need / m->rebuilt_tuples) +
-		(1.0 - own) * sizeof(ItemPointerData);
-	need = Max(m->rebuilt_need - gone * saving, 0);
-
+	saved = btree_dead_saving(m->rebuilt_need, m->rebuilt_tuples, m->leaf_tids,
+							  m->pivot_need, gone, &tuples_gone);
+	if (!(saved > 0))
+		return;
+	m->rebuilt_need -= saved;
+	m->rebuilt_tuples = Max(m->rebuilt_tuples - tuples_gone,
+							m->rebuilt_need > 0 ? 1 : 0);
 	m->basis = psprintf("%s; entries of %.0f dead heap rows left out (REINDEX indexes live rows only; the table's statistics: %.0f live, %.0f dead)",
 						m->basis ? m->basis :
 						campmon_basis(m->method, m->unknown, m->scanned_pages,
 									  m->total_pages),
 						gone, live, dead);
-	/* tuples that go: all for plain entries, few when most are in postings */
-	m->rebuilt_tuples = Max(m->rebuilt_tuples - gone * own * own,
-							need > 0 ? 1 : 0);
-	need /= m->rebuilt_need;
-	m->rebuilt_need *= need;
-	return need;
 }
 
 static bool
@@ -401,7 +416,7 @@ btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
 	}
 	m->leaf_items = entries;
 	m->leaf_tids = entries;
-	(void) btree_leave_out_dead(indrelid, partial, m);
+	btree_leave_out_dead(indrelid, partial, m);
 	m->min_pages = btree_min_pages(fillfactor, m->rebuilt_need,
 								   m->rebuilt_tuples, m->pivot_need);
 }

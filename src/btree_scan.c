@@ -27,6 +27,10 @@
  * leaf (a ratio estimator).  That keeps exact mode to the per-page work of
  * pgstatindex, which reads no tuple either.
  *
+ * A rebuild also leaves out the entries of heap rows dead to everybody: a
+ * few entries of each detailed leaf are checked against the heap, after the
+ * leaf's lock is released (btree_heapcheck.c).
+ *
  * Reads use a BAS_BULKREAD ring and share locks, one page at a time, under
  * AccessShareLock on the index: like pgstatindex, never in a writer's way.
  *
@@ -36,9 +40,7 @@
 
 #include <math.h>
 
-#include "access/htup_details.h"
 #include "access/nbtree.h"
-#include "catalog/pg_index.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
@@ -47,6 +49,7 @@
 #include "sampling.h"
 
 /* largest posting-list tuple a B-tree build makes (nbtsort.c, _bt_load) */
+#define ENTRY_CHECK_EXACT_SEED 0x5eed15	/* exact: the same entries every time */
 #define BTREE_BUILD_POSTING (MAXALIGN_DOWN((BLCKSZ * 10 / 100)) - sizeof(ItemIdData))
 
 /* Ask the CPU for a cache line we are about to read (a hint, no access). */
@@ -76,6 +79,8 @@ typedef struct BtreePage
 	double		rebuilt_need;	/* leaf: their bytes after REINDEX */
 	double		rebuilt_tuples; /* leaf: the tuples they make then */
 	double		key_need;		/* leaf: summed bytes of their bare keys */
+	EntrySample sample;			/* leaf: entries to check against the heap */
+	double		check_var;		/* leaf: variance of rebuilt_need from it */
 } BtreePage;
 
 /* Key part of a leaf tuple: everything but the posting list. */
@@ -141,17 +146,19 @@ group_need(Size keysize, int tids, bool dedup, double *tuples)
 /* Sum what the live items of a leaf page take after REINDEX. */
 static void
 leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
-		   bool dedup, BtreePage *bp)
+		   bool dedup, EntryCheck *ec, BtreePage *bp)
 {
 	OffsetNumber off,
 				maxoff = PageGetMaxOffsetNumber(page);
 	IndexTuple	run = NULL;
 	int			run_tids = 0;
+	int			want = ec->per_leaf;	/* entries to check against the heap */
 
 	for (off = P_FIRSTDATAKEY(opaque); off <= maxoff; off = OffsetNumberNext(off))
 	{
 		ItemId		itemid = PageGetItemId(page, off);
 		IndexTuple	itup;
+		bool		check = entry_check_wanted(ec, maxoff, off, &want);
 
 		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
 			continue;			/* known dead: not in a rebuilt index */
@@ -159,6 +166,11 @@ leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
 		itup = campmon_btree_item(rel, blkno, page, off);
 		bp->items += 1;
 		bp->tids += tuple_tids(itup);
+		if (check)
+			entry_check_note(&bp->sample,
+							 BTreeTupleIsPosting(itup) ? BTreeTupleGetPostingN(itup, 0) :
+							 &itup->t_tid,
+							 tuple_tids(itup));
 		bp->key_need += MAXALIGN(key_size(itup)) + sizeof(ItemIdData);
 
 		if (run != NULL && dedup && same_key(run, itup))
@@ -203,13 +215,15 @@ leaf_used(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque)
  */
 static void
 measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
-			 bool detailed, BtreePage *bp)
+			 bool detailed, EntryCheck *ec, BtreePage *bp)
 {
 	BTPageOpaque opaque;
 
 	bp->items = bp->tids = bp->rebuilt_need = bp->rebuilt_tuples = bp->key_need = 0;
 	bp->used = 0;
 	bp->detailed = false;
+	bp->sample.n = 0;
+	bp->check_var = 0;
 
 	if (PageIsNew(page))
 	{
@@ -232,7 +246,7 @@ measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
 		bp->used = leaf_used(rel, blkno, page, opaque);
 		bp->detailed = detailed;
 		if (detailed)
-			leaf_items(rel, blkno, page, opaque, dedup, bp);
+			leaf_items(rel, blkno, page, opaque, dedup, ec, bp);
 	}
 	else
 		bp->kind = BTP_KIND_INTERNAL;
@@ -305,8 +319,39 @@ typedef struct BtreeTotals
 	SampleStat	density;		/* over leaf pages */
 	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
 	SampleStat	need;			/* over every page read */
-	double		dead_factor;	/* rebuilt_need scaled for dead rows */
+	double		check_var;		/* summed over the leaves read */
 } BtreeTotals;
+
+/*
+ * With the index page's lock released: check the leaf's sampled entries
+ * against the heap and leave out of its rebuilt bytes the share of its
+ * entries whose heap rows REINDEX would not index (btree_heapcheck.c).
+ */
+static void
+check_leaf_entries(EntryCheck *ec, BtreePage *bp)
+{
+	double		dead_share;
+	double		share_var;
+	double		tuples_gone;
+	double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
+	double		all;
+
+	bp->check_var = 0;
+	if (bp->kind != BTP_KIND_LEAF || !bp->detailed || bp->sample.n == 0)
+		return;
+	dead_share = entry_check_leaf(ec, &bp->sample, &share_var);
+
+	/* rebuilt_need falls by about `all` bytes per unit of dead share */
+	all = btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples, bp->tids,
+							key, bp->tids, &tuples_gone);
+	bp->check_var = all * all * share_var;
+	if (!(dead_share > 0))
+		return;
+	bp->rebuilt_need -= btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples,
+										  bp->tids, key,
+										  bp->tids * dead_share, &tuples_gone);
+	bp->rebuilt_tuples -= tuples_gone;
+}
 
 static void
 add_page(BtreeTotals *t, const BtreePage *bp)
@@ -321,6 +366,7 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			t->used += bp->used;
 			if (bp->detailed)
 			{
+				t->check_var += bp->check_var;
 				t->detailed_used += bp->used;
 				t->items += bp->items;
 				t->tids += bp->tids;
@@ -350,7 +396,8 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 
 /* Turn totals over `read` of the index's non-meta pages into measures. */
 static void
-finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
+finish(Relation rel, BtreeTotals *t, double read, const EntryCheck *ec,
+	   BtreeMeasure *m)
 {
 	double		population = m->total_pages > 0 ? m->total_pages - 1 : 0;
 	double		scale = read > 0 ? population / read : 0;
@@ -377,14 +424,20 @@ finish(Relation rel, BtreeTotals *t, double read, BtreeMeasure *m)
 		m->leaf_fragmentation = 100.0 * t->fragments / t->leaf;
 	}
 
-	/* REINDEX indexes live rows only (btree_estimate.c) */
-	t->dead_factor = btree_leave_out_dead(rel->rd_index->indrelid,
-										  !heap_attisnull(rel->rd_indextuple,
-														  Anum_pg_index_indpred,
-														  NULL),
-										  m);
 	m->min_pages = btree_min_pages(BTGetFillFactor(rel), m->rebuilt_need, m->rebuilt_tuples,
 								   m->pivot_need);
+
+	/* REINDEX indexes live rows only: what the heap said (btree_heapcheck.c) */
+	if (ec->dead > 0)
+		m->basis = psprintf("%s; entries of about %.0f dead heap rows left out (REINDEX indexes live rows only; %.0f of %.0f heap rows checked behind sampled entries are dead)",
+							campmon_basis(m->method, false, m->scanned_pages,
+										  m->total_pages),
+							m->leaf_tids * ec->dead / ec->checked,
+							ec->dead, ec->checked);
+	else if (ec->locked_out)
+		m->basis = psprintf("%s; entries of dead heap rows not checked (the table's lock was not free at once)",
+							campmon_basis(m->method, false, m->scanned_pages,
+										  m->total_pages));
 }
 
 void
@@ -392,6 +445,7 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 {
 	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
 	BtreeTotals totals;
+	EntryCheck	ec;
 	BlockNumber detail_step;
 	BlockNumber next_detail;
 	BlockNumber blkno;
@@ -415,6 +469,8 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 	 * each block equally likely, and no per-block cost on the others).
 	 */
 	detail_step = Max((m->total_pages - 1 + sample_pages - 1) / sample_pages, 1);
+	entry_check_begin(&ec, rel, (double) (m->total_pages - 1) / detail_step,
+					  ENTRY_CHECK_EXACT_BUDGET, ENTRY_CHECK_EXACT_SEED);
 	next_detail = 1 + campmon_sample_seed_value() % detail_step;
 
 	/*
@@ -449,13 +505,15 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 		}
 
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(rel, BufferGetPage(buf), blkno, dedup, detailed, &bp);
+		measure_page(rel, BufferGetPage(buf), blkno, dedup, detailed, &ec, &bp);
 		UnlockReleaseBuffer(buf);
+		check_leaf_entries(&ec, &bp);
 		add_page(&totals, &bp);
 	}
 
 	m->scanned_pages = m->total_pages;
-	finish(rel, &totals, m->total_pages - 1, m);
+	finish(rel, &totals, m->total_pages - 1, &ec, m);
+	entry_check_end(&ec);
 	FreeAccessStrategy(strategy);
 }
 
@@ -470,6 +528,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 {
 	BufferAccessStrategy strategy = GetAccessStrategy(BAS_BULKREAD);
 	BtreeTotals totals;
+	EntryCheck	ec;
 	PageSampler sampler;
 	BlockNumber blkno;
 	bool		dedup;
@@ -492,6 +551,8 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	/* every block but the metapage, 1 .. N-1 */
 	page_sampler_init(&sampler, rel, 1, m->total_pages - 1, sample_pages);
+	entry_check_begin(&ec, rel, Min(sample_pages, m->total_pages - 1),
+					  ENTRY_CHECK_SAMPLED_BUDGET, campmon_sample_seed_value());
 	while (page_sampler_next(&sampler, &blkno))
 	{
 		Buffer		buf;
@@ -500,21 +561,33 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		CHECK_FOR_INTERRUPTS();
 		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(rel, BufferGetPage(buf), blkno, dedup, true, &bp);
+		measure_page(rel, BufferGetPage(buf), blkno, dedup, true, &ec, &bp);
 		UnlockReleaseBuffer(buf);
+		check_leaf_entries(&ec, &bp);
 		add_page(&totals, &bp);
 		m->scanned_pages++;
 	}
 
-	finish(rel, &totals, m->scanned_pages - 1, m);
+	finish(rel, &totals, m->scanned_pages - 1, &ec, m);
+	entry_check_end(&ec);
 	m->is_estimate = m->scanned_pages < m->total_pages;
 	m->has_interval = true;
 	leaves = Max(m->leaf_pages, totals.leaf);
 	m->density_se = sample_stat_se_mean(&totals.density, leaves, 0, 100);
 	m->fragmentation_se = sample_stat_se_mean(&totals.fragment, leaves, 0, 100);
-	m->need_se = totals.dead_factor *
-		sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
-							BLCKSZ - SizeOfPageHeaderData -
-							MAXALIGN(sizeof(BTPageOpaqueData)));
+	m->need_se = sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
+									 BLCKSZ - SizeOfPageHeaderData -
+									 MAXALIGN(sizeof(BTPageOpaqueData)));
+
+	/*
+	 * Two-stage sampling: the finite-population correction shrinks the
+	 * variance between pages, not that of each leaf's dead share, estimated
+	 * from a few of its entries.  Its share the correction removed is added
+	 * back: mean within-page variance / N.
+	 */
+	if (totals.check_var > 0 && m->scanned_pages > 1)
+		m->need_se = sqrt(m->need_se * m->need_se +
+						  totals.check_var / (m->scanned_pages - 1) /
+						  (m->total_pages - 1));
 	FreeAccessStrategy(strategy);
 }

@@ -16,6 +16,9 @@
 #include "access/itup.h"
 #include "access/tupdesc.h"
 #include "storage/block.h"
+#include "storage/buf.h"
+#include "storage/itemptr.h"
+#include "common/pg_prng.h"
 #include "storage/bufpage.h"
 #include "catalog/pg_attribute.h"
 #include "utils/relcache.h"
@@ -167,6 +170,43 @@ typedef struct BtreeMeasure
 	double		need_se;		/* of the per-page mean of rebuilt_need */
 } BtreeMeasure;
 
+/*
+ * btree_heapcheck.c: the heap rows behind a few entries of each detailed
+ * leaf, to leave out of the rebuilt size the entries REINDEX would not make.
+ */
+#define ENTRY_CHECK_PER_LEAF 256
+#define ENTRY_CHECK_EXACT_BUDGET 10000
+#define ENTRY_CHECK_SAMPLED_BUDGET 2000
+
+typedef struct EntrySample
+{
+	int			n;
+	ItemPointerData tid[ENTRY_CHECK_PER_LEAF];
+	int			weight[ENTRY_CHECK_PER_LEAF];	/* heap TIDs the entry holds */
+} EntrySample;
+
+typedef struct EntryCheck
+{
+	Relation	heap;			/* NULL: nothing is checked */
+	bool		locked_out;		/* the table's lock was not free */
+	BlockNumber heap_pages;
+	Buffer		buf;
+	int			per_leaf;		/* entries checked per detailed leaf */
+	pg_prng_state prng;			/* which ones */
+	double		checked_entries;
+	double		checked;		/* heap TIDs the checked entries hold */
+	double		dead;			/* of which REINDEX leaves out */
+} EntryCheck;
+
+extern void entry_check_begin(EntryCheck *ec, Relation index,
+							  double detailed_leaves, int budget, uint32 seed);
+extern void entry_check_end(EntryCheck *ec);
+extern bool entry_check_wanted(EntryCheck *ec, OffsetNumber maxoff,
+							   OffsetNumber off, int *want);
+extern void entry_check_note(EntrySample *es, ItemPointer tid, int tids);
+extern double entry_check_leaf(EntryCheck *ec, const EntrySample *es,
+							   double *share_var);
+
 /* relation_files.c: a relation's files, found with stat() */
 typedef struct FileFacts
 {
@@ -240,8 +280,11 @@ extern void btree_measure_sampled(Relation rel, int sample_pages,
 /* btree_estimate.c: REINDEX size model and the catalog-only mode */
 extern double btree_min_pages(int fillfactor, double rebuilt_need,
 							  double rebuilt_tuples, double pivot_need);
-extern double btree_leave_out_dead(Oid indrelid, bool partial,
-								   BtreeMeasure *m);
+extern void btree_leave_out_dead(Oid indrelid, bool partial,
+								 BtreeMeasure *m);
+extern double btree_dead_saving(double rebuilt_need, double rebuilt_tuples,
+								double tids, double key_need, double gone,
+								double *tuples_gone);
 extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
 extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
 						  bool has_stats, double width, double nullfrac,

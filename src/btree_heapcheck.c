@@ -1,0 +1,181 @@
+/*-------------------------------------------------------------------------
+ *
+ * btree_heapcheck.c
+ *	  Which index entries a REINDEX would leave out: the heap rows behind a
+ *	  few entries of each detailed leaf, checked as an index build sees them.
+ *
+ * REINDEX indexes every heap tuple that is not dead to everybody (live,
+ * recently dead, in progress: heapam_index_build_range_scan), one entry per
+ * HOT chain.  An index still holds the entries of rows deleted or updated
+ * since the last VACUUM until an index scan marks them LP_DEAD (btree_scan.c
+ * already skips those).  The table's cumulative statistics cannot be trusted
+ * to count them (a DELETE followed within a second by a VACUUM in the same
+ * session is counted after it: n_dead_tup then shows rows VACUUM has already
+ * removed), so the modes that read index pages look at the heap itself: for
+ * each detailed leaf, per_leaf of its entries picked at random (with a fixed
+ * seed in exact mode, campmon.sample_seed's in sampled mode) are followed to their heap tuple, and
+ * heap_hot_search_buffer says whether any member of the HOT chain is still visible to a dirty snapshot or not yet surely dead --
+ * what an index scan checks before killing an entry.  An entry whose chain is
+ * all dead is one REINDEX leaves out.  The leaf's dead share of checked
+ * entries (weighted by the heap TIDs each stands for) is applied to its
+ * entries (btree_dead_saving), so that a sampled interval includes the
+ * variation of dead rows from page to page.
+ *
+ * Cost: a budget of heap page reads per index -- ENTRY_CHECK_EXACT_BUDGET
+ * (10,000: every entry of a smaller index, else a noise of about half a
+ * point) in exact mode, ENTRY_CHECK_SAMPLED_BUDGET (2,000) in sampled mode,
+ * where the interval carries the noise; at least one per detailed leaf --
+ * through the buffer manager under a share lock, after the
+ * index page's own lock is released.  The table is locked only if
+ * AccessShareLock is free at once (never waiting behind DDL while holding the
+ * index: no deadlock); otherwise nothing is checked and the basis says so.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/relation.h"
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/lmgr.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "campmon.h"
+
+
+/*
+ * Prepare to check about budget entries of index, whose detailed leaves
+ * number about detailed_leaves (at least one per leaf), picking them with a generator seeded with seed (fixed in
+ * exact mode, so that it gives the same figure every time, on a standby
+ * too).  ec->heap stays NULL when the table is not to be read.
+ */
+void
+entry_check_begin(EntryCheck *ec, Relation index, double detailed_leaves,
+				  int budget, uint32 seed)
+{
+	Oid			heapid = index->rd_index->indrelid;
+
+	memset(ec, 0, sizeof(EntryCheck));
+	ec->buf = InvalidBuffer;
+	pg_prng_seed(&ec->prng, seed);
+	ec->per_leaf = (int) Min(Max(budget / Max(detailed_leaves, 1.0), 1.0),
+							 ENTRY_CHECK_PER_LEAF);
+	if (!ConditionalLockRelationOid(heapid, AccessShareLock))
+	{
+		ec->locked_out = true;
+		return;
+	}
+	ec->heap = try_relation_open(heapid, NoLock);
+	if (ec->heap == NULL)
+	{
+		UnlockRelationOid(heapid, AccessShareLock);
+		return;
+	}
+	ec->heap_pages = RelationGetNumberOfBlocks(ec->heap);
+}
+
+void
+entry_check_end(EntryCheck *ec)
+{
+	if (BufferIsValid(ec->buf))
+		ReleaseBuffer(ec->buf);
+	ec->buf = InvalidBuffer;
+	if (ec->heap != NULL)
+		relation_close(ec->heap, AccessShareLock);
+	ec->heap = NULL;
+}
+
+/*
+ * Is the line pointer at offset off of a leaf whose data items end at maxoff
+ * one to check?  *want starts at per_leaf for each leaf (entry_check_want)
+ * and counts down: each line pointer is picked with probability want /
+ * (line pointers left), so that exactly min(per_leaf, line pointers) are
+ * picked, at random (Knuth's selection sampling; a fixed spacing would alias
+ * with keys deleted in a pattern, such as every other id).  A pick that
+ * falls on an unused or LP_DEAD line pointer is spent.  The caller records
+ * the heap TID of a picked entry with entry_check_note.
+ */
+bool
+entry_check_wanted(EntryCheck *ec, OffsetNumber maxoff, OffsetNumber off,
+				   int *want)
+{
+	int			left = maxoff - off + 1;
+
+	if (ec->heap == NULL || *want <= 0 || left <= 0)
+		return false;
+	if (*want >= left || pg_prng_double(&ec->prng) * left < *want)
+	{
+		(*want)--;
+		return true;
+	}
+	return false;
+}
+
+void
+entry_check_note(EntrySample *es, ItemPointer tid, int tids)
+{
+	if (es->n >= ENTRY_CHECK_PER_LEAF || !ItemPointerIsValid(tid))
+		return;
+	es->tid[es->n] = *tid;
+	es->weight[es->n] = tids;
+	es->n++;
+}
+
+/*
+ * Check the sampled entries of one leaf against the heap.  Returns the share
+ * (weighted by heap TIDs) of checked entries that a REINDEX would leave out,
+ * and its variance in *share_var, and adds to the running totals; 0 when
+ * nothing was checked.
+ */
+double
+entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
+{
+	SnapshotData dirty;
+	double		checked = 0,
+				dead = 0;
+
+	if (ec->heap == NULL || es->n == 0)
+		return 0;
+	InitDirtySnapshot(dirty);
+	for (int i = 0; i < es->n; i++)
+	{
+		ItemPointerData tid = es->tid[i];
+		BlockNumber blk = ItemPointerGetBlockNumber(&tid);
+		HeapTupleData tuple;
+		bool		all_dead = false;
+		bool		found;
+
+		CHECK_FOR_INTERRUPTS();
+		if (blk >= ec->heap_pages)
+			continue;			/* past the heap as it was: not judged */
+		ec->buf = ReleaseAndReadBuffer(ec->buf, ec->heap, blk);
+		LockBuffer(ec->buf, BUFFER_LOCK_SHARE);
+		found = heap_hot_search_buffer(&tid, ec->heap, ec->buf, &dirty, &tuple,
+									   &all_dead, true);
+		LockBuffer(ec->buf, BUFFER_LOCK_UNLOCK);
+
+		checked += es->weight[i];
+		if (!found && all_dead)
+			dead += es->weight[i];
+	}
+	ec->checked_entries += es->n;
+	ec->checked += checked;
+	ec->dead += dead;
+
+	/*
+	 * The variance of that share as an estimate of the leaf's (binomial over
+	 * the entries checked, a quarter for a single one): a sampled interval
+	 * adds it, since no sample of pages makes it go away.
+	 */
+	*share_var = 0;
+	if (checked > 0)
+	{
+		double		p = dead / checked;
+
+		*share_var = es->n > 1 ? p * (1.0 - p) / (es->n - 1) : 0.25;
+	}
+	return checked > 0 ? dead / checked : 0;
+}
