@@ -27,6 +27,7 @@ SELECT kind, shape, pg_size_pretty(max(before)) AS size, round(min(truth), 1) AS
        round(max(err) FILTER (WHERE mode = 'stats'), 1) AS stats,
        round(max(err) FILTER (WHERE mode = 'exact'), 1) AS exact,
        round(max(err) FILTER (WHERE mode = 'sampled'), 1) AS sampled,
+       round(max(err) FILTER (WHERE mode = 'sampled 300'), 1) AS "sampled 300",
        left(max(basis) FILTER (WHERE mode = 'default'), 100) AS default_basis
 FROM err GROUP BY kind, shape ORDER BY kind DESC, shape
 \g

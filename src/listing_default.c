@@ -96,7 +96,8 @@ listing_table_untrusted(const TableListing *t)
 		differ(t->n_live_tup, t->reltuples))
 		add_reason(&why, psprintf("live-row counts disagree (n_live_tup %.0f, reltuples %.0f)",
 								  t->n_live_tup, t->reltuples));
-	if (!m->unknown && m->min_pages > m->total_pages)
+	/* by more than a tenth: a page or two over is rounding, not a wrong width */
+	if (!m->unknown && m->min_pages > m->total_pages * 1.1 + 1)
 		add_reason(&why, psprintf("estimated rows do not fit the table (%.0f pages estimated after VACUUM FULL, %u pages now)",
 								  m->min_pages, m->total_pages));
 	if (why.len == 0 && m->total_pages >= LARGE_PAGES)
