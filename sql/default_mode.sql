@@ -2,7 +2,8 @@
 -- default_mode: the listings' default mode, adaptive, keeps the catalog
 -- statistics where they can be trusted and samples a relation where they
 -- cannot (never analyzed, modified a lot since ANALYZE, live-row counts
--- that disagree); each row says which in method and basis.  Every figure is
+-- that disagree, rows that do not fit the table); each row says which in
+-- method and basis (the lock side: specs/concurrent_writes.spec).  Every figure is
 -- checked against a real VACUUM FULL / REINDEX at the end, and the pure
 -- catalog mode (stats) is shown to be off on the same tables, so that the
 -- checks can fail.
@@ -54,6 +55,16 @@ VACUUM dm_nulls;
 SELECT pg_stat_force_next_flush();
 SELECT pg_sleep(0.1);
 ANALYZE dm_nulls;
+-- statistics whose row width does not fit the table: ANALYZE's width made
+-- ten times too large (as a width from before a column was emptied would
+-- be), nothing modified since; the estimated rewrite is larger than the table
+CREATE TABLE dm_nofit (id int, v text) WITH (autovacuum_enabled = false);
+INSERT INTO dm_nofit SELECT g, repeat('f', 40) FROM generate_series(1, 6000) g;
+DELETE FROM dm_nofit WHERE id % 4 = 0;
+SELECT pg_stat_force_next_flush();
+SELECT pg_sleep(0.1);
+VACUUM ANALYZE dm_nofit;
+UPDATE pg_statistic SET stawidth = stawidth * 10 WHERE starelid = 'dm_nofit'::regclass AND staattnum = 2;
 -- the same shape analyzed and untouched since: statistics, no page read
 CREATE TABLE dm_trusted (id int, code varchar(128)) WITH (autovacuum_enabled = false);
 INSERT INTO dm_trusted SELECT g, lpad(g::text, 20, 'x') FROM generate_series(1, 7000) g;
@@ -112,6 +123,7 @@ VACUUM FULL dm_modified;
 VACUUM FULL dm_disagree;
 VACUUM FULL dm_nulls;
 VACUUM FULL dm_trusted;
+VACUUM FULL dm_nofit;
 REINDEX INDEX dm_unanalyzed_code;
 CREATE TEMP TABLE dm_truth AS
 SELECT rel, 100.0 * (before - pg_relation_size(rel::regclass)) / before AS bloat_pct
@@ -133,7 +145,7 @@ JOIN (SELECT * FROM dm_seen UNION ALL SELECT mode, rel, method, basis, bloat_pct
   ON s.rel = t.rel AND s.mode = 'stats'
 ORDER BY 1;
 
-DROP TABLE dm_never, dm_unanalyzed, dm_modified, dm_disagree, dm_nulls, dm_trusted;
+DROP TABLE dm_never, dm_unanalyzed, dm_modified, dm_disagree, dm_nulls, dm_trusted, dm_nofit;
 
 -- an empty table (most work tables are) gets its row in the page-reading
 -- modes without being opened: the same row as try_table_bloat's
