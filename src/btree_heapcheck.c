@@ -24,9 +24,12 @@
  * Cost: a budget of heap page reads per index -- ENTRY_CHECK_EXACT_BUDGET
  * (10,000: every entry of a smaller index, else a noise of about half a
  * point) in exact mode, ENTRY_CHECK_SAMPLED_BUDGET (2,000) in sampled mode,
- * where the interval carries the noise; at least one per detailed leaf --
- * through the buffer manager under a share lock, after the
- * index page's own lock is released.  The table is locked only if
+ * where the interval carries the noise; at least one per detailed leaf.  An
+ * entry pointing at a page the visibility map says all-visible is live
+ * without reading the page, so a vacuumed table costs visibility map reads
+ * only.  Heap pages are read through the buffer manager under a share
+ * lock, after the index page's own lock is released.  The table is locked
+ * only if
  * AccessShareLock is free at once (never waiting behind DDL while holding the
  * index: no deadlock); otherwise nothing is checked and the basis says so.
  *
@@ -36,6 +39,7 @@
 
 #include "access/heapam.h"
 #include "access/relation.h"
+#include "access/visibilitymap.h"
 #include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
@@ -60,6 +64,7 @@ entry_check_begin(EntryCheck *ec, Relation index, double detailed_leaves,
 
 	memset(ec, 0, sizeof(EntryCheck));
 	ec->buf = InvalidBuffer;
+	ec->vmbuf = InvalidBuffer;
 	pg_prng_seed(&ec->prng, seed);
 	ec->per_leaf = (int) Min(Max(budget / Max(detailed_leaves, 1.0), 1.0),
 							 ENTRY_CHECK_PER_LEAF);
@@ -83,6 +88,9 @@ entry_check_end(EntryCheck *ec)
 	if (BufferIsValid(ec->buf))
 		ReleaseBuffer(ec->buf);
 	ec->buf = InvalidBuffer;
+	if (BufferIsValid(ec->vmbuf))
+		ReleaseBuffer(ec->vmbuf);
+	ec->vmbuf = InvalidBuffer;
 	if (ec->heap != NULL)
 		relation_close(ec->heap, AccessShareLock);
 	ec->heap = NULL;
@@ -151,13 +159,21 @@ entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
 		CHECK_FOR_INTERRUPTS();
 		if (blk >= ec->heap_pages)
 			continue;			/* past the heap as it was: not judged */
+		checked += es->weight[i];
+
+		/*
+		 * An all-visible page holds no dead tuple, and an entry pointing at
+		 * it is live (what index-only scans rely on): no need to read it.
+		 */
+		if (VM_ALL_VISIBLE(ec->heap, blk, &ec->vmbuf))
+			continue;
 		ec->buf = ReleaseAndReadBuffer(ec->buf, ec->heap, blk);
 		LockBuffer(ec->buf, BUFFER_LOCK_SHARE);
 		found = heap_hot_search_buffer(&tid, ec->heap, ec->buf, &dirty, &tuple,
 									   &all_dead, true);
 		LockBuffer(ec->buf, BUFFER_LOCK_UNLOCK);
+		ec->heap_reads++;
 
-		checked += es->weight[i];
 		if (!found && all_dead)
 			dead += es->weight[i];
 	}

@@ -191,6 +191,8 @@ typedef struct EntryCheck
 	bool		locked_out;		/* the table's lock was not free */
 	BlockNumber heap_pages;
 	Buffer		buf;
+	Buffer		vmbuf;			/* visibility map page */
+	double		heap_reads;		/* heap pages read (not all-visible) */
 	int			per_leaf;		/* entries checked per detailed leaf */
 	pg_prng_state prng;			/* which ones */
 	double		checked_entries;
