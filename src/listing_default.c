@@ -142,10 +142,13 @@ typedef struct SampleCandidate
 static int
 larger_first(const void *a, const void *b)
 {
-	BlockNumber pa = ((const SampleCandidate *) a)->pages;
-	BlockNumber pb = ((const SampleCandidate *) b)->pages;
+	const SampleCandidate *ca = (const SampleCandidate *) a;
+	const SampleCandidate *cb = (const SampleCandidate *) b;
 
-	return pa > pb ? -1 : pa < pb ? 1 : 0;
+	/* the same choice every time: equal sizes by OID */
+	if (ca->pages != cb->pages)
+		return ca->pages > cb->pages ? -1 : 1;
+	return ca->relid < cb->relid ? -1 : ca->relid > cb->relid ? 1 : 0;
 }
 
 /*
