@@ -3,7 +3,9 @@
 # database size, run every listing in a fresh session, append a line per
 # listing to $CAMPMON_WORK/table.
 set -euo pipefail
-queries=("campmon.stale_tables" "campmon.tables" "campmon.indexes" "campmon.plan()" "campmon.checks")
+# name@mode: the listing with campmon.tables_mode = mode (issue 15: auto,
+# every table measured from its pages, under the same goals)
+queries=("campmon.stale_tables" "campmon.tables" "campmon.indexes" "campmon.plan()" "campmon.checks" "campmon.tables@auto")
 for n in $CAMPMON_SIZES; do
     db=scale_$n
     createdb "$db"
@@ -16,7 +18,10 @@ for n in $CAMPMON_SIZES; do
     for wm in "${work_mems[@]}"; do
     for q in "${queries[@]}"; do
         rm -f "$CAMPMON_WORK/stop" "$CAMPMON_WORK/peak"
-        read -r rows secs < <(PGOPTIONS="${wm:+-c work_mem=$wm}" psql -X -qtA -v ON_ERROR_STOP=1 -d "$db" -v q="$q" -f bench/scale_measure.sql)
+        mode=""
+        [ "${q#*@}" != "$q" ] && mode="${q#*@}"
+        opts="${wm:+-c work_mem=$wm}${mode:+ -c campmon.tables_mode=$mode}"
+        read -r rows secs < <(PGOPTIONS="$opts" psql -X -qtA -v ON_ERROR_STOP=1 -d "$db" -v q="${q%@*}" -f bench/scale_measure.sql)
         for _ in $(seq 1 100); do [ -s "$CAMPMON_WORK/peak" ] && break; sleep 0.05; done
         read -r start peak < "$CAMPMON_WORK/peak"
         awk -v r="$rels" -v q="$q${wm:+ (wm $wm)}" -v n="$rows" -v s="$secs" -v m="$(( (peak - start) / 1024 ))" \

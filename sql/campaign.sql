@@ -3,6 +3,7 @@
 -- (loaded by the demo test), plus names that look like work tables
 --
 SET campmon.tables_mode = 'exact';              -- repeatable figures in checks
+SET campmon.indexes_mode = 'exact';             -- (the default's samples are tested in default_mode)
 SET campmon.reference_time = '2026-11-20 03:00:00';   -- the demo's "now"
 
 -- families are data: seeded rules, and every table of the demo has one

@@ -9,6 +9,7 @@ CREATE INDEX iv_log_d ON iv_log (d);
 CREATE INDEX iv_log_tags ON iv_log USING gin (tags);
 DELETE FROM iv_log WHERE id <= 15000;
 VACUUM iv_log;
+SET campmon.sample_seed = 3;            -- repeatable samples (the default mode samples iv_log's B-trees)
 SET enable_seqscan = off;
 SELECT count(*) FROM iv_log WHERE id = 16000;     -- one index scan
 RESET enable_seqscan;
@@ -23,7 +24,9 @@ SELECT count(*) = (SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relpers
 FROM campmon.indexes;
 SELECT count(*) > 100 AS has_catalog_indexes FROM campmon.indexes WHERE schema_name = 'pg_catalog';
 
--- what the view says of each index of iv_log (default mode stats)
+-- what the view says of each index of iv_log: in the default mode,
+-- adaptive, its B-trees are sampled (iv_log was never analyzed), every page
+-- of them here; the GIN index has its size only
 SELECT index_name, table_name, access_method, method, is_valid, is_primary, is_unique, constraint_name,
        index_bytes = pg_relation_size(indexrelid) AS size, leaf_pages, idx_scan > 0 AS used
 FROM campmon.indexes WHERE table_name = 'iv_log' ORDER BY index_name;

@@ -86,6 +86,7 @@ RESET campmon.auto_exact_max_size;
 
 -- stats: no page read at all, flagged as an estimate.  Before ANALYZE,
 -- with no flushed statistics, the figures are unknown rather than guessed.
+SELECT pg_stat_force_next_flush();  -- so the INSERT's counts wait for the next flush, a second later
 CREATE TABLE fx_fresh (id int, v text) WITH (autovacuum_enabled = false);
 INSERT INTO fx_fresh SELECT g, 'v' || g FROM generate_series(1, 5000) g;
 SELECT method, is_estimate, scanned_pages, table_bytes > 0 AS has_size,

@@ -8,6 +8,7 @@ FROM generate_series(1, 20000) g;
 CREATE INDEX tv_log_ts ON tv_log (ts);
 DELETE FROM tv_log WHERE id <= 10000;
 VACUUM tv_log;
+ANALYZE tv_log;
 CREATE TABLE tv_parted (id int) PARTITION BY RANGE (id);
 CREATE TABLE tv_parted_1 PARTITION OF tv_parted FOR VALUES FROM (0) TO (1000);
 CREATE VIEW tv_view AS SELECT * FROM tv_log;
@@ -24,8 +25,9 @@ SELECT count(*) > 50 AS has_catalogs FROM campmon.tables WHERE schema_name = 'pg
 SELECT count(*) = (SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relpersistence <> 't') AS every_table
 FROM campmon.tables;
 
--- default mode stats: no page reads; sizes, TOAST, indexes and activity
-SELECT method, is_estimate, table_bytes = pg_relation_size('tv_log') AS table_bytes,
+-- default mode adaptive: statistics that can be trusted (analyzed, not
+-- modified since), so no page read; sizes, TOAST, indexes and activity
+SELECT method, basis, is_estimate, table_bytes = pg_relation_size('tv_log') AS table_bytes,
        toast_bytes = pg_relation_size((SELECT reltoastrelid FROM pg_class WHERE relname = 'tv_log')) AS toast_bytes,
        indexes_bytes = pg_indexes_size('tv_log') AS indexes_bytes,
        total_bytes = pg_total_relation_size('tv_log') AS total_bytes,

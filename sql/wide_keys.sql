@@ -40,7 +40,12 @@ ANALYZE wk_wide, wk_ff10, wk_mixed, wk_toast;
 -- a mode that reads pages measures it
 SELECT m AS mode, b.method, b.min_bytes IS NULL AS no_estimate, b.bloat_pct, left(b.basis, 80) AS basis
 FROM unnest('{stats,exact}'::text[]) m, campmon.index_bloat('wk_toast_t', m) b ORDER BY 1;
+SET campmon.indexes_mode = 'stats';
 SELECT method, bloat_pct IS NULL AS no_estimate, basis LIKE 'no estimate%' AS says_why
+FROM campmon.indexes WHERE index_name = 'wk_toast_t';
+-- the listings' default mode, adaptive, samples it for that reason
+RESET campmon.indexes_mode;
+SELECT method, bloat_pct < 5 AS fresh, basis LIKE 'sample of % pages: no estimate from statistics%' AS says_why
 FROM campmon.indexes WHERE index_name = 'wk_toast_t';
 SET campmon.reindex_min_size = 8;    -- 64 kB: the 1.8 MB index would be planned at 98%
 SELECT count(*) AS planned FROM campmon.plan() WHERE target LIKE '%wk\_toast%';

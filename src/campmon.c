@@ -38,6 +38,7 @@ static const char *const mode_names[] = {
 	[CAMPMON_MODE_APPROX] = "approx",
 	[CAMPMON_MODE_SAMPLED] = "sampled",
 	[CAMPMON_MODE_STATS] = "stats",
+	[CAMPMON_MODE_ADAPTIVE] = "adaptive",
 };
 
 #define VALID_MODES_HINT "Valid modes are: auto, exact, approx, sampled, stats."
@@ -120,6 +121,12 @@ campmon_measure_args(FunctionCallInfo fcinfo, bool missing_ok,
 				 errmsg("mode must not be NULL"),
 				 errhint(VALID_MODES_HINT)));
 	args->mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	if (args->mode == CAMPMON_MODE_ADAPTIVE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mode adaptive applies to the listings only"),
+				 errdetail("It chooses, relation by relation, between statistics and a small sample under a page budget shared by the whole listing."),
+				 errhint("Measure one relation with auto, exact, sampled or stats, e.g. %s.", example)));
 
 	args->sample_pages = default_sample_pages;
 	if (!PG_ARGISNULL(2))

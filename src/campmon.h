@@ -32,7 +32,9 @@ typedef enum CampmonMode
 	CAMPMON_MODE_EXACT,			/* every page */
 	CAMPMON_MODE_APPROX,		/* skip all-visible pages (VM + FSM) */
 	CAMPMON_MODE_SAMPLED,		/* uniformly random pages */
-	CAMPMON_MODE_STATS			/* catalogs and statistics, no page reads */
+	CAMPMON_MODE_STATS,			/* catalogs and statistics, no page reads */
+	CAMPMON_MODE_ADAPTIVE		/* listings only: stats where they can be
+								 * trusted, a small sample where not */
 } CampmonMode;
 
 /* GUC variables (campmon.c) */
@@ -40,6 +42,7 @@ extern int	campmon_sample_pages;
 extern int	campmon_index_sample_pages;
 extern int	campmon_auto_exact_max_pages;
 extern int	campmon_sample_seed;
+extern int	campmon_listing_page_budget;
 
 extern bool campmon_mode_valid(const char *name);
 extern CampmonMode campmon_parse_mode(const char *name);

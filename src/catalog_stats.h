@@ -21,6 +21,15 @@ typedef struct TableListing
 	HeapMeasure main;			/* stats mode */
 	Oid			toastrelid;
 	HeapMeasure toast;			/* stats mode, when toastrelid is valid */
+	/* what the adaptive mode judges the statistics by (listing_default.c) */
+	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
+	bool		unanalyzed;		/* a column without pg_statistic row */
+	bool		has_counts;		/* a cumulative statistics entry exists */
+	double		n_live_tup;
+	double		n_dead_tup;
+	double		n_mod_since_analyze;
+	BlockNumber toast_pages;
+	double		tuple_len;		/* the estimated row width stats used */
 } TableListing;
 
 /* One index's measurement in stats mode, from catalogs alone. */
@@ -31,6 +40,9 @@ typedef struct IndexListing
 	bool		indisvalid;
 	bool		indisready;
 	BtreeMeasure m;				/* total_pages only, unless a B-tree */
+	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
+	bool		dedup_unknown;	/* a deduplicated key of several columns:
+								 * stats has no duplicate estimate for it */
 } IndexListing;
 
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);
@@ -39,5 +51,28 @@ extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
 extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
 								IndexListing *out);
+extern bool catalog_stats_sample_granted(CatalogStats *cs, Oid relid,
+										 bool index);
+extern Oid *catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n);
+extern void catalog_stats_grant(CatalogStats *cs, Oid relid);
+
+/* listing_default.c: the adaptive mode of the listings */
+extern const char *listing_table_untrusted(const TableListing *t);
+extern const char *listing_index_untrusted(const IndexListing *i,
+										   const TableListing *t);
+extern void listing_grant_samples(CatalogStats *cs, bool indexes);
+extern bool listing_try_lock(Oid relid);
+extern void listing_unlock(Oid relid);
+extern const char *listing_stats_basis(const char *why, const char *skipped);
+extern const char *listing_sample_basis(BlockNumber scanned_pages,
+										BlockNumber total_pages,
+										const char *why);
+extern double listing_trusted_live_tuples(const TableListing *t);
+
+/* pages one relation's sample costs in the adaptive mode */
+#define LISTING_SAMPLE_PAGES 64
+/* smaller relations are not sampled: their error is a few pages at most,
+ * and a listing of 50,000 work tables must not open each */
+#define LISTING_MIN_PAGES 8
 
 #endif							/* CATALOG_STATS_H */

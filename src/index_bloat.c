@@ -58,6 +58,7 @@ measure_btree(Relation rel, CampmonMode mode, int sample_pages, BtreeMeasure *m)
 			btree_measure_stats(rel, m);
 			break;
 		case CAMPMON_MODE_APPROX:	/* rejected with the arguments */
+		case CAMPMON_MODE_ADAPTIVE:
 		case CAMPMON_MODE_AUTO:
 			Assert(false);
 	}
@@ -228,6 +229,40 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 }
 
 /*
+ * Measure the index as args say and fill values/nulls with its row; basis,
+ * when not NULL, is the adaptive mode's (with %s for the method's own).
+ * Returns false, with missing_ok, when the index cannot be measured.
+ */
+static bool
+index_bloat_rel(const MeasureArgs *args, bool missing_ok, const char *why,
+				Datum *values, bool *nulls)
+{
+	Relation	rel;
+	BtreeMeasure m;
+
+	rel = campmon_open_index(args->relid, missing_ok);
+	if (rel == NULL)
+		return false;
+
+	if (rel->rd_rel->relam == BTREE_AM_OID)
+	{
+		measure_btree(rel, args->mode, args->sample_pages, &m);
+		if (why != NULL)
+			m.basis = listing_sample_basis(m.scanned_pages, m.total_pages, why);
+	}
+	else
+	{
+		memset(&m, 0, sizeof(m));
+		m.total_pages = RelationGetNumberOfBlocks(rel);
+	}
+	index_bloat_values(args->relid, rel->rd_index->indrelid, rel->rd_rel->relam,
+					   rel->rd_index->indisvalid, rel->rd_index->indisready,
+					   &m, values, nulls);
+	relation_close(rel, AccessShareLock);
+	return true;
+}
+
+/*
  * Check the arguments, measure, and fill values/nulls with one result row.
  * Returns false, with missing_ok, when the index cannot be measured.
  */
@@ -236,8 +271,6 @@ index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 				Datum *values, bool *nulls)
 {
 	MeasureArgs args;
-	Relation	rel;
-	BtreeMeasure m;
 
 	if (!campmon_measure_args(fcinfo, missing_ok,
 							  "campmon.index_bloat('nmsbroadlogrcp_pkey')",
@@ -255,22 +288,7 @@ index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 	if (tupdesc->natts != INDEX_BLOAT_COLS)
 		elog(ERROR, "campmon: the SQL definition of index_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
 
-	rel = campmon_open_index(args.relid, missing_ok);
-	if (rel == NULL)
-		return false;
-
-	if (rel->rd_rel->relam == BTREE_AM_OID)
-		measure_btree(rel, args.mode, args.sample_pages, &m);
-	else
-	{
-		memset(&m, 0, sizeof(m));
-		m.total_pages = RelationGetNumberOfBlocks(rel);
-	}
-	index_bloat_values(args.relid, rel->rd_index->indrelid, rel->rd_rel->relam,
-					   rel->rd_index->indisvalid, rel->rd_index->indisready,
-					   &m, values, nulls);
-	relation_close(rel, AccessShareLock);
-	return true;
+	return index_bloat_rel(&args, missing_ok, NULL, values, nulls);
 }
 
 /* campmon.index_bloat(idx regclass, mode text, sample_pages int) */
@@ -314,6 +332,8 @@ typedef struct IndexRowCall
 	TupleDesc	tupdesc;
 	Datum	   *values;
 	bool	   *nulls;
+	MeasureArgs args;			/* adaptive mode's sample: fcinfo NULL */
+	const char *why;
 } IndexRowCall;
 
 static bool
@@ -321,8 +341,69 @@ index_row_call(void *arg)
 {
 	IndexRowCall *call = (IndexRowCall *) arg;
 
+	if (call->fcinfo == NULL)
+		return index_bloat_rel(&call->args, true, call->why, call->values,
+							   call->nulls);
 	return index_bloat_row(call->fcinfo, call->tupdesc, true, call->values,
 						   call->nulls);
+}
+
+/*
+ * The adaptive mode's row of one index (listing_default.c), as
+ * list_table_adaptive's.  Returns false when it vanished (no row).
+ */
+static bool
+list_index_adaptive(CatalogStats *cs, Oid relid, IndexListing *listing,
+					Datum *values, bool *nulls)
+{
+	TableListing table;
+	const char *why = NULL;
+	const char *skipped = NULL;
+
+	if (listing->relam == BTREE_AM_OID)
+		why = listing_index_untrusted(listing,
+									  catalog_stats_table(cs, listing->indrelid, &table) ?
+									  &table : NULL);
+	if (why != NULL)
+	{
+		if (listing->m.total_pages < LISTING_MIN_PAGES)
+			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
+		else if (!catalog_stats_sample_granted(cs, relid, true))
+			skipped = "campmon.listing_page_budget spent";
+		else if (!listing_try_lock(relid))
+			skipped = "locked by another session";
+		else
+		{
+			IndexRowCall call = {NULL, NULL, values, nulls};
+			char	   *unreadable;
+			bool		measured;
+
+			call.args.relid = relid;
+			call.args.mode = CAMPMON_MODE_SAMPLED;
+			call.args.sample_pages = LISTING_SAMPLE_PAGES;
+			call.why = why;
+			measured = campmon_measure_guarded(index_row_call, &call, relid,
+											   &unreadable);
+			listing_unlock(relid);
+			if (measured)
+				return true;
+			if (unreadable == NULL)
+				return false;
+			listing->m.unreadable = true;
+			listing->m.is_estimate = true;
+			listing->m.basis = psprintf("not measured: %s", unreadable);
+			index_bloat_values(relid, listing->indrelid, listing->relam,
+							   listing->indisvalid, listing->indisready,
+							   &listing->m, values, nulls);
+			return true;
+		}
+	}
+	if (listing->relam == BTREE_AM_OID)
+		listing->m.basis = listing_stats_basis(why, skipped);
+	index_bloat_values(relid, listing->indrelid, listing->relam,
+					   listing->indisvalid, listing->indisready, &listing->m,
+					   values, nulls);
+	return true;
 }
 
 /*
@@ -340,10 +421,12 @@ campmon_list_index(PG_FUNCTION_ARGS)
 	bool		nulls[INDEX_BLOAT_COLS];
 	CatalogStats *cs;
 	IndexListing listing;
+	CampmonMode mode = CAMPMON_MODE_AUTO;	/* a page-reading mode */
 
 	campmon_init_srf(fcinfo);
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || !PG_ARGISNULL(2) ||
-		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) != CAMPMON_MODE_STATS)
+	if (!PG_ARGISNULL(0) && !PG_ARGISNULL(1) && PG_ARGISNULL(2))
+		mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	if (mode != CAMPMON_MODE_STATS && mode != CAMPMON_MODE_ADAPTIVE)
 	{
 		IndexRowCall call = {fcinfo, rsinfo->setDesc, values, nulls};
 		char	   *why;
@@ -384,12 +467,17 @@ campmon_list_index(PG_FUNCTION_ARGS)
 		cs = catalog_stats_for_query(fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = cs;
 	}
-	if (catalog_stats_index(cs, PG_GETARG_OID(0), &listing))
+	if (!catalog_stats_index(cs, PG_GETARG_OID(0), &listing))
+		return (Datum) 0;
+	if (mode == CAMPMON_MODE_ADAPTIVE)
 	{
+		if (!list_index_adaptive(cs, PG_GETARG_OID(0), &listing, values, nulls))
+			return (Datum) 0;
+	}
+	else
 		index_bloat_values(PG_GETARG_OID(0), listing.indrelid, listing.relam,
 						   listing.indisvalid, listing.indisready,
 						   &listing.m, values, nulls);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
 }

@@ -112,6 +112,7 @@ campmon_basis(CampmonMode method, bool unknown, BlockNumber scanned_pages,
 			return pstrdup(unknown ? "no statistics yet (never analyzed nor vacuumed): no estimate" :
 						   "catalog statistics, no page read");
 		case CAMPMON_MODE_AUTO:
+		case CAMPMON_MODE_ADAPTIVE:
 			break;
 	}
 	return pstrdup("");

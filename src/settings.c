@@ -26,6 +26,7 @@ int			campmon_sample_pages = 3000;
 int			campmon_index_sample_pages = 1000;
 int			campmon_auto_exact_max_pages = 8192;	/* 64MB at 8kB pages */
 int			campmon_sample_seed = 0;
+int			campmon_listing_page_budget = 4096; /* 32MB at 8kB pages */
 static char *campmon_tables_mode = NULL;
 static int	campmon_stale_min_age = 7 * 86400;
 static int	campmon_held_max_idle = 7 * 86400;
@@ -150,7 +151,7 @@ check_view_mode(char **newval, void **extra, GucSource source)
 	if (campmon_mode_valid(*newval))
 		return true;
 	GUC_check_errdetail("Unknown mode \"%s\".", *newval);
-	GUC_check_errhint("Valid modes are: auto, exact, approx, sampled, stats.");
+	GUC_check_errhint("Valid modes are: adaptive, auto, exact, approx, sampled, stats.");
 	return false;
 }
 
@@ -161,7 +162,7 @@ check_index_view_mode(char **newval, void **extra, GucSource source)
 	if (strcmp(*newval, "approx") == 0)
 	{
 		GUC_check_errdetail("Mode approx applies to tables only.");
-		GUC_check_errhint("Use auto, exact, sampled or stats for indexes.");
+		GUC_check_errhint("Use adaptive, auto, exact, sampled or stats for indexes.");
 		return false;
 	}
 	return check_view_mode(newval, extra, source);
@@ -206,19 +207,27 @@ _PG_init(void)
 
 	DefineCustomStringVariable("campmon.tables_mode",
 							   "Mode the campmon.tables view measures with.",
-							   "The default, stats, reads no pages so that the view answers in seconds on any database.",
+							   "The default, adaptive, reads no pages where the statistics can be trusted and a small sample (campmon.listing_page_budget) where not; stats never reads a page.",
 							   &campmon_tables_mode,
-							   "stats",
+							   "adaptive",
 							   PGC_USERSET, 0,
 							   check_view_mode, NULL, NULL);
 
 	DefineCustomStringVariable("campmon.indexes_mode",
 							   "Mode the campmon.indexes view measures with.",
-							   "The default, stats, reads no pages so that the view answers in seconds on any database.",
+							   "The default, adaptive, reads no pages where the statistics can be trusted and a small sample (campmon.listing_page_budget) where not; stats never reads a page.",
 							   &campmon_indexes_mode,
-							   "stats",
+							   "adaptive",
 							   PGC_USERSET, 0,
 							   check_index_view_mode, NULL, NULL);
+
+	DefineCustomIntVariable("campmon.listing_page_budget",
+							"Pages the adaptive mode of a listing may read in all, per query.",
+							"Relations whose statistics cannot be trusted get a small sample each, the largest first, while the budget lasts; the others, and those beyond it, are estimated from statistics.",
+							&campmon_listing_page_budget,
+							4096, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS,
+							NULL, NULL, NULL);
 
 	/* Campaign knowledge: thresholds of campmon.stale_tables and campmon.checks */
 	DefineCustomIntVariable("campmon.stale_min_age",

@@ -55,6 +55,7 @@ measure_heap(Relation rel, CampmonMode mode, int sample_pages, HeapMeasure *m)
 			heap_measure_stats(rel, m);
 			break;
 		case CAMPMON_MODE_AUTO:
+		case CAMPMON_MODE_ADAPTIVE: /* rejected with the arguments */
 			Assert(false);
 	}
 }
@@ -97,27 +98,20 @@ bloat_interval(const HeapMeasure *m, double *low, double *high)
 #define SET_NULL()		(nulls[i++] = true)
 
 /*
- * Check the arguments and measure the table and its TOAST relation.
- * Returns false, with missing_ok, when the relation cannot be measured.
+ * Measure the table and its TOAST relation as args say.  Returns false,
+ * with missing_ok, when the relation cannot be measured.
  */
 static bool
-measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
-			  HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
+measure_table_as(const MeasureArgs *args, bool missing_ok,
+				 HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
 {
-	MeasureArgs args;
 	Relation	rel;
 
-	if (!campmon_measure_args(fcinfo, missing_ok,
-							  "campmon.table_bloat('nmsbroadlogrcp')",
-							  "campmon.sample_pages", campmon_sample_pages, &args))
-		return false;
-
-	rel = campmon_open_table(args.relid, missing_ok);
+	rel = campmon_open_table(args->relid, missing_ok);
 	if (rel == NULL)
 		return false;
 
-	*relid = args.relid;
-	measure_heap(rel, args.mode, args.sample_pages, main);
+	measure_heap(rel, args->mode, args->sample_pages, main);
 
 	/*
 	 * The TOAST relation is a heap of its own, measured in the same mode
@@ -129,11 +123,29 @@ measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
 	{
 		Relation	toastrel = relation_open(*toastrelid, AccessShareLock);
 
-		measure_heap(toastrel, args.mode, args.sample_pages, toast);
+		measure_heap(toastrel, args->mode, args->sample_pages, toast);
 		relation_close(toastrel, AccessShareLock);
 	}
 	relation_close(rel, AccessShareLock);
 	return true;
+}
+
+/*
+ * Check the arguments and measure the table and its TOAST relation.
+ * Returns false, with missing_ok, when the relation cannot be measured.
+ */
+static bool
+measure_table(FunctionCallInfo fcinfo, bool missing_ok, Oid *relid,
+			  HeapMeasure *main, Oid *toastrelid, HeapMeasure *toast)
+{
+	MeasureArgs args;
+
+	if (!campmon_measure_args(fcinfo, missing_ok,
+							  "campmon.table_bloat('nmsbroadlogrcp')",
+							  "campmon.sample_pages", campmon_sample_pages, &args))
+		return false;
+	*relid = args.relid;
+	return measure_table_as(&args, missing_ok, main, toastrelid, toast);
 }
 
 /* measure_table's arguments and results, for campmon_measure_guarded */
@@ -144,6 +156,7 @@ typedef struct MeasureTableCall
 	HeapMeasure main;
 	Oid			toastrelid;
 	HeapMeasure toast;
+	MeasureArgs args;			/* adaptive mode's sample: fcinfo NULL */
 } MeasureTableCall;
 
 static bool
@@ -151,6 +164,9 @@ measure_table_call(void *arg)
 {
 	MeasureTableCall *call = (MeasureTableCall *) arg;
 
+	if (call->fcinfo == NULL)
+		return measure_table_as(&call->args, true, &call->main,
+								&call->toastrelid, &call->toast);
 	return measure_table(call->fcinfo, true, &call->relid, &call->main,
 						 &call->toastrelid, &call->toast);
 }
@@ -293,6 +309,105 @@ campmon_try_table_bloat(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The adaptive mode's row of one table (listing_default.c): the statistics
+ * when they can be trusted, else a small sample of its pages if the page
+ * budget allows and the table is not locked by another session, else the
+ * statistics with reltuples preferred to n_live_tup.  Returns false when
+ * the table vanished meanwhile (no row).
+ */
+static bool
+list_table_adaptive(CatalogStats *cs, Oid relid, TableListing *listing,
+					Datum *values, bool *nulls)
+{
+	const char *why = listing_table_untrusted(listing);
+	const char *skipped = NULL;
+
+	if (why != NULL)
+	{
+		if (listing->main.total_pages < LISTING_MIN_PAGES)
+			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
+		else if (!catalog_stats_sample_granted(cs, relid, false))
+			skipped = "campmon.listing_page_budget spent";
+		else if (!listing_try_lock(relid))
+			skipped = "locked by another session";
+		else
+		{
+			MeasureTableCall call = {NULL, relid};
+			char	   *unreadable;
+			bool		measured;
+
+			call.args.relid = relid;
+			call.args.mode = CAMPMON_MODE_SAMPLED;
+			call.args.sample_pages = LISTING_SAMPLE_PAGES;
+			measured = campmon_measure_guarded(measure_table_call, &call, relid,
+											   &unreadable);
+			listing_unlock(relid);
+			if (measured)
+			{
+				call.main.basis = listing_sample_basis(call.main.scanned_pages,
+													   call.main.total_pages,
+													   why);
+				table_bloat_values(relid, &call.main, call.toastrelid,
+								   &call.toast, values, nulls);
+				return true;
+			}
+			if (unreadable == NULL)
+				return false;
+			listing->main.unreadable = true;
+			listing->main.basis = psprintf("not measured: %s", unreadable);
+			listing->toast.unreadable = true;
+			table_bloat_values(relid, &listing->main, listing->toastrelid,
+							   &listing->toast, values, nulls);
+			return true;
+		}
+	}
+
+	if (listing_trusted_live_tuples(listing) >= 0)
+		heap_stats_estimate(listing->main.total_pages, listing->main.fillfactor,
+							NULL, listing->reltuples, listing->tuple_len,
+							&listing->main);
+	listing->main.basis = listing_stats_basis(why, skipped);
+	table_bloat_values(relid, &listing->main, listing->toastrelid,
+					   &listing->toast, values, nulls);
+	return true;
+}
+
+/* Whether the table and its TOAST relation had no page (stat() of the facts). */
+static bool
+listing_is_empty(const TableListing *listing)
+{
+	return listing->main.total_pages == 0 &&
+		(!OidIsValid(listing->toastrelid) || listing->toast_pages == 0);
+}
+
+/*
+ * The row a page-reading mode gives a table without any page, made without
+ * opening it: most of the 50,000 work tables of a Campaign database are
+ * empty, and opening each left a relation cache entry behind (80 MB and
+ * 2.2 s in auto mode at 40,000).  Its lock is not asked for: there is no
+ * page to read under it.
+ */
+static void
+list_table_empty(CampmonMode mode, Oid relid, TableListing *listing,
+				 Datum *values, bool *nulls)
+{
+	int			fillfactor = listing->main.fillfactor;
+	int			toast_fillfactor = listing->toast.fillfactor;
+
+	if (mode == CAMPMON_MODE_AUTO)
+		mode = CAMPMON_MODE_EXACT;	/* auto's choice for an empty relation */
+	memset(&listing->main, 0, sizeof(HeapMeasure));
+	listing->main.method = mode;
+	listing->main.is_estimate = mode == CAMPMON_MODE_APPROX;	/* as approx says */
+	listing->main.fillfactor = fillfactor;
+	memset(&listing->toast, 0, sizeof(HeapMeasure));
+	listing->toast.method = mode;
+	listing->toast.fillfactor = toast_fillfactor;
+	table_bloat_values(relid, &listing->main, listing->toastrelid,
+					   &listing->toast, values, nulls);
+}
+
+/*
  * campmon._list_table(rel oid, mode text, sample_pages int): campmon.tables'
  * row of one table -- try_table_bloat's columns, then indexes_bytes and
  * total_bytes.  The view calls it for every table; the first call reads the
@@ -310,6 +425,8 @@ campmon_list_table(PG_FUNCTION_ARGS)
 	Datum		values[TABLE_BLOAT_COLS + 2];
 	bool		nulls[TABLE_BLOAT_COLS + 2];
 	Oid			relid;
+	CampmonMode mode = CAMPMON_MODE_AUTO;
+	bool		plain;			/* a mode and no sample_pages */
 
 	campmon_init_srf(fcinfo);
 	tupdesc = rsinfo->setDesc;
@@ -329,11 +446,19 @@ campmon_list_table(PG_FUNCTION_ARGS)
 	if (!catalog_stats_table(cs, relid, &listing))
 		return (Datum) 0;
 
-	if (!PG_ARGISNULL(1) &&
-		campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1))) == CAMPMON_MODE_STATS &&
-		PG_ARGISNULL(2))
+	plain = !PG_ARGISNULL(1) && PG_ARGISNULL(2);
+	if (plain)
+		mode = campmon_parse_mode(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	if (plain && mode == CAMPMON_MODE_STATS)
 		table_bloat_values(relid, &listing.main, listing.toastrelid,
 						   &listing.toast, values, nulls);
+	else if (plain && mode == CAMPMON_MODE_ADAPTIVE)
+	{
+		if (!list_table_adaptive(cs, relid, &listing, values, nulls))
+			return (Datum) 0;
+	}
+	else if (plain && listing_is_empty(&listing))
+		list_table_empty(mode, relid, &listing, values, nulls);
 	else
 	{
 		MeasureTableCall call = {fcinfo, relid};

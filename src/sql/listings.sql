@@ -94,7 +94,7 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL campmon._list_table(
     c.oid,
-    COALESCE(pg_catalog.current_setting('campmon.tables_mode', true), 'stats'),
+    COALESCE(pg_catalog.current_setting('campmon.tables_mode', true), 'adaptive'),
     NULL) b
 WHERE c.relkind = 'r'
   AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema());
@@ -188,7 +188,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace
 JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
 CROSS JOIN LATERAL campmon._list_index(
     x.indexrelid,
-    COALESCE(pg_catalog.current_setting('campmon.indexes_mode', true), 'stats'),
+    COALESCE(pg_catalog.current_setting('campmon.indexes_mode', true), 'adaptive'),
     NULL) b
 LEFT JOIN pg_catalog.pg_constraint con
        ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')

@@ -65,11 +65,13 @@ BEGIN
             COMMIT;
             UPDATE campmon.run r SET status = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
                    summary = 'its background worker stopped before the run finished (see the server log)'
-            WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND r.status IN ('running', 'cancelling');
+            WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id
+              AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['running', 'cancelling']::pg_catalog.text[]);
             IF FOUND THEN
                 UPDATE campmon.run_step s SET outcome = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
                        error = 'the run''s background worker stopped before the run finished'
-                WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND s.outcome IN ('pending', 'running');
+                WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id
+                  AND s.outcome OPERATOR(pg_catalog.=) ANY (ARRAY['pending', 'running']::pg_catalog.text[]);
                 COMMIT;
                 RAISE EXCEPTION 'campmon run %: its background worker stopped before the run finished', run_id
                     USING ERRCODE = 'triggered_action_exception',
