@@ -104,6 +104,11 @@ FROM pg_class c, campmon._list_table(c.oid, 'adaptive', NULL) l WHERE c.relkind 
 RESET campmon.listing_page_budget;
 -- the single-relation functions refuse the listings' mode
 SELECT * FROM campmon.table_bloat('dm_never', 'adaptive');
+-- table_bloat's stats mode estimates a row as the listings' stats mode does
+-- (the mostly-NULL rows too): the same figure for every table here
+SELECT c.relname, l.min_bytes = b.min_bytes AS same_min_bytes
+FROM pg_class c, campmon._list_table(c.oid, 'stats', NULL) l, campmon.table_bloat(c.oid, 'stats') b
+WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND c.relname LIKE 'dm\_%' ORDER BY 1;
 
 -- the indexes: the one of a never-analyzed table is sampled
 CREATE TEMP TABLE dm_iseen AS

@@ -107,6 +107,8 @@ typedef struct TupleLenAcc
 {
 	double		data;			/* bytes of attribute data so far */
 	bool		any_nulls;		/* rows carry a null bitmap */
+	int			align;			/* alignment every row's offset keeps so far
+								 * (0: the start, MAXIMUM_ALIGNOF) */
 } TupleLenAcc;
 
 /*
@@ -270,6 +272,10 @@ extern void heap_stats_estimate(BlockNumber total_pages, int fillfactor,
 extern void tuple_len_add(TupleLenAcc *acc,
 						  const FormData_pg_attribute *att, bool has_stats,
 						  double stawidth, double stanullfrac);
+extern void table_column_len_add(TupleLenAcc *acc,
+								 const FormData_pg_attribute *att,
+								 bool has_stats, double stawidth,
+								 double stanullfrac);
 extern double tuple_len_result(const TupleLenAcc *acc, int natts);
 extern double toast_tuple_len(void);
 

@@ -286,52 +286,6 @@ scan_pg_statistic(HTAB *rels)
 }
 
 /*
- * Add a table column to the estimated row width.  A fixed-width column
- * that is often NULL pays alignment padding only in the rows where it has a
- * value, and only as much as the columns before it can misalign it (*align:
- * the alignment, in bytes, that every row's offset keeps so far; 8 at the
- * start of the data).  tuple_len_add pads it in every row from the
- * rounded-up mean width, which made a row of 80 int4 columns NULL nine
- * times in ten (8 values, 32 bytes) an estimated 320 bytes, and the
- * estimated rewrite five times the table.  Columns never NULL keep
- * tuple_len_add's exact arithmetic.
- */
-static void
-width_add(TupleLenAcc *acc, int *align, const FormData_pg_attribute *att,
-		  const ColumnStats *cs)
-{
-	int			a = att->attalign == TYPALIGN_DOUBLE ? ALIGNOF_DOUBLE :
-		att->attalign == TYPALIGN_INT ? ALIGNOF_INT :
-		att->attalign == TYPALIGN_SHORT ? ALIGNOF_SHORT : 1;
-	double		present;
-
-	if (att->attisdropped)
-	{
-		tuple_len_add(acc, att, false, 0, 0);
-		return;
-	}
-	if (att->attlen <= 0)
-		*align = 1;				/* a varlena ends anywhere */
-	else
-	{
-		*align = Min(*align, a);
-		while (att->attlen % *align != 0)
-			*align /= 2;
-	}
-	if (cs == NULL || att->attlen <= 0 || cs->nullfrac <= 0)
-	{
-		tuple_len_add(acc, att, cs != NULL, cs ? cs->width : 0,
-					  cs ? cs->nullfrac : 0);
-		return;
-	}
-	present = 1.0 - cs->nullfrac;
-	acc->any_nulls = true;
-	/* the mean padding of an offset aligned to *align, before this column */
-	acc->data += (a > *align ? (a - *align) / 2.0 : 0) * present +
-		cs->width * present;
-}
-
-/*
  * pg_attribute in (attrelid, attnum) order through its primary index: the
  * estimated row width of every table, columns added in the order they are
  * stored (alignment depends on it).
@@ -343,7 +297,6 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 	SysScanDesc scan;
 	HeapTuple	tup;
 	RelFacts   *rf = NULL;
-	int			align = MAXIMUM_ALIGNOF;
 
 	scan = systable_beginscan(pg_attribute_rel, AttributeRelidNumIndexId,
 							  true, NULL, 0, NULL);
@@ -357,10 +310,7 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 		if (att->attnum <= 0)
 			continue;
 		if (rf == NULL || rf->relid != att->attrelid)
-		{
 			rf = hash_search(rels, &att->attrelid, HASH_FIND, NULL);
-			align = MAXIMUM_ALIGNOF;
-		}
 		if (rf == NULL)
 			continue;
 
@@ -372,7 +322,8 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			cs = att->attisdropped ? NULL : hash_search(stats, &key, HASH_FIND, NULL);
 			if (cs == NULL && !att->attisdropped)
 				rf->unanalyzed = true;
-			width_add(&rf->width, &align, att, cs);
+			table_column_len_add(&rf->width, att, cs != NULL,
+								 cs ? cs->width : 0, cs ? cs->nullfrac : 0);
 		}
 		else if (rf->indkey != NULL && att->attnum == rf->key.natts + 1)
 		{
@@ -508,11 +459,7 @@ catalog_stats_table(CatalogStats *cs, Oid relid, TableListing *out)
 		out->total_bytes += toast->files.bytes + toast->indexes_bytes;
 
 	tab = pgstat_fetch_stat_tabentry_ext(rf->relisshared, relid);
-	/*
-	 * to the hundredth of a byte: stanullfrac is a float4, and 32.00001
-	 * bytes of data would be rounded up to the next MAXALIGN step
-	 */
-	out->tuple_len = rint(tuple_len_result(&rf->width, rf->relnatts) * 100) / 100;
+	out->tuple_len = tuple_len_result(&rf->width, rf->relnatts);
 	heap_stats_estimate(rf->files.main_bytes / BLCKSZ, rf->fillfactor,
 						tab, rf->reltuples, out->tuple_len, &out->main);
 	out->reltuples = rf->reltuples;

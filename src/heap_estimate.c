@@ -279,6 +279,54 @@ tuple_len_add(TupleLenAcc *acc, const FormData_pg_attribute *att,
 	acc->data += width * (1.0 - nullfrac);
 }
 
+/*
+ * Add a table column to the estimated row width.  A fixed-width column
+ * that is often NULL pays alignment padding only in the rows where it has a
+ * value, and only as much as the columns before it can misalign it
+ * (acc->align: the alignment, in bytes, that every row's offset keeps so
+ * far).  tuple_len_add pads it in every row from the rounded-up mean width,
+ * which made a row of 80 int4 columns NULL nine times in ten (8 values, 32
+ * bytes) an estimated 320 bytes, and the estimated rewrite five times the
+ * table.  Columns never NULL keep tuple_len_add's exact arithmetic.  Used
+ * for a table's rows by stats mode (estimate_tuple_len) and the listings
+ * (catalog_stats.c) alike; an index's columns go through tuple_len_add.
+ */
+void
+table_column_len_add(TupleLenAcc *acc, const FormData_pg_attribute *att,
+					 bool has_stats, double stawidth, double stanullfrac)
+{
+	int			a = att->attalign == TYPALIGN_DOUBLE ? ALIGNOF_DOUBLE :
+		att->attalign == TYPALIGN_INT ? ALIGNOF_INT :
+		att->attalign == TYPALIGN_SHORT ? ALIGNOF_SHORT : 1;
+	double		present;
+
+	if (acc->align == 0)
+		acc->align = MAXIMUM_ALIGNOF;
+	if (att->attisdropped)
+	{
+		tuple_len_add(acc, att, false, 0, 0);
+		return;
+	}
+	if (att->attlen <= 0)
+		acc->align = 1;			/* a varlena ends anywhere */
+	else
+	{
+		acc->align = Min(acc->align, a);
+		while (att->attlen % acc->align != 0)
+			acc->align /= 2;
+	}
+	if (!has_stats || att->attlen <= 0 || stanullfrac <= 0)
+	{
+		tuple_len_add(acc, att, has_stats, stawidth, stanullfrac);
+		return;
+	}
+	present = 1.0 - stanullfrac;
+	acc->any_nulls = true;
+	/* the mean padding of an offset aligned to acc->align, before this column */
+	acc->data += (a > acc->align ? (a - acc->align) / 2.0 : 0) * present +
+		stawidth * present;
+}
+
 double
 tuple_len_result(const TupleLenAcc *acc, int natts)
 {
@@ -286,7 +334,12 @@ tuple_len_result(const TupleLenAcc *acc, int natts)
 
 	if (acc->any_nulls)
 		header += BITMAPLEN(natts);
-	return MAXALIGN(header) + acc->data;
+
+	/*
+	 * to the hundredth of a byte: stanullfrac is a float4, and 32.00001
+	 * bytes of data would be rounded up to the next MAXALIGN step
+	 */
+	return MAXALIGN(header) + rint(acc->data * 100) / 100;
 }
 
 /*
@@ -305,7 +358,7 @@ static double
 estimate_tuple_len(Relation rel)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	TupleLenAcc acc = {0, false};
+	TupleLenAcc acc = {0, false, 0};
 
 	if (rel->rd_rel->relkind == RELKIND_TOASTVALUE)
 		return toast_tuple_len();
@@ -325,8 +378,8 @@ estimate_tuple_len(Relation rel)
 			if (HeapTupleIsValid(stats))
 				s = (Form_pg_statistic) GETSTRUCT(stats);
 		}
-		tuple_len_add(&acc, att, s != NULL,
-					  s ? s->stawidth : 0, s ? s->stanullfrac : 0);
+		table_column_len_add(&acc, att, s != NULL,
+							 s ? s->stawidth : 0, s ? s->stanullfrac : 0);
 		if (s != NULL)
 			ReleaseSysCache(stats);
 	}
