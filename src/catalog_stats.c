@@ -157,6 +157,7 @@ scan_pg_class(HTAB *rels)
 		rf->indexes_bytes = 0;
 		rf->width.data = 0;
 		rf->width.any_nulls = false;
+		rf->width.align = 0;	/* the start of a row */
 		rf->unanalyzed = false;
 		rf->sample_granted = false;
 		rf->has_files = campmon_relation_file_facts(form->oid, form->relfilenode,
