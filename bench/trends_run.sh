@@ -23,7 +23,7 @@ echo "== snapshots and trends, $rels relations ($(date -u +%F), $(nproc) cores)"
 row "statement" "seconds" "notes"
 for i in 1 2 3; do
     s=$(measure "SELECT campmon.snapshot()")
-    kept=$(psql -X -qtA -d "$db" -c "SELECT kept_relations || ' relation rows, ' || (SELECT count(*) FROM campmon.snapshot_check c WHERE c.snapshot_id = s.snapshot_id) || ' check rows' FROM campmon.snapshot s ORDER BY taken_at DESC LIMIT 1")
+    kept=$(psql -X -qtA -d "$db" -c "SELECT kept_relations || ' relation rows, ' || (SELECT count(*) FROM campmon.snapshot_check c WHERE c.snapshot_id = s.snapshot_id) || ' check rows' FROM campmon.snapshot_taken s ORDER BY taken_at DESC LIMIT 1")
     row "campmon.snapshot() #$i" "$s" "$kept"
 done
 
@@ -31,7 +31,7 @@ views=("SELECT * FROM campmon.relation_trends" "SELECT * FROM campmon.family_tre
        "SELECT * FROM campmon.sequence_trends" "SELECT * FROM campmon.check_timeline" "SELECT * FROM campmon.run_gains"
        "SELECT * FROM campmon._trend_checks()" "SELECT campmon.report()")
 for variant in default floor0; do
-    psql -X -q -d "$db" -c "DELETE FROM campmon.snapshot" >/dev/null
+    psql -X -q -d "$db" -c "DELETE FROM campmon.snapshot_taken" >/dev/null
     if [ "$variant" = floor0 ]; then
         PGOPTIONS="-c campmon.snapshot_min_size=0" psql -X -q -d "$db" -c "SELECT campmon.snapshot()" >/dev/null
         echo "-- campmon.snapshot_min_size = 0: as many rows as campmon.snapshot_max_relations allows"
@@ -41,10 +41,10 @@ for variant in default floor0; do
     fi
     t0=$(date +%s)
     # the model snapshot is the backfill's own first call: drop the one above
-    psql -X -q -d "$db" -c "DELETE FROM campmon.snapshot" >/dev/null
+    psql -X -q -d "$db" -c "DELETE FROM campmon.snapshot_taken" >/dev/null
     PGOPTIONS="$([ "$variant" = floor0 ] && echo "-c campmon.snapshot_min_size=0")" \
         psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v days=90 -v every_hours=1 -f demo/backfill_snapshots.sql >/dev/null
-    sizes=$(psql -X -qtA -d "$db" -c "SELECT (SELECT count(*) FROM campmon.snapshot) || ' snapshots, ' || (SELECT count(*) FROM campmon.snapshot_relation) || ' relation rows, ' || (SELECT count(*) FROM campmon.snapshot_check) || ' check rows, ' || pg_size_pretty((SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relnamespace = 'campmon'::regnamespace AND c.relkind = 'r' AND c.relname LIKE 'snapshot%'))")
+    sizes=$(psql -X -qtA -d "$db" -c "SELECT (SELECT count(*) FROM campmon.snapshot_taken) || ' snapshots, ' || (SELECT count(*) FROM campmon.snapshot_relation) || ' relation rows, ' || (SELECT count(*) FROM campmon.snapshot_check) || ' check rows, ' || pg_size_pretty((SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relnamespace = 'campmon'::regnamespace AND c.relkind = 'r' AND c.relname LIKE 'snapshot%'))")
     row "90 days hourly (synthetic)" "$(( $(date +%s) - t0 ))" "$sizes"
     for q in "${views[@]}"; do
         row "$q" "$(measure "$q")"

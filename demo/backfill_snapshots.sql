@@ -36,16 +36,16 @@ BEGIN;
 CREATE TEMP TABLE synth ON COMMIT DROP AS
 SELECT g AS k, m.taken_at - g * make_interval(hours => :every_hours) AS taken_at,
        g * :every_hours / 24.0 AS days_ago, 1 - g * :every_hours / 24.0 / :days AS f
-FROM campmon.snapshot m, generate_series(1, (:days * 24) / :every_hours) g
+FROM campmon.snapshot_taken m, generate_series(1, (:days * 24) / :every_hours) g
 WHERE m.snapshot_id = :model;
 
-INSERT INTO campmon.snapshot (taken_at, synthetic, tables_mode, indexes_mode, relations, kept_relations, total_bytes, note)
+INSERT INTO campmon.snapshot_taken (taken_at, synthetic, tables_mode, indexes_mode, relations, kept_relations, total_bytes, note)
 SELECT s.taken_at, true, m.tables_mode, m.indexes_mode, m.relations, m.kept_relations, round(m.total_bytes * (0.85 + 0.15 * s.f)),
        'synthetic: demo/backfill_snapshots.sql'
-FROM synth s, campmon.snapshot m WHERE m.snapshot_id = :model;
+FROM synth s, campmon.snapshot_taken m WHERE m.snapshot_id = :model;
 
 CREATE TEMP TABLE synth_id ON COMMIT DROP AS
-SELECT n.snapshot_id, s.* FROM synth s JOIN campmon.snapshot n ON n.taken_at = s.taken_at AND n.synthetic;
+SELECT n.snapshot_id, s.* FROM synth s JOIN campmon.snapshot_taken n ON n.taken_at = s.taken_at AND n.synthetic;
 
 -- relations: size 85% -> 100%, bloat 30% -> 100% of today's with a daily ripple
 INSERT INTO campmon.snapshot_relation (snapshot_id, relid, kind, schema_name, relation_name, table_name, family, tablespace,
@@ -102,9 +102,9 @@ FROM synth_id s CROSS JOIN campmon.snapshot_tablespace t WHERE t.snapshot_id = :
 COMMIT;
 -- a bulk load: its statistics now, not when autovacuum comes by (the
 -- listings' stats mode estimates from them)
-ANALYZE campmon.snapshot, campmon.snapshot_relation, campmon.snapshot_group, campmon.snapshot_check,
+ANALYZE campmon.snapshot_taken, campmon.snapshot_relation, campmon.snapshot_group, campmon.snapshot_check,
         campmon.snapshot_sequence, campmon.snapshot_tablespace;
 
 SELECT count(*) FILTER (WHERE synthetic) AS synthetic_snapshots, count(*) FILTER (WHERE NOT synthetic) AS measured_snapshots,
        min(taken_at)::date AS since
-FROM campmon.snapshot;
+FROM campmon.snapshot_taken;

@@ -4,7 +4,7 @@
 -- the trend checks, campmon.report() (structure, escaping)
 --
 \set VERBOSITY terse
-DELETE FROM campmon.snapshot;
+DELETE FROM campmon.snapshot_taken;
 CREATE ROLE regress_snap_nobody;
 CREATE ROLE regress_snap_reader IN ROLE campmon_reader;
 CREATE ROLE regress_snap_admin IN ROLE campmon_admin;
@@ -36,20 +36,20 @@ GRANT SELECT ON ALL SEQUENCES IN SCHEMA snap_s, snap_t TO regress_snap_admin;
 -- privileges: PUBLIC nothing, readers read, only admins take snapshots
 SET ROLE regress_snap_nobody;
 SELECT campmon.snapshot();
-SELECT count(*) FROM campmon.snapshot;
+SELECT count(*) FROM campmon.snapshot_taken;
 SELECT count(*) FROM campmon.relation_trends;
 RESET ROLE;
 SET ROLE regress_snap_reader;
 SELECT campmon.snapshot();
-SELECT count(*) FROM campmon.snapshot;
-DELETE FROM campmon.snapshot;
+SELECT count(*) FROM campmon.snapshot_taken;
+DELETE FROM campmon.snapshot_taken;
 RESET ROLE;
 SET ROLE regress_snap_admin;
 SELECT campmon.snapshot() > 0 AS taken;
 RESET ROLE;
 SET ROLE regress_snap_reader;
 SELECT count(*) AS snapshots, bool_and(taken_by = 'regress_snap_admin') AS by_admin, bool_and(NOT synthetic) AS measured
-FROM campmon.snapshot;
+FROM campmon.snapshot_taken;
 RESET ROLE;
 
 -- content: the family's tables and their indexes, sizes as the server says
@@ -72,7 +72,7 @@ SELECT s.kept_relations = (SELECT count(*) FROM campmon.snapshot_relation) AS ke
        s.relations = (SELECT count(*) FROM campmon.tables) + (SELECT count(*) FROM campmon.indexes) AS relations_counted,
        s.total_bytes > 0 AS total_counted,
        s.tables_mode, s.indexes_mode, s.duration < interval '1 min' AS quick
-FROM campmon.snapshot s;
+FROM campmon.snapshot_taken s;
 RESET ROLE;
 -- totals: the family's, the tables without a row (small_other among them),
 -- the work tables by verdict as campmon.stale_tables says
@@ -117,19 +117,19 @@ SELECT count(*) AS small_other_kept FROM campmon.snapshot_relation WHERE snapsho
 RESET campmon.snapshot_min_size;
 
 -- retention: snapshot() prunes what is older, rows and all
-INSERT INTO campmon.snapshot (taken_at, synthetic) VALUES (now() - interval '100 days', true), (now() - interval '80 days', true);
-INSERT INTO campmon.snapshot_group SELECT snapshot_id, 'other', 'old', '', 1, 1 FROM campmon.snapshot WHERE taken_at < now() - interval '50 days';
+INSERT INTO campmon.snapshot_taken (taken_at, synthetic) VALUES (now() - interval '100 days', true), (now() - interval '80 days', true);
+INSERT INTO campmon.snapshot_group SELECT snapshot_id, 'other', 'old', '', 1, 1 FROM campmon.snapshot_taken WHERE taken_at < now() - interval '50 days';
 SET campmon.snapshot_retention = 0;
 SELECT campmon.snapshot() IS NOT NULL AS kept_all;
-SELECT count(*) AS old FROM campmon.snapshot WHERE taken_at < now() - interval '50 days';
+SELECT count(*) AS old FROM campmon.snapshot_taken WHERE taken_at < now() - interval '50 days';
 RESET campmon.snapshot_retention;
 SHOW campmon.snapshot_retention;
 SELECT campmon.snapshot() IS NOT NULL AS pruned;
-SELECT round(extract(epoch FROM now() - taken_at) / 86400) AS old_days FROM campmon.snapshot WHERE taken_at < now() - interval '50 days';
+SELECT round(extract(epoch FROM now() - taken_at) / 86400) AS old_days FROM campmon.snapshot_taken WHERE taken_at < now() - interval '50 days';
 SELECT count(*) AS old_groups FROM campmon.snapshot_group WHERE name = 'old';
 SET campmon.snapshot_retention = '30d';
 SELECT campmon.snapshot() IS NOT NULL AS pruned;
-SELECT count(*) AS old FROM campmon.snapshot WHERE taken_at < now() - interval '29 days';
+SELECT count(*) AS old FROM campmon.snapshot_taken WHERE taken_at < now() - interval '29 days';
 RESET campmon.snapshot_retention;
 SET campmon.snapshot_retention = -1;
 
@@ -138,10 +138,10 @@ SET campmon.snapshot_retention = -1;
 -- latest (-3, -2, -1, 0), slopes by least squares: sum((x - 1.5 mean) *
 -- (y - mean)) / sum((x - mean)^2), with sum((x - mean)^2) = 5
 --
-DELETE FROM campmon.snapshot;
+DELETE FROM campmon.snapshot_taken;
 SELECT count(*) AS empty_trends FROM campmon.relation_trends;
 SELECT count(*) AS empty_checks FROM campmon.checks WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap');
-INSERT INTO campmon.snapshot (snapshot_id, taken_at, synthetic, total_bytes)
+INSERT INTO campmon.snapshot_taken (snapshot_id, taken_at, synthetic, total_bytes)
 SELECT 900 + d, timestamptz '2026-01-01 00:00+00' + d * interval '1 day', true, (ARRAY[100000, 100000, 97000, 97000])[d + 1]
 FROM generate_series(0, 3) d;
 -- nmsbroadlogfx: bytes 1000 1100 1300 1400 (mean 1200; sum of products
@@ -250,7 +250,7 @@ SELECT :'html' LIKE '<!DOCTYPE html>%' AS doctype,
        position('<script' IN :'html') AS script_tags,
        (length(:'html') - length(replace(:'html', 'class="series"', ''))) / length('class="series"') AS series;
 SELECT campmon.report(0);
-DELETE FROM campmon.snapshot;
+DELETE FROM campmon.snapshot_taken;
 SELECT campmon.report() LIKE '%id="no-snapshot"%' AS no_snapshot_said;
 
 -- clean up

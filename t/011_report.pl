@@ -48,7 +48,7 @@ command_ok([ @psql, '-v', 'days=21', '-v', 'every_hours=6', '-f', 'demo/backfill
 $node->safe_psql($db, 'SELECT campmon.snapshot()');
 $node->safe_psql($db, 'CALL campmon.run_plan(dry_run => false)');
 $node->safe_psql($db, 'SELECT campmon.snapshot()');
-is($node->safe_psql($db, 'SELECT count(*) FILTER (WHERE synthetic) || \'/\' || count(*) FILTER (WHERE NOT synthetic) FROM campmon.snapshot'),
+is($node->safe_psql($db, 'SELECT count(*) FILTER (WHERE synthetic) || \'/\' || count(*) FILTER (WHERE NOT synthetic) FROM campmon.snapshot_taken'),
 	'84/3', '84 synthetic and 3 measured snapshots');
 
 # a reader may call it; the report is written as psql -At writes it
@@ -120,7 +120,7 @@ unlike($no_attributes, qr/<script/i, 'no script element in the DOM');
 like($dom, qr/<title>campmon report: $db<\/title>/, 'the title is untouched (no script ran)');
 
 # the snapshots are dumped with the database
-my $counts = 'SELECT (SELECT count(*) FROM campmon.snapshot) || \'/\' || (SELECT count(*) FROM campmon.snapshot_relation) || \'/\' || (SELECT count(*) FROM campmon.snapshot_check) || \'/\' || (SELECT count(*) FROM campmon.snapshot_group)';
+my $counts = 'SELECT (SELECT count(*) FROM campmon.snapshot_taken) || \'/\' || (SELECT count(*) FROM campmon.snapshot_relation) || \'/\' || (SELECT count(*) FROM campmon.snapshot_check) || \'/\' || (SELECT count(*) FROM campmon.snapshot_group)';
 my $before = $node->safe_psql($db, $counts);
 my $dump = "$dir/dump.sql";
 command_ok([ $node->installed_command('pg_dump'), '-d', $node->connstr($db), '-f', $dump ], 'pg_dump');

@@ -119,7 +119,7 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $fn$
 DECLARE
-    latest timestamptz := (SELECT max(taken_at) FROM campmon.snapshot);
+    latest timestamptz := (SELECT max(taken_at) FROM campmon.snapshot_taken);
     period_start timestamptz;
     n_snap bigint;
     n_synth bigint;
@@ -140,7 +140,7 @@ BEGIN
     END IF;
     period_start := latest - make_interval(days => days);
     SELECT count(*), count(*) FILTER (WHERE synthetic) INTO n_snap, n_synth
-    FROM campmon.snapshot WHERE taken_at > period_start;
+    FROM campmon.snapshot_taken WHERE taken_at > period_start;
 
     doc := format($h$<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>campmon report: %s</title>
@@ -163,7 +163,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
 
     doc := doc || format('<p id="summary">Generated %s from %s snapshots taken between %s and %s (the last %s days; campmon %s).</p>',
                          to_char(now(), 'YYYY-MM-DD HH24:MI TZ'), n_snap,
-                         to_char((SELECT min(taken_at) FROM campmon.snapshot WHERE taken_at > period_start), 'YYYY-MM-DD HH24:MI'),
+                         to_char((SELECT min(taken_at) FROM campmon.snapshot_taken WHERE taken_at > period_start), 'YYYY-MM-DD HH24:MI'),
                          to_char(latest, 'YYYY-MM-DD HH24:MI'), days, campmon._html(campmon.version()));
     IF n_synth > 0 THEN
         doc := doc || format('<p class="synthetic" id="synthetic-warning">SYNTHETIC DATA: %s of these %s snapshots were made up (demo back-fill or benchmark), not measured.</p>',
@@ -177,14 +177,14 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
     INTO names, xs, ys
     FROM (SELECT g.snapshot_id, g.name, sum(g.bloat_bytes) AS bloat_bytes FROM campmon.snapshot_group g
           WHERE g.grouping = 'family' GROUP BY 1, 2) g
-    JOIN campmon.snapshot s ON s.snapshot_id = g.snapshot_id AND s.taken_at > period_start
+    JOIN campmon.snapshot_taken s ON s.snapshot_id = g.snapshot_id AND s.taken_at > period_start
     WHERE g.name IN (SELECT f.family FROM campmon.family_trends f GROUP BY f.family ORDER BY sum(f.bloat_bytes) DESC NULLS LAST LIMIT 8);
     doc := doc || '<h2>Bloat per family</h2>' || campmon._svg_lines('chart-family-bloat', 'Bloat per family (tables, TOAST and indexes)', 'bytes', names, xs, ys);
 
     -- work tables by verdict
     SELECT array_agg(g.name ORDER BY s.taken_at), array_agg(s.taken_at ORDER BY s.taken_at), array_agg(g.relations::float8 ORDER BY s.taken_at)
     INTO names, xs, ys
-    FROM campmon.snapshot_group g JOIN campmon.snapshot s ON s.snapshot_id = g.snapshot_id AND s.taken_at > period_start
+    FROM campmon.snapshot_group g JOIN campmon.snapshot_taken s ON s.snapshot_id = g.snapshot_id AND s.taken_at > period_start
     WHERE g.grouping = 'work_tables';
     doc := doc || '<h2>Work tables by verdict</h2>' || campmon._svg_lines('chart-work-tables', 'Work tables by verdict (count)', 'count', names, xs, ys);
 
@@ -195,7 +195,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
                              pg_size_pretty(t.bytes), pg_size_pretty(t.bloat_bytes), t.bloat_pct,
                              coalesce(pg_size_pretty(t.bloat_bytes_per_day), '—'), coalesce(t.days_to_critical::text, '—'),
                              (SELECT campmon._svg_spark(array_agg(r.bloat_bytes::float8 ORDER BY s.taken_at))
-                              FROM campmon.snapshot_relation r JOIN campmon.snapshot s ON s.snapshot_id = r.snapshot_id AND s.taken_at > period_start
+                              FROM campmon.snapshot_relation r JOIN campmon.snapshot_taken s ON s.snapshot_id = r.snapshot_id AND s.taken_at > period_start
                               WHERE r.schema_name = t.schema_name AND r.relation_name = t.relation_name)),
                       '' ORDER BY t.bloat_bytes DESC, t.relation_name)
     INTO rows

@@ -30,7 +30,7 @@ BEGIN
     SELECT array_agg(ROW(0, now(), c.check_name, coalesce(c.target, ''), c.status, c.value, c.threshold)::campmon.snapshot_check)
     INTO chk FROM campmon.checks c;
 
-    INSERT INTO campmon.snapshot (tables_mode, indexes_mode)
+    INSERT INTO campmon.snapshot_taken (tables_mode, indexes_mode)
     VALUES (coalesce(current_setting('campmon.tables_mode', true), 'stats'),
             coalesce(current_setting('campmon.indexes_mode', true), 'stats'))
     RETURNING snapshot_id INTO id;
@@ -102,7 +102,7 @@ BEGIN
         RETURNING 1
     ),
     upd AS (
-        UPDATE campmon.snapshot s
+        UPDATE campmon.snapshot_taken s
         SET relations = (SELECT count(*) FROM t) + (SELECT count(*) FROM i),
             kept_relations = (SELECT count(*) FROM ins_tables) + (SELECT count(*) FROM ins_indexes),
             total_bytes = (SELECT coalesce(sum(t.total_bytes), 0) FROM t)
@@ -119,7 +119,7 @@ BEGIN
     GROUP BY v.verdict;
 
     INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold)
-    SELECT id, (SELECT s.taken_at FROM campmon.snapshot s WHERE s.snapshot_id = id),
+    SELECT id, (SELECT s.taken_at FROM campmon.snapshot_taken s WHERE s.snapshot_id = id),
            c.check_name, c.target, c.status, c.value, c.threshold FROM unnest(chk) c;
 
     -- the xtknewid position (readable sequences only)
@@ -140,15 +140,15 @@ BEGIN
             SELECT * INTO sp FROM campmon.tablespace_space(spc.oid);
             INSERT INTO campmon.snapshot_tablespace VALUES (id, spc.name, sp.total_bytes, sp.free_bytes, sp.available_bytes);
         EXCEPTION WHEN OTHERS THEN
-            RAISE WARNING 'campmon.snapshot: tablespace % not recorded: %', spc.name, SQLERRM;
+            RAISE WARNING 'campmon.snapshot_taken: tablespace % not recorded: %', spc.name, SQLERRM;
         END;
     END LOOP;
 
-    UPDATE campmon.snapshot SET duration = clock_timestamp() - t0 WHERE snapshot_id = id;
+    UPDATE campmon.snapshot_taken SET duration = clock_timestamp() - t0 WHERE snapshot_id = id;
 
     -- retention (0: keep every snapshot)
     IF retention > interval '0' THEN
-        DELETE FROM campmon.snapshot WHERE taken_at < now() - retention;
+        DELETE FROM campmon.snapshot_taken WHERE taken_at < now() - retention;
     END IF;
     RETURN id;
 END $fn$;

@@ -8,7 +8,7 @@
  * pruned by campmon.snapshot() itself (campmon.snapshot_retention).
  */
 
-CREATE TABLE campmon.snapshot (
+CREATE TABLE campmon.snapshot_taken (
     snapshot_id     bigserial PRIMARY KEY,
     taken_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     taken_by        text NOT NULL DEFAULT current_user,
@@ -22,20 +22,20 @@ CREATE TABLE campmon.snapshot (
     note            text
 );
 
-CREATE UNIQUE INDEX snapshot_taken_at ON campmon.snapshot (taken_at);
+CREATE UNIQUE INDEX snapshot_taken_at ON campmon.snapshot_taken (taken_at);
 
-COMMENT ON TABLE campmon.snapshot IS
+COMMENT ON TABLE campmon.snapshot_taken IS
 'Snapshots taken by campmon.snapshot(): when, by whom, whether synthetic (made up by the demo or a benchmark)';
 
-SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot', '');
-SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_snapshot_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_taken', '');
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_taken_snapshot_id_seq', '');
 
-REVOKE ALL ON SEQUENCE campmon.snapshot_snapshot_id_seq FROM PUBLIC;
-GRANT USAGE ON SEQUENCE campmon.snapshot_snapshot_id_seq TO campmon_admin;
+REVOKE ALL ON SEQUENCE campmon.snapshot_taken_snapshot_id_seq FROM PUBLIC;
+GRANT USAGE ON SEQUENCE campmon.snapshot_taken_snapshot_id_seq TO campmon_admin;
 
-REVOKE ALL ON campmon.snapshot FROM PUBLIC;
-GRANT INSERT, UPDATE, DELETE ON campmon.snapshot TO campmon_admin;
-GRANT SELECT ON campmon.snapshot TO campmon_reader, pg_monitor;
+REVOKE ALL ON campmon.snapshot_taken FROM PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON campmon.snapshot_taken TO campmon_admin;
+GRANT SELECT ON campmon.snapshot_taken TO campmon_reader, pg_monitor;
 
 -- One row per relation worth keeping: the tables of a Campaign family (not
 -- the work tables and lists), the catalogs, anything whose total size
@@ -44,7 +44,7 @@ GRANT SELECT ON campmon.snapshot TO campmon_reader, pg_monitor;
 -- by size).  Figures as campmon.tables / campmon.indexes give them in
 -- their modes of the time (method says which).
 CREATE TABLE campmon.snapshot_relation (
-    snapshot_id         bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    snapshot_id         bigint NOT NULL REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
     relid               oid NOT NULL,
     kind                text NOT NULL CHECK (kind IN ('table', 'index')),
     schema_name         text NOT NULL,
@@ -81,7 +81,7 @@ GRANT SELECT ON campmon.snapshot_relation TO campmon_reader, pg_monitor;
 -- a relation row, with theirs), 'work_tables' (campmon.stale_tables by
 -- verdict).  bloat_bytes: tables, TOAST and indexes.
 CREATE TABLE campmon.snapshot_group (
-    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
     grouping        text NOT NULL CHECK (grouping IN ('family', 'other', 'work_tables')),
     name            text NOT NULL,
     tablespace      text NOT NULL DEFAULT '',
@@ -106,7 +106,7 @@ GRANT SELECT ON campmon.snapshot_group TO campmon_reader, pg_monitor;
 -- status change by index (check, target, status, time) in a few probes
 -- whatever the number of snapshots.
 CREATE TABLE campmon.snapshot_check (
-    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
     taken_at        timestamptz NOT NULL,
     check_name      text NOT NULL,
     target          text NOT NULL DEFAULT '',
@@ -130,7 +130,7 @@ GRANT SELECT ON campmon.snapshot_check TO campmon_reader, pg_monitor;
 -- handed out of the 2^31 before the wrap (a negative last_value, after a
 -- wrap, counts the negative half as check xtknewid_sequence does)
 CREATE TABLE campmon.snapshot_sequence (
-    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
     sequence_name   text NOT NULL,
     last_value      bigint,
     used            bigint NOT NULL,
@@ -148,7 +148,7 @@ GRANT SELECT ON campmon.snapshot_sequence TO campmon_reader, pg_monitor;
 -- The file systems under the tablespaces the database uses
 -- (campmon.tablespace_space)
 CREATE TABLE campmon.snapshot_tablespace (
-    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot ON DELETE CASCADE,
+    snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
     tablespace      text NOT NULL,
     total_bytes     bigint,
     free_bytes      bigint,

@@ -32,8 +32,8 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT s.snapshot_id, s.taken_at, extract(epoch FROM s.taken_at - l.at)::double precision / 86400, s.taken_at = l.at
-    FROM (SELECT max(taken_at) AS at, campmon._seconds('campmon.trend_window') AS win FROM campmon.snapshot) l
-    JOIN campmon.snapshot s ON s.taken_at > l.at - l.win AND s.taken_at <= l.at
+    FROM (SELECT max(taken_at) AS at, campmon._seconds('campmon.trend_window') AS win FROM campmon.snapshot_taken) l
+    JOIN campmon.snapshot_taken s ON s.taken_at > l.at - l.win AND s.taken_at <= l.at
 $$;
 
 REVOKE ALL ON FUNCTION campmon._trend_snapshots() FROM PUBLIC;
@@ -202,7 +202,7 @@ GRANT SELECT ON campmon.sequence_trends TO campmon_reader, pg_monitor;
 -- critical.  A few index probes per row (snapshot_check_timeline): the
 -- last time it had each status, then the first time after the last change.
 CREATE OR REPLACE VIEW campmon.check_timeline AS
-WITH l AS MATERIALIZED (SELECT s.snapshot_id, s.taken_at FROM campmon.snapshot s ORDER BY s.taken_at DESC LIMIT 1),
+WITH l AS MATERIALIZED (SELECT s.snapshot_id, s.taken_at FROM campmon.snapshot_taken s ORDER BY s.taken_at DESC LIMIT 1),
 cur AS MATERIALIZED (
     SELECT DISTINCT ON (c.check_name, c.target) c.check_name, c.target, c.status, c.value, c.threshold
     FROM campmon.snapshot_check c JOIN l ON l.snapshot_id = c.snapshot_id
@@ -276,11 +276,11 @@ CROSS JOIN LATERAL (
     FROM campmon.run_step s WHERE s.run_id = r.run_id
 ) h
 LEFT JOIN LATERAL (
-    SELECT s.snapshot_id, s.taken_at, s.total_bytes FROM campmon.snapshot s
+    SELECT s.snapshot_id, s.taken_at, s.total_bytes FROM campmon.snapshot_taken s
     WHERE s.taken_at <= r.started_at ORDER BY s.taken_at DESC LIMIT 1
 ) b ON true
 LEFT JOIN LATERAL (
-    SELECT s.snapshot_id, s.taken_at, s.total_bytes FROM campmon.snapshot s
+    SELECT s.snapshot_id, s.taken_at, s.total_bytes FROM campmon.snapshot_taken s
     WHERE r.finished_at IS NOT NULL AND s.taken_at >= r.finished_at ORDER BY s.taken_at LIMIT 1
 ) a ON true
 LEFT JOIN LATERAL (
