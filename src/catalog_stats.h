@@ -61,7 +61,9 @@ extern const char *listing_table_untrusted(const TableListing *t);
 extern const char *listing_index_untrusted(const IndexListing *i,
 										   const TableListing *t);
 extern void listing_grant_samples(CatalogStats *cs, bool indexes);
-extern bool listing_try_lock(Oid relid);
+extern const char *listing_sample_refused(CatalogStats *cs, Oid relid,
+										  BlockNumber total_pages,
+										  bool index);
 extern void listing_unlock(Oid relid);
 extern const char *listing_stats_basis(const char *why, const char *skipped);
 extern const char *listing_sample_basis(BlockNumber scanned_pages,

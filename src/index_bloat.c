@@ -366,13 +366,9 @@ list_index_adaptive(CatalogStats *cs, Oid relid, IndexListing *listing,
 									  &table : NULL);
 	if (why != NULL)
 	{
-		if (listing->m.total_pages < LISTING_MIN_PAGES)
-			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
-		else if (!catalog_stats_sample_granted(cs, relid, true))
-			skipped = "campmon.listing_page_budget spent";
-		else if (!listing_try_lock(relid))
-			skipped = "locked by another session";
-		else
+		skipped = listing_sample_refused(cs, relid, listing->m.total_pages,
+										 true);
+		if (skipped == NULL)
 		{
 			IndexRowCall call = {NULL, NULL, values, nulls};
 			char	   *unreadable;

@@ -217,11 +217,22 @@ listing_grant_samples(CatalogStats *cs, bool indexes)
 	MemoryContextDelete(cxt);
 }
 
-/* The lock a sample takes, asked for without waiting. */
-bool
-listing_try_lock(Oid relid)
+/*
+ * Whether a relation whose statistics cannot be trusted is sampled now:
+ * NULL when it is -- its AccessShareLock is then held, asked for without
+ * waiting (listing_unlock after the sample) -- else why not, for its basis.
+ */
+const char *
+listing_sample_refused(CatalogStats *cs, Oid relid, BlockNumber total_pages,
+					   bool index)
 {
-	return ConditionalLockRelationOid(relid, AccessShareLock);
+	if (total_pages < LISTING_MIN_PAGES)
+		return psprintf("fewer than %d pages", LISTING_MIN_PAGES);
+	if (!catalog_stats_sample_granted(cs, relid, index))
+		return "campmon.listing_page_budget spent";
+	if (!ConditionalLockRelationOid(relid, AccessShareLock))
+		return "locked by another session";
+	return NULL;
 }
 
 void

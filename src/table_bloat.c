@@ -324,13 +324,9 @@ list_table_adaptive(CatalogStats *cs, Oid relid, TableListing *listing,
 
 	if (why != NULL)
 	{
-		if (listing->main.total_pages < LISTING_MIN_PAGES)
-			skipped = psprintf("fewer than %d pages", LISTING_MIN_PAGES);
-		else if (!catalog_stats_sample_granted(cs, relid, false))
-			skipped = "campmon.listing_page_budget spent";
-		else if (!listing_try_lock(relid))
-			skipped = "locked by another session";
-		else
+		skipped = listing_sample_refused(cs, relid, listing->main.total_pages,
+										 false);
+		if (skipped == NULL)
 		{
 			MeasureTableCall call = {NULL, relid};
 			char	   *unreadable;
