@@ -23,6 +23,7 @@ OBJS = \
 	src/run_worker.o \
 	src/run_step.o \
 	src/run_repack.o \
+	src/run_repack_guard.o \
 	src/tablespace.o
 
 # The install script is built from the SQL sources, one file per

@@ -18,6 +18,11 @@
  * step is skipped.  The worker holds no transaction while the client runs:
  * pg_repack waits for every older transaction before its swap.
  *
+ * Privileges: the table's indexes must run no code a less privileged role
+ * wrote, checked while pg_repack holds the table's lock, before it creates
+ * anything (run_repack_guard.c).  The client's application_name names the
+ * run and step, so the guard knows its backend.
+ *
  * Stopping: the run's time budget and statement_timeout bound the step;
  * campmon.cancel_run() (a query cancel) and a terminated worker stop the
  * child -- SIGINT first, on which pg_repack drops its temporary objects,
@@ -125,7 +130,7 @@ repack_host(void)
  * budget or the step's statement_timeout ends (0: none).
  */
 const char *
-run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
+run_repack_step(int64 run_id, StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 				char **error, char **output)
 {
 	MemoryContext cxt = CurrentMemoryContext;
@@ -137,6 +142,8 @@ run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 	int			status = 0;
 	bool		timed_out = false;
 	const char *outcome;
+	RepackGuard guard;
+	char	   *refused = NULL;
 
 	*error = NULL;
 	*output = NULL;
@@ -184,6 +191,15 @@ run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 		on_proc_exit(stop_child_at_exit, (Datum) 0);
 		exit_hook_set = true;
 	}
+
+	/* pg_repack's schema locked and the table checked before the client starts */
+	refused = repack_guard_begin(&guard, s->relid, run_id, s->step);
+	if (refused != NULL)
+	{
+		*error = psprintf("not repacked: %s", refused);
+		return "skipped";
+	}
+
 	if (pipe(pipefd) != 0)
 		ereport(ERROR, (errcode_for_file_access(), errmsg("could not create a pipe for pg_repack: %m")));
 
@@ -205,6 +221,8 @@ run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 		pqsignal(SIGTERM, SIG_DFL);
 		pqsignal(SIGQUIT, SIG_DFL);
 		pqsignal(SIGPIPE, SIG_DFL);
+		/* the guard recognises the client's backend by it */
+		setenv("PGAPPNAME", guard.appname, 1);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -218,8 +236,19 @@ run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 			char		chunk[1024];
 			ssize_t		n;
 			int			rc;
-			long		wait_ms = 1000;
+			long		wait_ms = guard.holding ? 10 : 1000;
 
+			if (guard.holding)
+			{
+				char	   *why;
+				RepackGuardState gs = repack_guard_poll(&guard, &why);
+
+				if (gs == REPACK_GUARD_REFUSED)
+				{
+					refused = why;
+					break;
+				}
+			}
 			if (deadline != 0)
 			{
 				long		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
@@ -247,7 +276,7 @@ run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 					break;		/* the client closed its output: it is done */
 			}
 		}
-		if (timed_out)
+		if (timed_out || refused != NULL)
 			stop_child();
 		else
 		{
@@ -263,10 +292,17 @@ run_repack_step(StepToRun *s, int lock_timeout_ms, TimestampTz deadline,
 	}
 	PG_END_TRY();
 	close(pipefd[0]);
+	/* the client ended before the hand-over (its lock timed out, an error) */
+	repack_guard_end(&guard);
 
 	*output = out.len > REPACK_OUTPUT_TAIL ?
 		pstrdup(out.data + out.len - REPACK_OUTPUT_TAIL) : pstrdup(out.data);
-	if (timed_out)
+	if (refused != NULL)
+	{
+		outcome = "skipped";
+		*error = psprintf("not repacked, pg_repack stopped before it created anything: %s", refused);
+	}
+	else if (timed_out)
 	{
 		outcome = "failed";
 		*error = pstrdup("stopped: the run's time budget or statement_timeout ran out while pg_repack ran (it was interrupted and cleans up after itself)");

@@ -83,8 +83,28 @@ extern void bookkeeping(const char *sql, int nargs, Oid *types, Datum *values,
 extern const char *run_step(int64 run_id, StepToRun *s, char **error,
 							char **output);
 
+/* run_repack_guard.c: the privilege guard of a REPACK step */
+typedef enum RepackGuardState
+{
+	REPACK_GUARD_WAITING,		/* the client has not reached the hand-over */
+	REPACK_GUARD_PASSED,		/* checked under its lock: it may go on */
+	REPACK_GUARD_REFUSED		/* another role's code: stop the client */
+} RepackGuardState;
+
+typedef struct RepackGuard
+{
+	Oid			relid;			/* the table */
+	Oid			nsp;			/* pg_repack's schema, locked by the guard */
+	bool		holding;		/* the guard's transaction is open */
+	char		appname[64];	/* the client's application_name */
+} RepackGuard;
+
+extern char *repack_guard_begin(RepackGuard *g, Oid relid, int64 run_id, int step);
+extern RepackGuardState repack_guard_poll(RepackGuard *g, char **why);
+extern void repack_guard_end(RepackGuard *g);
+
 /* run_repack.c: a REPACK step's pg_repack client */
-extern const char *run_repack_step(StepToRun *s, int lock_timeout_ms,
+extern const char *run_repack_step(int64 run_id, StepToRun *s, int lock_timeout_ms,
 								   TimestampTz deadline, char **error,
 								   char **output);
 

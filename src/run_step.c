@@ -220,7 +220,7 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 				if (deadline == 0 || st < deadline)
 					deadline = st;
 			}
-			repack_outcome = run_repack_step(s, my_shared->lock_timeout_ms, deadline,
+			repack_outcome = run_repack_step(run_id, s, my_shared->lock_timeout_ms, deadline,
 											 &why, output);
 			repack_error = why;
 		}

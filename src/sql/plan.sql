@@ -32,6 +32,8 @@ DECLARE
     full_max bigint;
     freeze_max bigint := current_setting('autovacuum_freeze_max_age')::bigint;
     repack boolean := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
+    -- pg_repack needs a superuser, and runs as the run's role
+    runner_super boolean := (SELECT rolsuper FROM pg_roles WHERE rolname = current_user);
     repack_margin numeric;
     wait_s integer;
     spc_oids oid[] := '{}';
@@ -139,13 +141,16 @@ BEGIN
                 WHERE sp.oid = CASE WHEN c.reltablespace = 0
                                     THEN (SELECT dattablespace FROM pg_database WHERE datname = current_database())
                                     ELSE c.reltablespace END) AS space_left,
-               coalesce((SELECT spcname FROM pg_tablespace WHERE oid = nullif(c.reltablespace, 0)), 'the default tablespace') AS tablespace
+               coalesce((SELECT spcname FROM pg_tablespace WHERE oid = nullif(c.reltablespace, 0)), 'the default tablespace') AS tablespace,
+               -- code of a less privileged role that pg_repack would run
+               -- as the run's role (repack.sql): never
+               CASE WHEN repack AND runner_super THEN campmon._repack_foreign_code(b.relid) END AS foreign_code
         FROM bloated b JOIN pg_class c ON c.oid = b.relid
         WHERE NOT b.is_rewrite AND b.schema_name <> 'campmon'
     ),
     repacked AS (
         SELECT o.relid FROM online o
-        WHERE repack AND o.has_key AND o.space_left >= o.space_needed
+        WHERE repack AND runner_super AND o.foreign_code IS NULL AND o.has_key AND o.space_left >= o.space_needed
           AND (actions IS NULL OR 'REPACK' = ANY (actions))
           AND o.gain >= min_gain_bytes
           AND (families IS NULL OR o.family = ANY (families))
@@ -284,6 +289,11 @@ BEGIN
                                      ELSE format('not above campmon.vacuum_full_max_size (%s)', pg_size_pretty(full_max)) END,
                                 CASE WHEN NOT repack
                                      THEN 'needs the pg_repack extension: CREATE EXTENSION pg_repack (Debian package postgresql-15-repack)'
+                                     WHEN NOT runner_super
+                                     THEN format('needs a superuser (pg_repack''s requirement), and %s is not one', current_user)
+                                     WHEN o.foreign_code IS NOT NULL
+                                     THEN format('would run code that %s did not write with its rights (%s): pg_repack builds the copy''s indexes as the role that runs it, where VACUUM FULL and REINDEX switch to the table''s owner (doc/safety.md)',
+                                                 current_user, o.foreign_code)
                                      WHEN NOT o.has_key
                                      THEN 'needs a primary key or a unique index on NOT NULL columns (pg_repack''s requirement)'
                                      WHEN o.space_left IS NULL

@@ -1,0 +1,157 @@
+
+# The privilege boundaries, attacked as an intruder would (issue 22): nothing
+# a less privileged role writes -- a table owner's code, an admin's
+# configuration or history rows, a look-alike trigger -- may make the run
+# role (a superuser here, as in a nightly job) do more than that role could.
+#
+# REPACK: pg_repack builds and fills the copy's indexes as the run's role, so
+# a table owner's index expression, predicate, operator or domain check would
+# run as a superuser.  Each attack asserts the owner stays what it was.  The
+# race -- an index created after the plan was made, while pg_repack waits for
+# the table -- is played deterministically: a writer holds the table, the
+# owner's CREATE INDEX queues first, pg_repack queues behind it.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(usleep);
+
+my $node = PostgreSQL::Test::Cluster->new('privileges');
+$node->init;
+my $bindir = `pg_config --bindir`;
+chomp $bindir;
+my $client = "$bindir/pg_repack";
+plan skip_all => "no pg_repack client at $client" unless -x $client;
+$node->append_conf(
+	'postgresql.conf', qq{
+autovacuum = off
+campmon.repack_client = '$client'
+campmon.repack_host = '@{[ $node->host ]}'
+campmon.tables_mode = 'exact'
+campmon.indexes_mode = 'exact'
+});
+$node->start;
+
+$node->safe_psql(
+	'postgres', q{
+CREATE EXTENSION campmon;
+CREATE EXTENSION pg_repack;
+CREATE ROLE towner LOGIN;
+GRANT CREATE ON SCHEMA public TO towner;
+});
+
+sub towner_is_super
+{
+	return $node->safe_psql('postgres', q{SELECT rolsuper FROM pg_roles WHERE rolname = 'towner'});
+}
+
+# a bloated table of towner's, with the index $index_sql (towner's own code)
+sub bloated_table
+{
+	my ($name, $extra_sql) = @_;
+	$node->safe_psql(
+		'postgres', qq{
+SET ROLE towner;
+CREATE TABLE $name (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+INSERT INTO $name SELECT g, repeat('t', 100) FROM generate_series(1, 150000) g;
+$extra_sql
+DELETE FROM $name WHERE id % 10 <> 0;
+RESET ROLE;
+VACUUM $name; ANALYZE $name;
+});
+}
+
+# towner's functions: f escalates when run as anyone else (the issue's
+# reproduction), g does the escalation
+$node->safe_psql(
+	'postgres', q{
+SET ROLE towner;
+CREATE FUNCTION g() RETURNS void LANGUAGE plpgsql AS $$BEGIN IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN EXECUTE 'ALTER ROLE towner SUPERUSER'; END IF; END$$;
+CREATE FUNCTION f(int) RETURNS bool LANGUAGE plpgsql IMMUTABLE AS $$BEGIN IF current_user <> 'towner' THEN PERFORM g(); END IF; RETURN true; END$$;
+CREATE FUNCTION f_op(int, int) RETURNS bool LANGUAGE plpgsql IMMUTABLE AS $$BEGIN IF current_user <> 'towner' THEN PERFORM g(); END IF; RETURN $1 = $2; END$$;
+CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = f_op);
+CREATE DOMAIN checked_text AS text CHECK (f(length(VALUE)));
+});
+
+bloated_table('t_expr', 'CREATE INDEX t_expr_idx ON t_expr ((CASE WHEN f(id) THEN id END));');
+bloated_table('t_pred', 'CREATE INDEX t_pred_idx ON t_pred (id) WHERE f(id);');
+bloated_table('t_oper', 'CREATE INDEX t_oper_idx ON t_oper (id) WHERE id === 1;');
+bloated_table('t_domain', 'ALTER TABLE t_domain ADD COLUMN w checked_text; CREATE INDEX t_domain_idx ON t_domain ((w::checked_text));');
+bloated_table('t_plain', 'CREATE INDEX t_plain_lower ON t_plain (lower(v));');
+
+is(towner_is_super(), 'f', 'towner starts as a plain role');
+
+my $kept = $node->safe_psql(
+	'postgres', q{
+SELECT string_agg(target || ': ' || action || ' ' || (reason ~ 'would run code that postgres did not write with its rights \(function public\.f(_op)?\(integer(,integer)?\) of towner, in (index|column)')::text, E'\n' ORDER BY target)
+FROM campmon.plan(show_kept => true) WHERE target LIKE 'public.t\_%' AND action IN ('REPACK', 'keep')});
+is( $kept, q{public.t_domain: keep true
+public.t_expr: keep true
+public.t_oper: keep true
+public.t_plain: REPACK false
+public.t_pred: keep true},
+	'plan(): no REPACK of a table whose index or column type runs towner\'s code (expression, predicate, operator, domain); a keep row names the function; a built-in expression is fine');
+
+$node->safe_psql('postgres', q{CALL campmon.run_plan(dry_run => false, actions => ARRAY['REPACK'])});
+is(towner_is_super(), 'f', 'after the REPACK run towner is still not a superuser');
+is( $node->safe_psql(
+		'postgres', q{SELECT string_agg(target || ' ' || outcome, ', ' ORDER BY step) FROM campmon.history
+WHERE run_id = (SELECT max(run_id) FROM campmon.run)}),
+	'public.t_plain done', 'only the table with no foreign code was repacked, and it was');
+
+# the race: the plan saw a clean table; towner's index arrives while pg_repack
+# waits for the table's lock, queued before pg_repack's request
+bloated_table('t_race', '');
+my $writer = $node->background_psql('postgres');
+$writer->query_safe('BEGIN');
+$writer->query_safe('INSERT INTO t_race VALUES (-1, \'w\')');
+my $owner = $node->background_psql('postgres');
+$owner->query_safe('SET ROLE towner');
+$owner->query_until(qr/queued/, q{\echo queued
+CREATE INDEX t_race_idx ON t_race ((CASE WHEN f(id) THEN id END));
+});
+# towner's CREATE INDEX waits behind the writer
+for (1 .. 500)
+{
+	last if $node->safe_psql('postgres',
+		q{SELECT count(*) FROM pg_locks WHERE relation = 't_race'::regclass AND mode = 'ShareLock' AND NOT granted});
+	usleep(10_000);
+}
+my $run = $node->safe_psql('postgres',
+	q{SELECT campmon.start_plan(dry_run => false, actions => ARRAY['REPACK'], lock_timeout => '60s')});
+# pg_repack waits for its ACCESS EXCLUSIVE lock behind both
+my $queued = 0;
+for (1 .. 1000)
+{
+	$queued = $node->safe_psql('postgres',
+		q{SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+WHERE l.relation = 't_race'::regclass AND l.mode = 'AccessExclusiveLock' AND NOT l.granted AND a.application_name LIKE 'campmon repack %'});
+	last if $queued;
+	usleep(10_000);
+}
+ok($queued, 'pg_repack waits for the table behind the writer and towner\'s CREATE INDEX');
+$writer->query_safe('COMMIT');
+$writer->quit;
+$owner->quit;
+for (1 .. 1000)
+{
+	last if $node->safe_psql('postgres', qq{SELECT status <> 'running' FROM campmon.run WHERE run_id = $run}) eq 't';
+	usleep(50_000);
+}
+is(towner_is_super(), 'f', 'the race: towner is still not a superuser');
+like( $node->safe_psql(
+		'postgres', qq{SELECT outcome || ': ' || error FROM campmon.history WHERE run_id = $run AND target = 'public.t_race'}),
+	qr/^skipped: not repacked, pg_repack stopped before it created anything: function public\.f\(integer\) of towner, in index public\.t_race_idx/,
+	'the guard saw the index pg_repack had read, and stopped it before it created anything');
+is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_trigger WHERE tgrelid = 't_race'::regclass AND NOT tgisinternal}),
+	'0', 'no pg_repack trigger left on the table');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM t_race}), '15001', 'the table is whole');
+is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'repack' AND c.relname ~ '^(log|table|pk)_[0-9]+$'}),
+	'0', 'nothing of pg_repack\'s left in its schema');
+
+$node->stop;
+done_testing();
