@@ -474,6 +474,19 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 -- _repack_leftovers(), _repack_checks(): pg_repack is not installed here
 ('_repack_leftovers', $$SELECT count(*) FROM campmon._repack_leftovers()$$, 'ok'),
 ('_repack_checks', $$SELECT count(*) FROM campmon._repack_checks()$$, 'ok'),
+-- _repack_foreign_code(rel oid): built-in expressions, odd relations, nothing
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code('ho_table'::regclass) IS NULL$$, 'ok'),
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code('ho_wide'::regclass)$$, 'ok'),
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code(NULL)$$, 'ok'),
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code(0)$$, 'ok'),
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code(4294967295)$$, 'ok'),
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code('ho_view'::regclass)$$, 'ok'),
+('_repack_foreign_code', $$SELECT campmon._repack_foreign_code('ho_type'::regtype::oid)$$, 'ok'),
+-- clean_repack_leftovers(rel regclass): pg_repack is not installed here; a superuser's only
+('clean_repack_leftovers', $$SELECT campmon.clean_repack_leftovers()$$, 'ok'),
+('clean_repack_leftovers', $$SELECT campmon.clean_repack_leftovers(NULL)$$, 'ok'),
+('clean_repack_leftovers', $$SELECT campmon.clean_repack_leftovers(4294967295)$$, 'ok'),
+('clean_repack_leftovers', $$SELECT campmon.clean_repack_leftovers('ho_view')$$, 'ok'),
 -- tablespace_space(spc oid)
 ('tablespace_space', $$SELECT total_bytes > 0 AND available_bytes <= free_bytes FROM campmon.tablespace_space((SELECT oid FROM pg_tablespace WHERE spcname = 'pg_default'))$$, 'ok'),
 ('tablespace_space', $$SELECT count(*) FROM campmon.tablespace_space(NULL)$$, 'ok'),
@@ -648,6 +661,8 @@ INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('run_plan', 'regress_ho_reader', $$CALL campmon.run_plan()$$, '42501'),
 ('cancel_run', 'regress_ho_reader', $$SELECT campmon.cancel_run(1)$$, '42501'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('ho.ho_table'::regclass)$$, '55000'),
+('clean_repack_leftovers', 'regress_ho_admin', $$SELECT campmon.clean_repack_leftovers()$$, '42501'),
+('clean_repack_leftovers', 'regress_ho_reader', $$SELECT campmon.clean_repack_leftovers()$$, '42501'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('pg_class'::regclass)$$, '55000'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table((SELECT oid FROM pg_class WHERE relname = 'wkf990005_1'))$$, '55000'),
 ('cancel_run', 'regress_ho_admin', $$SELECT campmon.cancel_run(-1)$$, 'ok'),

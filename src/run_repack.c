@@ -42,13 +42,16 @@
 #endif
 
 #include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
+#include "executor/spi.h"
 #include "miscadmin.h"
 #include "postmaster/postmaster.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 #include "utils/wait_event.h"
@@ -328,4 +331,50 @@ run_repack_step(int64 run_id, StepToRun *s, int lock_timeout_ms, TimestampTz dea
 			*error = psprintf("pg_repack was terminated by signal %d", WTERMSIG(status));
 	}
 	return outcome;
+}
+
+/*
+ * After a REPACK step that was stopped or failed: what pg_repack may have
+ * left on the table (its trigger keeps logging every write until someone
+ * cleans it up) is cleaned now, as its own client does after an error
+ * (campmon.clean_repack_leftovers), rather than at the next run.  Returns
+ * what was done, or why not; never throws.
+ */
+char *
+repack_clean_after(Oid relid)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	char	   *result = NULL;
+
+	PG_TRY();
+	{
+		Datum		values[1] = {ObjectIdGetDatum(relid)};
+		Oid			types[1] = {OIDOID};
+
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		if (SPI_execute_with_args("SELECT campmon.clean_repack_leftovers($1::pg_catalog.regclass)",
+								  1, types, values, NULL, false, 1) == SPI_OK_SELECT &&
+			SPI_processed == 1)
+			result = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		result = psprintf("could not clean pg_repack's leftovers: %s", edata->message);
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	return result;
 }

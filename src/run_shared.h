@@ -107,5 +107,6 @@ extern void repack_guard_end(RepackGuard *g);
 extern const char *run_repack_step(int64 run_id, StepToRun *s, int lock_timeout_ms,
 								   TimestampTz deadline, char **error,
 								   char **output);
+extern char *repack_clean_after(Oid relid);
 
 #endif							/* RUN_SHARED_H */

@@ -290,7 +290,11 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 	if (repack_outcome != NULL)
 	{
 		*error = repack_error;
-		return repack_outcome;
+		outcome = repack_outcome;
 	}
+	/* a REPACK stopped or failed midway: its trigger must not go on logging */
+	if (strcmp(s->action, "REPACK") == 0 &&
+		(strcmp(outcome, "failed") == 0 || strcmp(outcome, "cancelled") == 0))
+		*error = psprintf("%s; %s", *error ? *error : "", repack_clean_after(s->relid));
 	return outcome;
 }

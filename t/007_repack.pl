@@ -146,6 +146,36 @@ like( $node->safe_psql(
 	qr/^skipped: campmon.repack_client is not set/, 'without campmon.repack_client the step is skipped, saying why');
 $node->safe_psql('postgres', q{ALTER DATABASE postgres RESET campmon.repack_client});
 
+# a REPACK step cancelled mid-copy (campmon.cancel_run): the step is
+# cancelled and pg_repack's trigger and log are gone at once, not at the next
+# run (a table of its own, dropped afterwards)
+$node->safe_psql('postgres', q{CREATE TABLE cancel_me (id bigint PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+INSERT INTO cancel_me SELECT g, repeat('z', 60) FROM generate_series(1, 2000000) g;
+DELETE FROM cancel_me WHERE id % 10 < 7; VACUUM ANALYZE cancel_me});
+my $crun = $node->safe_psql('postgres',
+	q{SET campmon.tables_mode = 'exact';
+SELECT campmon.start_plan(dry_run => false, actions => ARRAY['REPACK'], families => ARRAY['other'], lock_timeout => '120s')});
+my $copying = 0;
+for (1 .. 1000)
+{
+	$copying = $node->safe_psql('postgres', q{SELECT count(*) FROM pg_trigger WHERE tgname = 'repack_trigger'});
+	last if $copying;
+	usleep(10_000);
+}
+ok($copying, 'pg_repack had set up its trigger when the run was cancelled');
+$node->safe_psql('postgres', qq{SELECT campmon.cancel_run($crun)});
+for (1 .. 1200)
+{
+	last if $node->safe_psql('postgres', qq{SELECT status NOT IN ('running', 'cancelling') FROM campmon.run WHERE run_id = $crun}) eq 't';
+	usleep(50_000);
+}
+is( $node->safe_psql('postgres', qq{SELECT status || ' ' || (SELECT string_agg(outcome, ',') FROM campmon.run_step WHERE run_id = $crun) FROM campmon.run WHERE run_id = $crun}),
+	'cancelled cancelled', 'the run and its REPACK step are cancelled');
+is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_trigger WHERE tgname = 'repack_trigger'})
+	  . ' ' . $node->safe_psql('postgres', q{SELECT count(*) FROM campmon._repack_leftovers()}),
+	'0 0', 'no trigger, log or copy of pg_repack left behind the cancelled step');
+$node->safe_psql('postgres', q{DROP TABLE cancel_me});
+
 # the worker killed outright mid-repack -- as soon as pg_repack has made its
 # log and started copying (a copy of 600,000 rows takes a good second): its
 # child goes with it, the run is interrupted, the leftovers are reported and
@@ -157,7 +187,7 @@ my $run = $node->safe_psql('postgres',
 SELECT campmon.start_plan(dry_run => false, actions => ARRAY['REPACK'], lock_timeout => '120s')});
 my $wpid = $node->safe_psql('postgres', qq{SELECT worker_pid FROM campmon.run WHERE run_id = $run});
 my $has_log = 0;
-for (1 .. 1000)
+for (1 .. 6000)
 {
 	$has_log = $node->safe_psql('postgres', q{SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'repack' AND c.relname ~ '^log_[0-9]+$'});
@@ -165,7 +195,8 @@ WHERE n.nspname = 'repack' AND c.relname ~ '^log_[0-9]+$'});
 	usleep(10_000);
 }
 kill 'KILL', $wpid;
-ok($has_log, 'pg_repack had started (its log table existed) when its worker was killed');
+ok($has_log, 'pg_repack had started (its log table existed) when its worker was killed')
+  or diag($node->safe_psql('postgres', qq{SELECT status, summary FROM campmon.run WHERE run_id = $run; SELECT step, action, target, outcome, error FROM campmon.run_step WHERE run_id = $run; SET campmon.tables_mode = 'exact'; SELECT action, target, reason FROM campmon.plan(show_kept => true) WHERE target LIKE '%nmsbroad%'}));
 # restart_after_crash is off in test clusters: the server stops, start it again
 for (1 .. 300)
 {
@@ -179,8 +210,8 @@ like( $node->safe_psql('postgres', q{SELECT status || ' ' || message FROM campmo
 	'campmon.checks reports what the interrupted pg_repack left');
 is( $node->safe_psql(
 		'postgres', q{SELECT action || ' | ' || command FROM campmon.plan() WHERE action = 'REPACK cleanup'}),
-	'REPACK cleanup | DROP EXTENSION pg_repack CASCADE; CREATE EXTENSION pg_repack',
-	'plan() cleans them up as pg_repack documents');
+	q{REPACK cleanup | SELECT campmon.clean_repack_leftovers('public.nmsbroadlogrcp'::regclass)},
+	'plan() cleans them up as pg_repack\'s own client does after an error');
 $node->safe_psql('postgres', q{CALL campmon.run_plan(dry_run => false, actions => ARRAY['REPACK cleanup'])});
 is( $node->safe_psql('postgres', qq{SELECT status FROM campmon.run WHERE run_id = $run}),
 	'interrupted', 'the killed run is marked interrupted');

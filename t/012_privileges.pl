@@ -153,5 +153,26 @@ is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_class c JOIN pg_names
 WHERE n.nspname = 'repack' AND c.relname ~ '^(log|table|pk)_[0-9]+$'}),
 	'0', 'nothing of pg_repack\'s left in its schema');
 
+# a look-alike trigger: any table owner can name a trigger repack_trigger;
+# it is not pg_repack's (its function is not pg_repack's own) and must not
+# make a superuser's run drop and recreate pg_repack, nor be reported
+$node->safe_psql(
+	'postgres', q{
+SET ROLE towner;
+CREATE TABLE t_fake (id int PRIMARY KEY);
+CREATE FUNCTION fake_trigger() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER repack_trigger AFTER INSERT ON t_fake FOR EACH ROW EXECUTE FUNCTION fake_trigger();
+});
+my $ext = $node->safe_psql('postgres', q{SELECT oid FROM pg_extension WHERE extname = 'pg_repack'});
+is( $node->safe_psql('postgres', q{SELECT status || ' ' || message FROM campmon.checks WHERE check_name = 'repack_leftovers'}),
+	'ok no pg_repack leftovers', 'a trigger named repack_trigger of towner\'s own is not a pg_repack leftover');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM campmon.plan() WHERE action = 'REPACK cleanup'}),
+	'0', 'plan(): no cleanup step for it');
+$node->safe_psql('postgres', q{CALL campmon.run_plan(dry_run => false)});
+is($node->safe_psql('postgres', q{SELECT oid FROM pg_extension WHERE extname = 'pg_repack'}),
+	$ext, 'a real run leaves pg_repack alone (not dropped and recreated)');
+is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_trigger WHERE tgrelid = 't_fake'::regclass AND tgname = 'repack_trigger'}),
+	'1', 'and towner\'s trigger alone');
+
 $node->stop;
 done_testing();

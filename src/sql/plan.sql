@@ -195,16 +195,20 @@ BEGIN
                i.index_bytes
         FROM i WHERE NOT i.is_valid AND i.schema_name NOT IN ('pg_catalog', 'pg_toast')
         UNION ALL
-        -- 2. what an interrupted pg_repack left behind, cleaned as pg_repack
-        -- documents -- not while a pg_repack runs (it would lose its objects)
-        SELECT 2, 'REPACK cleanup', NULL::oid, 'extension pg_repack', 'other',
-               format('an interrupted pg_repack left %s behind (its trigger logs every write to the table meanwhile); pg_repack''s documented cleanup',
-                      string_agg(array_to_string(l.objects, ', '), '; ')),
+        -- 2. what an interrupted pg_repack left behind, cleaned with
+        -- pg_repack's own cleanup (not while a pg_repack works on the table:
+        -- clean_repack_leftovers checks under pg_repack's advisory lock)
+        SELECT 2, 'REPACK cleanup', l.table_relid, l.target, coalesce(campmon.family_of(n.nspname, c.relname), 'other'),
+               format('an interrupted pg_repack left %s behind (its trigger logs every write to the table meanwhile); pg_repack''s own cleanup',
+                      array_to_string(l.objects, ', ')),
                0::bigint, 'ACCESS EXCLUSIVE', 1.0,
-               'DROP EXTENSION pg_repack CASCADE; CREATE EXTENSION pg_repack', 0::bigint
+               format('SELECT campmon.clean_repack_leftovers(%s)',
+                      CASE WHEN c.oid IS NOT NULL THEN quote_literal(l.target) || '::regclass'
+                           ELSE l.table_relid::text || '::oid::regclass' END),
+               0::bigint
         FROM campmon._repack_leftovers() l
-        WHERE NOT EXISTS (SELECT FROM pg_stat_activity a WHERE a.application_name = 'pg_repack')
-        HAVING count(*) > 0
+        LEFT JOIN pg_class c ON c.oid = l.table_relid
+        LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
         UNION ALL
         -- 3. system catalogs bloated by work-table churn, after the drops
         SELECT 3, 'VACUUM', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
