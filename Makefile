@@ -22,6 +22,7 @@ OBJS = \
 	src/run_start.o \
 	src/run_worker.o \
 	src/run_step.o \
+	src/run_history.o \
 	src/run_repack.o \
 	src/run_repack_guard.o \
 	src/tablespace.o

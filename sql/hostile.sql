@@ -524,7 +524,7 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('start_plan', $$SELECT campmon.start_plan(statement_timeout => '-1 ms')$$, '22023'),
 ('start_plan', $$SELECT campmon.start_plan(statement_timeout => '25 days')$$, '22023'),
 ('start_plan', $$SELECT campmon.start_plan(time_budget => '-1 s')$$, '22023'),
-('start_plan', $$SELECT campmon.start_plan(time_budget => '1 mon')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(time_budget => '178000000 years')$$, '22023'),
 ('start_plan', $$SELECT campmon.start_plan(time_budget => '-1 ms')$$, '22023'),
 -- run_plan (procedure; calls that fail before it commits)
 ('run_plan', $$CALL campmon.run_plan(actions => ARRAY['DROP DATABASE'])$$, '22023'),
@@ -536,11 +536,15 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('run_plan', $$CALL campmon.run_plan(dry_run => 'maybe')$$, '22P02'),
 -- cancel_run(run_id bigint)
 ('cancel_run', $$SELECT campmon.cancel_run(NULL)$$, 'ok'),
-('cancel_run', $$SELECT campmon.cancel_run(0)$$, 'ok'),
-('cancel_run', $$SELECT campmon.cancel_run(-1)$$, 'ok'),
-('cancel_run', $$SELECT campmon.cancel_run(9223372036854775807)$$, 'ok'),
-('cancel_run', $$SELECT campmon.cancel_run(-9223372036854775808)$$, 'ok'),
-('cancel_run', $$SELECT campmon.cancel_run(9223372036854775808)$$, '42883');
+('cancel_run', $$SELECT campmon.cancel_run(0)$$, '42704'),
+('cancel_run', $$SELECT campmon.cancel_run(-1)$$, '42704'),
+('cancel_run', $$SELECT campmon.cancel_run(9223372036854775807)$$, '42704'),
+('cancel_run', $$SELECT campmon.cancel_run(-9223372036854775808)$$, '42704'),
+('cancel_run', $$SELECT campmon.cancel_run(9223372036854775808)$$, '42883'),
+-- _run_worker_gone(run_id bigint): only ever marks a run whose worker is gone
+('_run_worker_gone', $$SELECT campmon._run_worker_gone(NULL)$$, 'ok'),
+('_run_worker_gone', $$SELECT campmon._run_worker_gone(-1)$$, 'ok'),
+('_run_worker_gone', $$SELECT campmon._run_worker_gone(9223372036854775807)$$, 'ok');
 
 -- settings first, then the call (same subtransaction)
 INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
@@ -660,12 +664,14 @@ INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('start_plan', 'regress_ho_reader', $$SELECT campmon.start_plan()$$, '42501'),
 ('run_plan', 'regress_ho_reader', $$CALL campmon.run_plan()$$, '42501'),
 ('cancel_run', 'regress_ho_reader', $$SELECT campmon.cancel_run(1)$$, '42501'),
+('_run_worker_gone', 'regress_ho_reader', $$SELECT campmon._run_worker_gone(1)$$, '42501'),
+('_run_worker_gone', 'regress_ho_evil', $$SELECT campmon._run_worker_gone(1)$$, '42501'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('ho.ho_table'::regclass)$$, '55000'),
 ('clean_repack_leftovers', 'regress_ho_admin', $$SELECT campmon.clean_repack_leftovers()$$, '42501'),
 ('clean_repack_leftovers', 'regress_ho_reader', $$SELECT campmon.clean_repack_leftovers()$$, '42501'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('pg_class'::regclass)$$, '55000'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table((SELECT oid FROM pg_class WHERE relname = 'wkf990005_1'))$$, '55000'),
-('cancel_run', 'regress_ho_admin', $$SELECT campmon.cancel_run(-1)$$, 'ok'),
+('cancel_run', 'regress_ho_admin', $$SELECT campmon.cancel_run(-1)$$, '42704'),
 ('start_plan', 'regress_ho_admin', $$SELECT campmon.start_plan(max_steps => 0)$$, '22023');
 
 -- work tables: a Campaign-like schema whose workflows 990001 and 990002 are
@@ -894,7 +900,7 @@ SELECT count(*) >= 0 AS planned FROM campmon.plan(include_suspect => true, show_
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
 SELECT ho.wait_for_run(campmon.start_plan(families => ARRAY['none'])) AS run_status;
-SELECT campmon.cancel_run(-1) AS cancelled;
+SELECT campmon.cancel_run(:run_id) AS cancelled;
 RESET ROLE;
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id) AS run_status, summary FROM campmon.run WHERE run_id = :run_id;
@@ -914,13 +920,13 @@ SELECT * FROM campmon.plan(include_suspect => true, show_kept => true, allow_blo
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id);
 SELECT ho.wait_for_run(campmon.start_plan(families => ARRAY['none']));
-SELECT campmon.cancel_run(-1);
+SELECT campmon.cancel_run(:run_id);
 SELECT campmon.drop_work_table(0);
 RESET ROLE;
 SET search_path = evil, pg_catalog, public;
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id);
-SELECT campmon.cancel_run(-1);
+SELECT campmon.cancel_run(:run_id);
 SELECT campmon.relation_last_write('pg_class'), campmon._human('1 day'), campmon.family_of('public', 'wkf1_');
 \o
 RESET search_path;

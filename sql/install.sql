@@ -31,7 +31,9 @@ GROUP BY p.oid ORDER BY p.oid::regprocedure::text;   -- by name, not creation or
 SELECT c.relname,
        bool_or(a.grantee = 0) AS public,
        bool_or(a.grantee = 'campmon_reader'::regrole AND a.privilege_type = 'SELECT') AS campmon_reader,
-       bool_or(a.grantee = 'pg_monitor'::regrole AND a.privilege_type = 'SELECT') AS pg_monitor
+       bool_or(a.grantee = 'pg_monitor'::regrole AND a.privilege_type = 'SELECT') AS pg_monitor,
+       -- what an admin may write: configuration only, never the history
+       string_agg(DISTINCT a.privilege_type, ',') FILTER (WHERE a.grantee = 'campmon_admin'::regrole) AS admin_writes
 FROM pg_class c, aclexplode(c.relacl) a
 WHERE c.relnamespace = 'campmon'::regnamespace
 GROUP BY c.relname ORDER BY 1;

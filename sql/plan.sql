@@ -215,7 +215,7 @@ VACUUM pl_both;
 SELECT pg_total_relation_size('pl_both') AS before_run \gset
 CALL campmon.run_plan(dry_run => false, families => '{plboth}', actions => '{REINDEX INDEX CONCURRENTLY,ANALYZE}')\gset
 SELECT action, target, outcome, size_before < :before_run AS measured_when_started,
-       size_after = pg_total_relation_size(target::regclass) AS size_after_of_target, sign(gained_bytes) AS gained
+       size_after = pg_total_relation_size(target::regclass) AS size_after_of_target, sign(released_bytes) AS gained
 FROM campmon.history WHERE run_id = :run_id AND target LIKE 'public.pl\_both%' ORDER BY step;
 -- a table the plan rewrites (VACUUM FULL) gets no REINDEX of its indexes:
 -- the rewrite rebuilds them
@@ -273,7 +273,8 @@ DROP TABLE pl_unanalyzed_1, pl_unanalyzed_2;
 DROP ROLE regress_campmon_planner, regress_campmon_runner;
 
 -- cancelling a run that is not running
-SELECT campmon.cancel_run(:dry_run_id) AS cancelled, campmon.cancel_run(-1) AS cancelled_missing;
+SELECT campmon.cancel_run(:dry_run_id) AS cancelled;
+SELECT campmon.cancel_run(-1) AS cancelled_missing;
 -- every run ended; none left running
 SELECT status, count(*) FROM campmon.run GROUP BY 1 ORDER BY 1;
 DROP TABLE pl_rewrite, pl_dup, "Pl Upper ""Case""; x";

@@ -27,7 +27,7 @@ typedef struct RunShared
 	bool		include_suspect;
 	int			lock_timeout_ms;
 	int			statement_timeout_ms;
-	int			time_budget_ms;
+	int64		time_budget_ms;	/* 0: no budget */
 	/* out */
 	int64		run_id;			/* 0 until the run is recorded */
 	bool		finished;
@@ -70,14 +70,20 @@ typedef struct StepToRun
 	char	   *action;
 	char	   *command;
 	Oid			relid;
+	char	   *relname;		/* its name and schema when planned (NULL: none) */
+	Oid			relnamespace;
 } StepToRun;
 
 /* run_worker.c: the segment shared with the caller, in the worker; when
  * the run's time budget ends (0: no budget) */
 extern RunShared *my_shared;
 extern TimestampTz campmon_run_deadline;
-extern void bookkeeping(const char *sql, int nargs, Oid *types, Datum *values,
-						const char *nulls);
+
+/* run_history.c: the only writer of campmon.run and campmon.run_step */
+extern int	history_execute(const char *sql, int nargs, Oid *types, Datum *values,
+							const char *nulls);
+extern void history_write(const char *sql, int nargs, Oid *types, Datum *values,
+						  const char *nulls);
 
 /* run_step.c: one step at top level */
 extern const char *run_step(int64 run_id, StepToRun *s, char **error,

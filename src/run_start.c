@@ -28,6 +28,7 @@
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/pg_authid.h"
+#include "common/int.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
@@ -80,25 +81,32 @@ safe_search_path(void)
 	return level;
 }
 
-/* milliseconds of an interval argument, or the GUC's value when NULL */
-static int
-interval_ms(FunctionCallInfo fcinfo, int argno, const char *guc, const char *what)
+/*
+ * Milliseconds of an interval argument, or the GUC's value when NULL.  A
+ * positive interval shorter than a millisecond is one millisecond (0 would
+ * mean "no limit"); max_ms bounds it (INT_MAX for the timeouts, which are
+ * PostgreSQL's int settings; the time budget is an int64).
+ */
+static int64
+interval_ms(FunctionCallInfo fcinfo, int argno, const char *guc, const char *what, int64 max_ms)
 {
 	Interval   *iv;
-	int64		ms;
+	int64		us;
+	int64		ms = -1;
 
 	if (PG_ARGISNULL(argno))
 		return atoi(GetConfigOption(guc, false, false));
 
 	iv = PG_GETARG_INTERVAL_P(argno);
-	ms = iv->time / 1000 +
-		((int64) iv->day + (int64) iv->month * DAYS_PER_MONTH) * SECS_PER_DAY * 1000;
-	if (ms < 0 || ms > INT_MAX)
+	if (!pg_mul_s64_overflow((int64) iv->day + (int64) iv->month * DAYS_PER_MONTH, USECS_PER_DAY, &us) &&
+		!pg_add_s64_overflow(us, iv->time, &us) && us >= 0)
+		ms = us / 1000 + (us % 1000 != 0);
+	if (ms < 0 || ms > max_ms)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be between 0 and %d ms", what, INT_MAX),
+				 errmsg("%s must be between 0 and " INT64_FORMAT " ms", what, max_ms),
 				 errhint("0 means no limit.")));
-	return (int) ms;
+	return ms;
 }
 
 /* "name => value" for the text[] argument argno, or nothing when NULL */
@@ -215,12 +223,12 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	shared->caller_pid = MyProcPid;
 	shared->dry_run = dry_run;
 	shared->include_suspect = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
-	shared->lock_timeout_ms = interval_ms(fcinfo, 7, "campmon.run_lock_timeout", "lock_timeout");
-	shared->statement_timeout_ms = interval_ms(fcinfo, 8, "campmon.run_statement_timeout", "statement_timeout");
-	/* campmon.run_time_budget is in seconds, the argument an interval */
+	shared->lock_timeout_ms = (int) interval_ms(fcinfo, 7, "campmon.run_lock_timeout", "lock_timeout", INT_MAX);
+	shared->statement_timeout_ms = (int) interval_ms(fcinfo, 8, "campmon.run_statement_timeout", "statement_timeout", INT_MAX);
+	/* campmon.run_time_budget is in seconds (up to 68 years), the argument an interval */
 	shared->time_budget_ms = PG_ARGISNULL(9) ?
-		atoi(GetConfigOption("campmon.run_time_budget", false, false)) * 1000 :
-		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget");
+		(int64) atoi(GetConfigOption("campmon.run_time_budget", false, false)) * 1000 :
+		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget", PG_INT64_MAX / 1000);
 	memcpy(shared->plan_args, args.data, args.len + 1);
 	shared->settings_offset = args.len + 1;
 	memcpy(shared->plan_args + shared->settings_offset, settings.data, settings.len + 1);
@@ -290,60 +298,104 @@ campmon_start_plan(PG_FUNCTION_ARGS)
  * campmon.cancel_run(run_id) -> boolean
  *
  * Marks the run cancelling (the worker stops before its next step) and
- * interrupts the step under way.  False when the run is not running.
+ * interrupts the step under way, with the rights pg_cancel_backend() asks
+ * for: the caller has the privileges of the worker's role (the role that
+ * started the run) or of pg_signal_backend, and only a superuser cancels a
+ * superuser's run.  The process signalled is the run's worker as this
+ * database's run lock and the server's own process table say it is, never a
+ * pid read from a table.  False when the run has already ended; an error
+ * when there is no such run.
  */
 Datum
 campmon_cancel_run(PG_FUNCTION_ARGS)
 {
 	int64		run_id = PG_GETARG_INT64(0);
-	Datum		values[1];
+	Datum		values[1] = {Int64GetDatum(run_id)};
 	Oid			types[1] = {INT8OID};
+	char	   *status = NULL;
 	int			pid = 0;
-	bool		found;
+	PGPROC	   *proc = NULL;
+	Oid			worker_role;
 	int			guc_level = safe_search_path();
 
-	values[0] = Int64GetDatum(run_id);
 	SPI_connect();
-	if (SPI_execute_with_args("UPDATE campmon.run SET status = 'cancelling' "
-							  "WHERE run_id = $1 AND status = 'running' RETURNING worker_pid",
-							  1, types, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
-		elog(ERROR, "could not mark the run cancelling");
-	found = SPI_processed > 0;
-	if (found)
+	if (SPI_execute_with_args("SELECT status, worker_pid FROM campmon.run WHERE run_id = $1",
+							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the run");
+	if (SPI_processed == 1)
 	{
 		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		d;
 
+		status = pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 		pid = isnull ? 0 : DatumGetInt32(d);
 	}
 	SPI_finish();
-
-	if (!found)
+	if (status == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("campmon run " INT64_FORMAT " does not exist", run_id),
+				 errhint("Running runs: SELECT run_id, run_by, started_at FROM campmon.run WHERE status = 'running';")));
+	if (strcmp(status, "running") != 0)
 	{
 		AtEOXact_GUC(true, guc_level);
 		PG_RETURN_BOOL(false);
 	}
 
-	/*
-	 * Interrupt the step under way, if the pid is still this run's worker.
-	 * The worker takes any query cancel that is not its own statement
-	 * timeout as a cancellation, so it does not matter that our mark above
-	 * commits only when this call returns.
-	 */
+	/* the worker: a live campmon run process of this database with that pid */
 	if (pid > 0)
+		proc = BackendPidGetProc(pid);
+	if (proc != NULL && proc->databaseId != MyDatabaseId)
+		proc = NULL;
+	if (proc != NULL)
 	{
-		Datum		pidval[1] = {Int32GetDatum(pid)};
-		Oid			pidtype[1] = {INT4OID};
-		bool		ours;
+		bool		ours = false;
 
 		SPI_connect();
-		ours = SPI_execute_with_args("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND backend_type = 'campmon run'",
-									 1, pidtype, pidval, NULL, true, 1) == SPI_OK_SELECT &&
+		ours = SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_stat_activity WHERE pid = $1 "
+									 "AND backend_type = 'campmon run' AND datid = (SELECT oid FROM pg_catalog.pg_database "
+									 "WHERE datname = pg_catalog.current_database())",
+									 1, (Oid[]) {INT4OID}, (Datum[]) {Int32GetDatum(pid)}, NULL, true, 1) == SPI_OK_SELECT &&
 			SPI_processed == 1;
 		SPI_finish();
-		if (ours)
-			(void) kill(pid, SIGINT);
+		if (!ours)
+			proc = NULL;
 	}
+	if (proc == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("campmon run " INT64_FORMAT " has no worker in this database", run_id),
+				 errdetail("Its recorded worker process %d is not a campmon run of this database.", pid),
+				 errhint("A run whose worker died is marked interrupted by the next run or by run_plan.")));
+
+	/* the rights pg_cancel_backend() asks for */
+	worker_role = proc->roleId;
+	if (superuser_arg(worker_role) && !superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to cancel campmon run " INT64_FORMAT, run_id),
+				 errdetail("Its worker runs as the superuser \"%s\": only a superuser may cancel it.",
+						   GetUserNameFromId(worker_role, false))));
+	if (!has_privs_of_role(GetUserId(), worker_role) &&
+		!has_privs_of_role(GetUserId(), ROLE_PG_SIGNAL_BACKEND))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to cancel campmon run " INT64_FORMAT, run_id),
+				 errdetail("Only roles with the privileges of its role \"%s\" or of pg_signal_backend may, as for pg_cancel_backend().",
+						   GetUserNameFromId(worker_role, false))));
+
+	SPI_connect();
+	(void) history_execute("UPDATE campmon.run SET status = 'cancelling' WHERE run_id = $1 AND status = 'running'",
+						   1, types, values, NULL);
+	SPI_finish();
+
+	/*
+	 * Interrupt the step under way.  The worker takes any query cancel that
+	 * is not its own statement timeout as a cancellation, so it does not
+	 * matter that our mark above commits only when this call returns.
+	 */
+	(void) kill(pid, SIGINT);
 	AtEOXact_GUC(true, guc_level);
 	PG_RETURN_BOOL(true);
 }

@@ -67,16 +67,48 @@ report_to_caller(void)
 		SetLatch(&caller->procLatch);
 }
 
-/* Run one bookkeeping statement in a transaction of its own. */
-void
-bookkeeping(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
+/*
+ * A step's target as it is now, read as the run's role in a transaction of
+ * its own: its size with TOAST and indexes (0 once gone) and the dead rows
+ * PostgreSQL's statistics count in it.  A REINDEX CONCURRENTLY leaves the
+ * index under its name with a new OID: found by name and schema first.
+ */
+static void
+target_now(StepToRun *s, int64 *bytes, int64 *dead, bool *dead_null)
 {
+	Oid			relid = s->relid;
+	Datum		values[1];
+	Oid			types[1] = {OIDOID};
+	bool		isnull;
+
+	*bytes = 0;
+	*dead = 0;
+	*dead_null = true;
+	if (!OidIsValid(relid))
+		return;
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	if (s->relname != NULL)
+	{
+		Oid			byname = get_relname_relid(s->relname, s->relnamespace);
+
+		if (OidIsValid(byname))
+			relid = byname;
+	}
+	values[0] = ObjectIdGetDatum(relid);
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0) < 0)
-		elog(ERROR, "campmon run bookkeeping failed: %s", sql);
+	if (SPI_execute_with_args("SELECT campmon._total_bytes($1), pg_stat_get_dead_tuples($1) "
+							  "WHERE EXISTS (SELECT FROM pg_class WHERE oid = $1 AND relkind IN ('r', 'm', 't'))",
+							  1, types, values, NULL, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		*bytes = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		*dead = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		*dead_null = isnull;
+	}
+	else if (SPI_execute_with_args("SELECT campmon._total_bytes($1)", 1, types, values, NULL, true, 1) == SPI_OK_SELECT &&
+			 SPI_processed == 1)
+		*bytes = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
@@ -116,9 +148,9 @@ finish_steps(int64 run_id, const char *outcome, const char *error, int from_step
 	CStringGetTextDatum(error), Int32GetDatum(from_step)};
 	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, INT4OID};
 
-	bookkeeping("UPDATE campmon.run_step SET outcome = $2, error = $3, finished_at = clock_timestamp() "
-				"WHERE run_id = $1 AND step >= $4 AND outcome = 'pending'",
-				4, types, values, NULL);
+	history_write("UPDATE campmon.run_step SET outcome = $2, error = $3, finished_at = clock_timestamp() "
+				  "WHERE run_id = $1 AND step >= $4 AND outcome = 'pending'",
+				  4, types, values, NULL);
 }
 
 void
@@ -202,53 +234,83 @@ campmon_run_worker(Datum main_arg)
 	 * and its plan, every step 'pending'.
 	 */
 	{
-		Datum		values[3];
-		Oid			types[3] = {BOOLOID, INT4OID, TEXTOID};
-		char	   *insert_steps;
+		Datum		values[11];
+		Oid			types[11] = {BOOLOID, INT4OID, TEXTOID, TEXTOID};
+		char	   *plan_sql;
+		Datum	   *plan_rows;
+		bool		isnull;
 
-		bookkeeping("WITH cut AS (UPDATE campmon.run SET status = 'interrupted', finished_at = clock_timestamp(), "
-					"summary = coalesce(summary || '; ', '') || 'cut off before it finished (crash, restart or terminated worker)' "
-					"WHERE status IN ('running', 'cancelling') RETURNING run_id) "
-					"UPDATE campmon.run_step s SET outcome = 'interrupted', "
-					"error = coalesce(s.error, 'the run was cut off before this step finished'), "
-					"finished_at = coalesce(s.finished_at, clock_timestamp()) "
-					"FROM cut WHERE s.run_id = cut.run_id AND s.outcome IN ('pending', 'running')",
-					0, NULL, NULL, NULL);
+		history_write("WITH cut AS (UPDATE campmon.run SET status = 'interrupted', finished_at = clock_timestamp(), "
+					  "summary = coalesce(summary || '; ', '') || 'cut off before it finished (crash, restart or terminated worker)' "
+					  "WHERE status IN ('running', 'cancelling') RETURNING run_id) "
+					  "UPDATE campmon.run_step s SET outcome = 'interrupted', "
+					  "error = coalesce(s.error, 'the run was cut off before this step finished'), "
+					  "finished_at = coalesce(s.finished_at, clock_timestamp()) "
+					  "FROM cut WHERE s.run_id = cut.run_id AND s.outcome IN ('pending', 'running')",
+					  0, NULL, NULL, NULL);
 
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		SPI_connect();
 		PushActiveSnapshot(GetTransactionSnapshot());
+
+		/*
+		 * The plan, made as the run's role (what it may do, with the caller's
+		 * settings), one array per column; then recorded as the history's
+		 * owner with those arrays as parameters.
+		 */
+		plan_sql = psprintf("SELECT array_agg(p.step ORDER BY p.step), array_agg(p.action ORDER BY p.step), "
+							"array_agg(p.target ORDER BY p.step), array_agg(p.target_relid ORDER BY p.step), "
+							"array_agg(p.family ORDER BY p.step), array_agg(p.reason ORDER BY p.step), "
+							"array_agg(p.command ORDER BY p.step), array_agg(p.lock_level ORDER BY p.step), "
+							"array_agg(p.expected_gain_bytes ORDER BY p.step), "
+							"array_agg(campmon._total_bytes(p.target_relid) ORDER BY p.step) "
+							"FROM campmon.plan(%s) p WHERE p.command IS NOT NULL",
+							my_shared->plan_args);
+		if (SPI_execute(plan_sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not make the plan");
+		plan_rows = palloc(10 * sizeof(Datum));
+		for (int c = 0; c < 10; c++)
+		{
+			plan_rows[c] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, c + 1, &isnull);
+			if (isnull)
+				plan_rows[c] = (Datum) 0;
+		}
+
 		values[0] = BoolGetDatum(my_shared->dry_run);
 		values[1] = Int32GetDatum(MyProcPid);
 		values[2] = CStringGetTextDatum(my_shared->plan_args);
-		if (SPI_execute_with_args(psprintf("INSERT INTO campmon.run (dry_run, worker_pid, options) "
-										   "VALUES ($1, $2, jsonb_build_object('plan', $3::text, "
-										   "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_ms', %d, "
-										   "'cost_delay_ms', %s::float8)) "
-										   "RETURNING run_id",
-										   my_shared->lock_timeout_ms, my_shared->statement_timeout_ms,
-										   my_shared->time_budget_ms,
-										   GetConfigOption("campmon.run_cost_delay", false, false)),
-								  3, types, values, NULL, false, 0) != SPI_OK_INSERT_RETURNING)
+		values[3] = CStringGetTextDatum(GetUserNameFromId(my_shared->roleoid, false));
+		if (history_execute(psprintf("INSERT INTO campmon.run (run_by, dry_run, worker_pid, options) "
+									 "VALUES ($4, $1, $2, jsonb_build_object('plan', $3::text, "
+									 "'lock_timeout_ms', %d, 'statement_timeout_ms', %d, 'time_budget_ms', " INT64_FORMAT ", "
+									 "'cost_delay_ms', %s::float8)) "
+									 "RETURNING run_id",
+									 my_shared->lock_timeout_ms, my_shared->statement_timeout_ms,
+									 my_shared->time_budget_ms,
+									 GetConfigOption("campmon.run_cost_delay", false, false)),
+							4, types, values, NULL) != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "could not record the run");
-		{
-			bool		isnull;
+		run_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 
-			run_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		if (plan_rows[0] != (Datum) 0)
+		{
+			Oid			step_types[11] = {INT8OID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, OIDARRAYOID,
+			TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
+
+			values[0] = Int64GetDatum(run_id);
+			for (int c = 0; c < 10; c++)
+				values[c + 1] = plan_rows[c];
+			if (history_execute("INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, family, "
+								"reason, command, lock_level, expected_gain_bytes, size_before) "
+								"SELECT $1, u.* FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11) u",
+								11, step_types, values, NULL) != SPI_OK_INSERT)
+				elog(ERROR, "could not record the plan");
 		}
 
-		insert_steps = psprintf("INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, family, "
-								"reason, command, lock_level, expected_gain_bytes, size_before) "
-								"SELECT " INT64_FORMAT ", p.step, p.action, p.target, p.target_relid, p.family, p.reason, "
-								"p.command, p.lock_level, p.expected_gain_bytes, campmon._total_bytes(p.target_relid) "
-								"FROM campmon.plan(%s) p WHERE p.command IS NOT NULL",
-								run_id, my_shared->plan_args);
-		if (SPI_execute(insert_steps, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not record the plan");
-
-		if (SPI_execute_with_args("SELECT step, action, command, coalesce(target_relid, 0) FROM campmon.run_step "
-								  "WHERE run_id = $1 ORDER BY step",
+		if (SPI_execute_with_args("SELECT s.step, s.action, s.command, coalesce(s.target_relid, 0), c.relname, c.relnamespace "
+								  "FROM campmon.run_step s LEFT JOIN pg_class c ON c.oid = s.target_relid "
+								  "WHERE s.run_id = $1 ORDER BY s.step",
 								  1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(run_id)},
 								  NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read the plan back");
@@ -257,13 +319,14 @@ campmon_run_worker(Datum main_arg)
 			HeapTuple	tup = SPI_tuptable->vals[r];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
 			MemoryContext old = MemoryContextSwitchTo(runcxt);
-			StepToRun  *s = palloc(sizeof(StepToRun));
-			bool		isnull;
+			StepToRun  *s = palloc0(sizeof(StepToRun));
 
 			s->step = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
 			s->action = SPI_getvalue(tup, desc, 2);
 			s->command = SPI_getvalue(tup, desc, 3);
 			s->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
+			s->relname = SPI_getvalue(tup, desc, 5);
+			s->relnamespace = DatumGetObjectId(SPI_getbinval(tup, desc, 6, &isnull));
 			steps = lappend(steps, s);
 			MemoryContextSwitchTo(old);
 		}
@@ -284,9 +347,11 @@ campmon_run_worker(Datum main_arg)
 		const char *outcome;
 		char	   *error;
 		char	   *output;
-		Datum		values[5];
-		Oid			types[5] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID};
-		char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+		Datum		values[7];
+		char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+		int64		bytes;
+		int64		dead;
+		bool		dead_null;
 
 		CHECK_FOR_INTERRUPTS();
 		if (my_shared->dry_run)
@@ -303,38 +368,41 @@ campmon_run_worker(Datum main_arg)
 			break;
 		}
 		if (my_shared->time_budget_ms > 0 &&
-			TimestampDifferenceExceeds(started, GetCurrentTimestamp(), my_shared->time_budget_ms))
+			GetCurrentTimestamp() >= campmon_run_deadline)
 		{
 			out_of_time = true;
 			break;
 		}
 
+		/* the target when the step starts: earlier steps may have changed it */
+		target_now(s, &bytes, &dead, &dead_null);
 		values[0] = Int64GetDatum(run_id);
 		values[1] = Int32GetDatum(s->step);
-		/* the size when the step starts: earlier steps may have changed it */
-		bookkeeping("UPDATE campmon.run_step SET outcome = 'running', started_at = clock_timestamp(), "
-					"size_before = campmon._total_bytes(target_relid) "
-					"WHERE run_id = $1 AND step = $2", 2, types, values, NULL);
+		values[2] = Int64GetDatum(bytes);
+		values[3] = Int64GetDatum(dead);
+		nulls[2] = OidIsValid(s->relid) ? ' ' : 'n';
+		nulls[3] = dead_null ? 'n' : ' ';
+		history_write("UPDATE campmon.run_step SET outcome = 'running', started_at = clock_timestamp(), "
+					  "size_before = $3, dead_rows_before = $4 WHERE run_id = $1 AND step = $2",
+					  4, (Oid[]) {INT8OID, INT4OID, INT8OID, INT8OID}, values, nulls);
 
 		outcome = run_step(run_id, s, &error, &output);
 
+		/* ... and when it ends: what a VACUUM could not remove is still counted dead */
+		target_now(s, &bytes, &dead, &dead_null);
 		values[2] = CStringGetTextDatum(outcome);
-		if (error != NULL)
-			values[3] = CStringGetTextDatum(error);
-		else
-			nulls[3] = 'n';
-		if (output != NULL)
-			values[4] = CStringGetTextDatum(output);
-		else
-			nulls[4] = 'n';
-		/*
-		 * The size after, of the target by name: REINDEX CONCURRENTLY leaves
-		 * the index under its name with a new OID (the old one is gone).
-		 */
-		bookkeeping("UPDATE campmon.run_step SET outcome = $3, error = $4, output = $5, finished_at = clock_timestamp(), "
-					"size_after = CASE WHEN target_relid IS NOT NULL THEN campmon._total_bytes(coalesce(pg_catalog.to_regclass(target)::oid, target_relid)) END "
-					"WHERE run_id = $1 AND step = $2",
-					5, types, values, nulls);
+		nulls[2] = ' ';
+		values[3] = error ? CStringGetTextDatum(error) : (Datum) 0;
+		nulls[3] = error ? ' ' : 'n';
+		values[4] = output ? CStringGetTextDatum(output) : (Datum) 0;
+		nulls[4] = output ? ' ' : 'n';
+		values[5] = Int64GetDatum(bytes);
+		nulls[5] = OidIsValid(s->relid) ? ' ' : 'n';
+		values[6] = Int64GetDatum(dead);
+		nulls[6] = dead_null ? 'n' : ' ';
+		history_write("UPDATE campmon.run_step SET outcome = $3, error = $4, output = $5, finished_at = clock_timestamp(), "
+					  "size_after = $6, dead_rows_after = $7 WHERE run_id = $1 AND step = $2",
+					  7, (Oid[]) {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID}, values, nulls);
 
 		SpinLockAcquire(&my_shared->mutex);
 		if (strcmp(outcome, "done") == 0)
@@ -356,8 +424,8 @@ campmon_run_worker(Datum main_arg)
 
 	/* what was not run, and the run itself */
 	{
-		Datum		values[2] = {Int64GetDatum(run_id), 0};
-		Oid			types[2] = {INT8OID, TEXTOID};
+		Datum		values[3] = {Int64GetDatum(run_id), 0, 0};
+		Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
 		int			left;
 
 		if (cancelled)
@@ -379,10 +447,17 @@ campmon_run_worker(Datum main_arg)
 												 out_of_time ? " (time budget spent)" : ""));
 		SpinLockRelease(&my_shared->mutex);
 
-		bookkeeping(cancelled ?
-					"UPDATE campmon.run SET status = 'cancelled', finished_at = clock_timestamp(), summary = $2 WHERE run_id = $1" :
-					"UPDATE campmon.run SET status = 'done', finished_at = clock_timestamp(), summary = $2 WHERE run_id = $1",
-					2, types, values, NULL);
+		/*
+		 * A run is done only when no step failed: failed when steps failed
+		 * and none was done, done_with_failures when some were.
+		 */
+		SpinLockAcquire(&my_shared->mutex);
+		values[2] = CStringGetTextDatum(cancelled ? "cancelled" :
+										my_shared->nfailed == 0 ? "done" :
+										my_shared->ndone == 0 ? "failed" : "done_with_failures");
+		SpinLockRelease(&my_shared->mutex);
+		history_write("UPDATE campmon.run SET status = $3, finished_at = clock_timestamp(), summary = $2 WHERE run_id = $1",
+					  3, types, values, NULL);
 	}
 
 	SpinLockAcquire(&my_shared->mutex);

@@ -314,12 +314,15 @@ for my $row (split /\n/, view(q{SELECT v.verdict || '|' || count(s.relid) || '|'
 
 # the last run
 my ($run_id, $run_status, $gained) = split /\|/,
-  view(q{SELECT run_id, run_status, sum(gained_bytes) FILTER (WHERE outcome = 'done') FROM campmon.history
+  view(q{SELECT run_id, run_status, sum(released_bytes) FILTER (WHERE outcome = 'done') FROM campmon.history
          WHERE run_id = (SELECT max(run_id) FROM campmon.run) GROUP BY run_id, run_status});
 is(value('campmon_last_run_id'), $run_id, "campmon_last_run_id is $run_id");
 is(join(',', map { $_->{labels}{status} } grep { $_->{value} == 1 } samples('campmon_last_run_status')),
 	$run_status, "campmon_last_run_status is 1 for $run_status only");
-near(value('campmon_last_run_gained_bytes'), $gained, "campmon_last_run_gained_bytes is the history's ($gained)");
+near(value('campmon_last_run_released_bytes'), $gained, "campmon_last_run_released_bytes is the history's ($gained)");
+near(value('campmon_last_run_reusable_bytes'),
+	view(q{SELECT coalesce(sum(reusable_bytes) FILTER (WHERE outcome = 'done'), 0) FROM campmon.history WHERE run_id = (SELECT max(run_id) FROM campmon.run)}),
+	'campmon_last_run_reusable_bytes is the history\'s');
 my %want_steps = map { split /\|/ } split /\n/,
   view(q{SELECT o || '|' || (SELECT count(*) FROM campmon.history h WHERE h.outcome = o AND h.run_id = (SELECT max(run_id) FROM campmon.run))
          FROM unnest(ARRAY['pending', 'running', 'done', 'skipped', 'failed', 'cancelled', 'interrupted']) o});

@@ -174,5 +174,54 @@ is($node->safe_psql('postgres', q{SELECT oid FROM pg_extension WHERE extname = '
 is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_trigger WHERE tgrelid = 't_fake'::regclass AND tgname = 'repack_trigger'}),
 	'1', 'and towner\'s trigger alone');
 
+# the history: an admin reads it, never writes it; cancel_run asks for the
+# rights pg_cancel_backend asks for, against the real worker of this database
+$node->safe_psql(
+	'postgres', q{
+CREATE ROLE adm LOGIN IN ROLE campmon_admin, pg_read_all_stats;
+CREATE DATABASE other;
+CREATE TABLE held (id int);
+INSERT INTO held SELECT generate_series(1, 10000); DELETE FROM held;
+});
+$node->safe_psql('other', q{CREATE EXTENSION campmon});
+# a superuser's run whose VACUUM waits for a lock the test holds
+my $holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN');
+$holder->query_safe('LOCK TABLE held IN SHARE UPDATE EXCLUSIVE MODE');
+my $srun = $node->safe_psql('postgres',
+	q{SELECT campmon.start_plan(dry_run => false, actions => ARRAY['VACUUM'], families => ARRAY['other'], lock_timeout => '60s')});
+my $swpid = $node->safe_psql('postgres', qq{SELECT worker_pid FROM campmon.run WHERE run_id = $srun});
+for (1 .. 500)
+{
+	last if $node->safe_psql('postgres',
+		qq{SELECT count(*) FROM pg_locks WHERE pid = $swpid AND relation = 'held'::regclass AND NOT granted});
+	usleep(10_000);
+}
+my ($rc, $out, $err) = $node->psql('postgres', qq{SET ROLE adm; UPDATE campmon.run SET status = 'done', summary = 'all fine' WHERE run_id = $srun});
+like($err, qr/permission denied for table run/, 'an admin cannot mark a superuser\'s running run done');
+($rc, $out, $err) = $node->psql('postgres', qq{SET ROLE adm; INSERT INTO campmon.run_step (run_id, step, action) VALUES ($srun, 999, 'VACUUM')});
+like($err, qr/permission denied for table run_step/, 'nor add steps to it');
+($rc, $out, $err) = $node->psql('postgres', qq{SET ROLE adm; SELECT campmon.cancel_run($srun)});
+like($err, qr/permission denied to cancel campmon run $srun.*\n.*only a superuser may cancel it/,
+	'nor cancel it: only a superuser cancels a superuser\'s run');
+($rc, $out, $err) = $node->psql('other',
+	qq{SET ROLE adm; INSERT INTO campmon.run (run_id, dry_run, worker_pid) VALUES (1, false, $swpid)});
+like($err, qr/permission denied for table run/, 'in another database, an admin cannot forge a run naming that worker');
+$node->safe_psql('other', qq{INSERT INTO campmon.run (run_id, dry_run, worker_pid) VALUES (77, false, $swpid)});
+($rc, $out, $err) = $node->psql('other', q{SET ROLE adm; SELECT campmon.cancel_run(77)});
+like($err, qr/campmon run 77 has no worker in this database/,
+	'and a run row naming a worker of another database (written by a superuser here) signals nothing');
+is($node->safe_psql('postgres', qq{SELECT status FROM campmon.run WHERE run_id = $srun}), 'running',
+	'the superuser\'s run is still running');
+$holder->query_safe('COMMIT');
+$holder->quit;
+for (1 .. 1000)
+{
+	last if $node->safe_psql('postgres', qq{SELECT status <> 'running' FROM campmon.run WHERE run_id = $srun}) eq 't';
+	usleep(20_000);
+}
+is( $node->safe_psql('postgres', qq{SELECT r.status || ' ' || string_agg(s.outcome, ',') FROM campmon.run r JOIN campmon.run_step s USING (run_id) WHERE run_id = $srun GROUP BY r.status}),
+	'done done', 'it finished its step, and says so');
+
 $node->stop;
 done_testing();

@@ -58,20 +58,13 @@ BEGIN
         WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id;
         EXIT WHEN st OPERATOR(pg_catalog.<>) 'running' AND st OPERATOR(pg_catalog.<>) 'cancelling';
         -- a worker that died (an error, a crash of its own) cannot finish the
-        -- run: say so rather than wait for ever (a pg_cron job would hang)
+        -- run: say so rather than wait for ever (a pg_cron job would hang);
+        -- _run_worker_gone marks it only when no worker holds the run lock
         IF wpid IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity a
                                             WHERE a.pid OPERATOR(pg_catalog.=) wpid) THEN
             PERFORM pg_catalog.pg_sleep(0.2);
             COMMIT;
-            UPDATE campmon.run r SET status = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
-                   summary = 'its background worker stopped before the run finished (see the server log)'
-            WHERE r.run_id OPERATOR(pg_catalog.=) run_plan.run_id
-              AND r.status OPERATOR(pg_catalog.=) ANY (ARRAY['running', 'cancelling']::pg_catalog.text[]);
-            IF FOUND THEN
-                UPDATE campmon.run_step s SET outcome = 'interrupted', finished_at = pg_catalog.clock_timestamp(),
-                       error = 'the run''s background worker stopped before the run finished'
-                WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id
-                  AND s.outcome OPERATOR(pg_catalog.=) ANY (ARRAY['pending', 'running']::pg_catalog.text[]);
+            IF campmon._run_worker_gone(run_id) THEN
                 COMMIT;
                 RAISE EXCEPTION 'campmon run %: its background worker stopped before the run finished', run_id
                     USING ERRCODE = 'triggered_action_exception',
@@ -109,6 +102,15 @@ COMMENT ON PROCEDURE campmon.run_plan(boolean, text[], text[], bigint, integer, 
 
 REVOKE ALL ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,bigint,text) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,bigint,text) TO campmon_admin;
+
+-- the history's own writer (run_history.c): marks the run interrupted when
+-- its worker is gone (no worker holds the run lock); run_plan calls it
+CREATE OR REPLACE FUNCTION campmon._run_worker_gone(run_id bigint) RETURNS boolean
+AS 'MODULE_PATHNAME', 'campmon_run_worker_gone'
+LANGUAGE C STRICT VOLATILE;
+
+REVOKE ALL ON FUNCTION campmon._run_worker_gone(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._run_worker_gone(bigint) TO campmon_admin;
 
 CREATE OR REPLACE FUNCTION campmon.cancel_run(run_id bigint) RETURNS boolean
 AS 'MODULE_PATHNAME', 'campmon_cancel_run'

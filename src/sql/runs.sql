@@ -1,7 +1,14 @@
 /*
  * runs.sql -- campmon's own state: one row per run of a plan and one per
- * step, written by the background worker (plan_worker.c).  Dumped with the
- * database.
+ * step.  Written by campmon's own code only (run_history.c: the worker,
+ * cancel_run, run_plan), as the extension's owner: no role is granted
+ * INSERT or UPDATE, so nobody can mark a run done that is not, or record a
+ * worker for cancel_run to signal.  Dumped with the database.
+ *
+ * A run's status: running, cancelling (cancel_run asked), then done (no
+ * step failed), done_with_failures (some steps done, some failed), failed
+ * (steps failed and none was done), cancelled, interrupted (its worker was
+ * cut off: a crash, a restart, a terminated worker).
  */
 
 CREATE TABLE campmon.run (
@@ -9,7 +16,7 @@ CREATE TABLE campmon.run (
     run_by        text NOT NULL DEFAULT current_user,
     dry_run       boolean NOT NULL,
     status        text NOT NULL DEFAULT 'running'
-                  CHECK (status IN ('running', 'cancelling', 'done', 'cancelled', 'interrupted', 'failed')),
+                  CHECK (status IN ('running', 'cancelling', 'done', 'done_with_failures', 'failed', 'cancelled', 'interrupted')),
     worker_pid    integer,
     started_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     finished_at   timestamptz,
@@ -24,10 +31,8 @@ SELECT pg_catalog.pg_extension_config_dump('campmon.run', '');
 SELECT pg_catalog.pg_extension_config_dump('campmon.run_run_id_seq', '');
 
 REVOKE ALL ON SEQUENCE campmon.run_run_id_seq FROM PUBLIC;
-GRANT USAGE ON SEQUENCE campmon.run_run_id_seq TO campmon_admin;
 
 REVOKE ALL ON campmon.run FROM PUBLIC;
-GRANT INSERT, UPDATE ON campmon.run TO campmon_admin;
 GRANT SELECT ON campmon.run TO campmon_reader, pg_monitor;
 
 CREATE TABLE campmon.run_step (
@@ -49,6 +54,8 @@ CREATE TABLE campmon.run_step (
     finished_at          timestamptz,
     size_before          bigint,
     size_after           bigint,
+    dead_rows_before     bigint,        -- PostgreSQL's count of dead rows when the step started
+    dead_rows_after      bigint,        -- ... and when it ended: after a VACUUM, those not yet removable
     PRIMARY KEY (run_id, step)
 );
 
@@ -57,5 +64,4 @@ COMMENT ON TABLE campmon.run_step IS 'Every step of every run of campmon.run_pla
 SELECT pg_catalog.pg_extension_config_dump('campmon.run_step', '');
 
 REVOKE ALL ON campmon.run_step FROM PUBLIC;
-GRANT INSERT, UPDATE ON campmon.run_step TO campmon_admin;
 GRANT SELECT ON campmon.run_step TO campmon_reader, pg_monitor;
