@@ -340,10 +340,10 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_rule_problem', $$SELECT campmon._rule_problem(w, NULL) FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, '22004'),
 ('_rule_problem', $$SELECT campmon._rule_problem(w, 'no such schema') FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, 'ok'),
 ('_rule_problem', $$SELECT campmon._rule_problem(w, 'ho_work') FROM campmon.work_table_rule w WHERE rule = 'workflow'$$, 'ok'),
-('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '(', 'ho_table', 'x', 'no_col', NULL, NULL, NULL, NULL, NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
-('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, 'no_failed', 'no_since', NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho') IS NULL$$, 'ok'),
-('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, NULL, NULL, 'no_expiry', NULL, '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
-('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, NULL, NULL, NULL, 'v"; DROP TABLE ho.ho_table; --', '{}', '{}', 'stale', NULL, 1, NULL, false)::campmon.work_table_rule, 'ho')$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '(', 'ho_table', 'x', 'no_col', NULL, NULL, NULL, NULL, NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false, NULL)::campmon.work_table_rule, 'ho')$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, 'no_failed', 'no_since', NULL, NULL, '{}', '{}', 'stale', NULL, 1, NULL, false, NULL)::campmon.work_table_rule, 'ho') IS NULL$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, NULL, NULL, 'no_expiry', NULL, '{}', '{}', 'stale', NULL, 1, NULL, false, NULL)::campmon.work_table_rule, 'ho')$$, 'ok'),
+('_rule_problem', $$SELECT campmon._rule_problem(ROW('r', '^x([0-9]+)', 'ho_table', 'x', 'id', NULL, NULL, NULL, NULL, NULL, 'v"; DROP TABLE ho.ho_table; --', '{}', '{}', 'stale', NULL, 1, NULL, false, NULL)::campmon.work_table_rule, 'ho')$$, 'ok'),
 -- _stale_tables(), _checks()
 ('_stale_tables', $$SELECT count(*) FROM campmon._stale_tables() WHERE schema_name = 'ho_work'$$, 'ok'),
 ('_stale_tables', $$SELECT count(*) >= 0 FROM campmon._stale_tables()$$, 'ok'),
@@ -541,6 +541,17 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('cancel_run', $$SELECT campmon.cancel_run(9223372036854775807)$$, '42704'),
 ('cancel_run', $$SELECT campmon.cancel_run(-9223372036854775808)$$, '42704'),
 ('cancel_run', $$SELECT campmon.cancel_run(9223372036854775808)$$, '42883'),
+-- _maintain_denied(rel oid, action text)
+('_maintain_denied', $$SELECT campmon._maintain_denied(NULL, NULL)$$, 'ok'),
+('_maintain_denied', $$SELECT campmon._maintain_denied(0, 'VACUUM')$$, 'ok'),
+('_maintain_denied', $$SELECT campmon._maintain_denied('pg_class'::regclass, 'no such action')$$, 'ok'),
+('_maintain_denied', $$SELECT campmon._maintain_denied('ho_table_pkey'::regclass, 'REINDEX INDEX CONCURRENTLY')$$, 'ok'),
+-- _stamp_editor() is a trigger; _editor_trusted(editor name)
+('_stamp_editor', $$SELECT campmon._stamp_editor()$$, '0A000'),
+('_editor_trusted', $$SELECT campmon._editor_trusted(NULL)$$, 'ok'),
+('_editor_trusted', $$SELECT campmon._editor_trusted('no such role')$$, 'ok'),
+('_editor_trusted', $$SELECT campmon._editor_trusted(current_user)$$, 'ok'),
+('_editor_trusted', $$SELECT campmon._editor_trusted(repeat('x', 100))$$, 'ok'),
 -- _run_worker_gone(run_id bigint): only ever marks a run whose worker is gone
 ('_run_worker_gone', $$SELECT campmon._run_worker_gone(NULL)$$, 'ok'),
 ('_run_worker_gone', $$SELECT campmon._run_worker_gone(-1)$$, 'ok'),
@@ -665,6 +676,9 @@ INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('run_plan', 'regress_ho_reader', $$CALL campmon.run_plan()$$, '42501'),
 ('cancel_run', 'regress_ho_reader', $$SELECT campmon.cancel_run(1)$$, '42501'),
 ('_run_worker_gone', 'regress_ho_reader', $$SELECT campmon._run_worker_gone(1)$$, '42501'),
+('_maintain_denied', 'regress_ho_reader', $$SELECT campmon._maintain_denied('pg_class'::regclass, 'VACUUM') IS NOT NULL$$, 'ok'),
+('_maintain_denied', 'regress_ho_reader', $$SELECT campmon._maintain_denied('pg_authid'::regclass, 'VACUUM') IS NOT NULL$$, 'ok'),
+('_maintain_denied', 'regress_ho_reader', $$SELECT campmon._maintain_denied('ho.ho_table'::regclass, 'REPACK') IS NOT NULL$$, 'ok'),
 ('_run_worker_gone', 'regress_ho_evil', $$SELECT campmon._run_worker_gone(1)$$, '42501'),
 ('drop_work_table', 'regress_ho_admin', $$SELECT campmon.drop_work_table('ho.ho_table'::regclass)$$, '55000'),
 ('clean_repack_leftovers', 'regress_ho_admin', $$SELECT campmon.clean_repack_leftovers()$$, '42501'),
@@ -969,14 +983,20 @@ CREATE TABLE evil_camp.wkf1_1_1 (id int);
 CREATE TABLE evil_camp.wkdlv_2_1 (id int);
 CREATE TABLE evil_camp.grp3 (id int);
 RESET ROLE;
+-- the settings that decide what a run may drop are a superuser's: an admin
+-- cannot point campmon at another schema (nor could a database owner with
+-- ALTER DATABASE ... SET)
 SET ROLE regress_ho_admin;
 SET campmon.work_table_schemas = 'evil_camp';
+RESET ROLE;
+SET campmon.work_table_schemas = 'evil_camp';
+SET ROLE regress_ho_admin;
 SELECT table_name, rule, verdict FROM campmon.stale_tables ORDER BY 1;
 SELECT check_name, status, target, message FROM campmon.checks
 WHERE check_name IN ('campaign_schema', 'purge_backlog', 'cleanup_workflow', 'cleanup_last_run') ORDER BY 1, 3;
 SELECT action, target FROM campmon.plan(include_suspect => true) WHERE target LIKE 'evil_camp.%' ORDER BY 1, 2;
-RESET campmon.work_table_schemas;
 RESET ROLE;
+RESET campmon.work_table_schemas;
 SELECT count(*) AS traps_sprung_by_campmon FROM evil.trap_log WHERE trap LIKE '%evil_camp%';
 -- the traps work: reading the look-alikes as the admin springs each
 SET ROLE regress_ho_admin;

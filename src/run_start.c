@@ -180,9 +180,14 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	SPI_connect();
 	if (SPI_execute(check.data, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not check the plan's arguments");
-	/* the caller's campmon settings, in their base units (the superuser-only
-	 * ones, campmon.repack_client and _host, are the server's own) */
-	if (SPI_execute("SELECT name || '=' || setting FROM pg_settings WHERE name LIKE 'campmon.%' AND context = 'user' ORDER BY 1",
+	/*
+	 * the caller's campmon settings, in their base units: those its session
+	 * could set or was given (a superuser-only one, such as the work-table
+	 * schemas, comes from the server's configuration or a superuser's SET);
+	 * campmon.repack_client and _host are the server's own
+	 */
+	if (SPI_execute("SELECT name || '=' || setting FROM pg_settings WHERE name LIKE 'campmon.%' "
+					"AND context IN ('user', 'superuser') AND name NOT IN ('campmon.repack_client', 'campmon.repack_host') ORDER BY 1",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read campmon's settings");
 	for (uint64 r = 0; r < SPI_processed; r++)
@@ -316,8 +321,14 @@ campmon_cancel_run(PG_FUNCTION_ARGS)
 	int			pid = 0;
 	PGPROC	   *proc = NULL;
 	Oid			worker_role;
-	int			guc_level = safe_search_path();
+	int			guc_level;
 
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot cancel a run on a hot standby"),
+				 errhint("Runs run on the primary: call campmon.cancel_run() there.")));
+	guc_level = safe_search_path();
 	SPI_connect();
 	if (SPI_execute_with_args("SELECT status, worker_pid FROM campmon.run WHERE run_id = $1",
 							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)

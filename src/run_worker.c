@@ -205,7 +205,8 @@ campmon_run_worker(Datum main_arg)
 			if (eq == NULL)
 				continue;
 			*eq = '\0';
-			SetConfigOption(line, eq + 1, PGC_USERSET, PGC_S_SESSION);
+			/* as the caller had them: what its session was allowed to hold */
+			SetConfigOption(line, eq + 1, PGC_SUSET, PGC_S_SESSION);
 		}
 	}
 	CommitTransactionCommand();

@@ -229,11 +229,17 @@ _PG_init(void)
 							PGC_USERSET, GUC_UNIT_BLOCKS,
 							NULL, NULL, NULL);
 
-	/* Campaign knowledge: thresholds of campmon.stale_tables and campmon.checks */
+	/*
+	 * Campaign knowledge: thresholds of campmon.stale_tables and
+	 * campmon.checks.  The settings that decide which tables a run may drop
+	 * (the schemas, the owners never touched, Campaign's "now", the age of a
+	 * suspect) are a superuser's (PGC_SUSET): a database owner could
+	 * otherwise set them with ALTER DATABASE for the superuser's nightly run.
+	 */
 	DefineCustomIntVariable("campmon.stale_min_age",
 							"A work table without owner rule is suspect once unwritten for this long.",
 							NULL, &campmon_stale_min_age, 7 * 86400, 0, INT_MAX,
-							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.held_max_idle",
 							"campmon.checks warns of held work tables unwritten for longer than this.",
 							NULL, &campmon_held_max_idle, 7 * 86400, 0, INT_MAX,
@@ -259,13 +265,13 @@ _PG_init(void)
 							   "Schemas (comma-separated) where Campaign keeps its work tables.",
 							   "Tables named like work tables elsewhere are not work tables.",
 							   &campmon_work_table_schemas, "public",
-							   PGC_USERSET, GUC_LIST_INPUT,
+							   PGC_SUSET, GUC_LIST_INPUT,
 							   check_work_table_schemas, NULL, NULL);
 	DefineCustomStringVariable("campmon.reference_time",
 							   "Evaluate Campaign dates (last cleanup, purge backlog) as of this time; empty: now.",
 							   "For what-if analysis and repeatable tests; file ages always use the real clock.",
 							   &campmon_reference_time, "",
-							   PGC_USERSET, 0, check_reference_time, NULL, NULL);
+							   PGC_SUSET, 0, check_reference_time, NULL, NULL);
 
 	/* plans and their runs */
 	DefineCustomIntVariable("campmon.vacuum_min_dead_pct",
@@ -319,7 +325,7 @@ _PG_init(void)
 							   "Roles (comma-separated) whose tables are never work tables, besides postgres and every superuser.",
 							   "Such tables are not in campmon.stale_tables, never planned for DROP, and drop_work_table refuses them.",
 							   &campmon_never_work_table_owners, "",
-							   PGC_USERSET, GUC_LIST_INPUT,
+							   PGC_SUSET, GUC_LIST_INPUT,
 							   check_never_work_table_owners, NULL, NULL);
 	DefineCustomIntVariable("campmon.repack_space_margin_pct",
 							"Free space a REPACK step needs on its tablespace beyond the table's size, with TOAST and indexes, in percent.",

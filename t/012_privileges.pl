@@ -174,6 +174,46 @@ is($node->safe_psql('postgres', q{SELECT oid FROM pg_extension WHERE extname = '
 is( $node->safe_psql('postgres', q{SELECT count(*) FROM pg_trigger WHERE tgrelid = 't_fake'::regclass AND tgname = 'repack_trigger'}),
 	'1', 'and towner\'s trigger alone');
 
+# an admin's configuration never widens what a superuser's run drops: a rule
+# or a family pattern an admin wrote applies only to tables the admin could
+# drop itself; the settings that decide drops are a superuser's
+$node->safe_psql(
+	'postgres', q{
+CREATE ROLE shop;
+CREATE ROLE cfgadm LOGIN IN ROLE campmon_admin;
+GRANT CREATE ON SCHEMA public TO shop, cfgadm;
+CREATE TABLE xtkworkflow (iworkflowid bigint PRIMARY KEY, istate int);
+SET ROLE shop;
+CREATE TABLE orders_2024 (id int);
+INSERT INTO orders_2024 VALUES (1);
+SET ROLE cfgadm;
+CREATE TABLE orders_2025 (id int);
+});
+my ($arc, $aout, $aerr) = $node->psql('postgres', q{SET ROLE cfgadm;
+INSERT INTO campmon.work_table_rule (rule, pattern, owner_table, owner_noun, owner_key, missing_owner, edited_by)
+VALUES ('orders', '^orders_([0-9]+)$', 'xtkworkflow', 'workflow', 'iworkflowid', 'stale', 'postgres');
+INSERT INTO campmon.family (family, pattern, edited_by) VALUES ('work_table', '^orders_', 'postgres');});
+is($arc, 0, 'an admin may add a work-table rule and a family pattern') or diag($aerr);
+is( $node->safe_psql('postgres', q{SELECT string_agg(DISTINCT edited_by, ',') FROM (SELECT edited_by FROM campmon.work_table_rule WHERE rule = 'orders'
+UNION ALL SELECT edited_by FROM campmon.family WHERE pattern = '^orders_') x}),
+	'cfgadm', 'its rows say who wrote them, whatever the INSERT said');
+is( $node->safe_psql('postgres', q{SELECT string_agg(table_name || ' ' || verdict, ', ' ORDER BY table_name) FROM campmon.stale_tables WHERE table_name LIKE 'orders%'}),
+	'orders_2025 stale', 'the admin\'s rule judges the admin\'s own table, never shop\'s');
+$node->safe_psql('postgres', q{CALL campmon.run_plan(dry_run => false, actions => ARRAY['DROP TABLE'], include_suspect => true)});
+is($node->safe_psql('postgres', q{SELECT to_regclass('orders_2024') IS NOT NULL, to_regclass('orders_2025') IS NULL}),
+	't|t', 'the superuser\'s run dropped the admin\'s table, not shop\'s orders_2024');
+($arc, $aout, $aerr) = $node->psql('postgres', q{SET ROLE cfgadm; SELECT campmon.version(); SET campmon.work_table_schemas = 'public, shop'});
+like($aerr, qr/permission denied to set parameter "campmon.work_table_schemas"/, 'an admin cannot widen the work-table schemas');
+($arc, $aout, $aerr) = $node->psql('postgres', q{SET ROLE cfgadm; SELECT campmon.version(); SET campmon.never_work_table_owners = ''});
+like($aerr, qr/permission denied to set parameter/, 'nor narrow the owners never touched');
+($arc, $aout, $aerr) = $node->psql('postgres', q{SET ROLE cfgadm; SELECT campmon.version(); SET campmon.reference_time = '2099-01-01'});
+like($aerr, qr/permission denied to set parameter/, 'nor move Campaign\'s "now"');
+$node->safe_psql('postgres', q{UPDATE campmon.work_table_rule SET missing_owner = 'stale' WHERE rule = 'orders'});
+is( $node->safe_psql('postgres', q{SELECT edited_by || ' ' || (SELECT verdict FROM campmon.stale_tables WHERE table_name = 'orders_2024')
+FROM campmon.work_table_rule WHERE rule = 'orders'}),
+	'postgres stale', 'once a superuser has written the rule, it applies to shop\'s table too (the superuser\'s decision)');
+$node->safe_psql('postgres', q{DELETE FROM campmon.work_table_rule WHERE rule = 'orders'; DELETE FROM campmon.family WHERE pattern = '^orders_'});
+
 # the history: an admin reads it, never writes it; cancel_run asks for the
 # rights pg_cancel_backend asks for, against the real worker of this database
 $node->safe_psql(

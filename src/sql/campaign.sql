@@ -83,6 +83,18 @@ WHERE r.rolsuper OR r.rolname = 'postgres' OR r.rolname = ANY (campmon._never_wo
 REVOKE ALL ON FUNCTION campmon._never_work_table_owners() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._never_work_table_owners() TO campmon_reader, pg_monitor;
 
+-- Whether configuration a role wrote may decide drops anywhere: the
+-- extension's own rows (NULL) and a superuser's.  Others' rows apply only to
+-- the tables they could drop themselves (campaign_config.sql).
+CREATE OR REPLACE FUNCTION campmon._editor_trusted(editor name) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT editor IS NULL OR EXISTS (SELECT FROM pg_roles r WHERE r.rolname = editor AND r.rolsuper) $$;
+
+REVOKE ALL ON FUNCTION campmon._editor_trusted(name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._editor_trusted(name) TO campmon_reader, pg_monitor;
+
 -- Whether a relation has a (live) column of that name.
 CREATE OR REPLACE FUNCTION campmon._has_column(rel regclass, col text) RETURNS boolean
 LANGUAGE sql STABLE

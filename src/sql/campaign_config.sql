@@ -15,13 +15,40 @@ CREATE TABLE campmon.family (
     priority     integer NOT NULL DEFAULT 100,
     high_churn   boolean NOT NULL DEFAULT false,
     description  text,
-    seeded       boolean NOT NULL DEFAULT false
+    seeded       boolean NOT NULL DEFAULT false,
+    edited_by    name
 );
 
 COMMENT ON TABLE campmon.family IS
 'Table families by name pattern (regular expression on the table name); first match by priority wins; schema_name NULL: any schema but pg_catalog, information_schema, pg_toast';
 
 CREATE UNIQUE INDEX family_rule ON campmon.family (pattern, coalesce(schema_name, ''));
+
+-- Who wrote a row that decides what a run may drop (campmon.family's
+-- work-table and list patterns, campmon.work_table_rule): set on every
+-- INSERT and UPDATE, whatever the statement says.  A row a non-superuser
+-- wrote applies only to the tables that role could drop itself (it has the
+-- privileges of their owner): configuration written by a less privileged
+-- role never widens what a superuser's run drops (campmon._stale_tables).
+-- Only a superuser may name another editor: a restore (pg_restore copies
+-- the rows a DBA added, edited_by included) keeps who wrote them.
+CREATE FUNCTION campmon._stamp_editor() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+       OR NEW.edited_by IS NULL
+       OR (TG_OP = 'UPDATE' AND NEW.edited_by IS NOT DISTINCT FROM OLD.edited_by) THEN
+        NEW.edited_by := current_user;
+    END IF;
+    RETURN NEW;
+END $$;
+
+REVOKE ALL ON FUNCTION campmon._stamp_editor() FROM PUBLIC;
+
+CREATE TRIGGER stamp_editor BEFORE INSERT OR UPDATE ON campmon.family
+FOR EACH ROW EXECUTE FUNCTION campmon._stamp_editor();
 
 SELECT pg_catalog.pg_extension_config_dump('campmon.family', 'WHERE NOT seeded');
 
@@ -47,7 +74,8 @@ CREATE TABLE campmon.work_table_rule (
     held_advice     text,
     priority        integer NOT NULL DEFAULT 100,
     description     text,
-    seeded          boolean NOT NULL DEFAULT false
+    seeded          boolean NOT NULL DEFAULT false,
+    edited_by       name
 );
 
 COMMENT ON TABLE campmon.work_table_rule IS
@@ -57,6 +85,12 @@ COMMENT ON COLUMN campmon.work_table_rule.expires_column IS
 'Owner date column: the owner is stale once it is at or before campmon''s "now" (lists: tsexpirationdate)';
 COMMENT ON COLUMN campmon.work_table_rule.exists_column IS
 'Owner column that must be greater than 0 for the owner row to count (lists: itype, as the cleanup''s orphan task); else judged as a missing owner';
+
+COMMENT ON COLUMN campmon.work_table_rule.edited_by IS
+'The role that last wrote the row (set by a trigger): a rule of a role that is not a superuser applies only to tables that role could drop itself';
+
+CREATE TRIGGER stamp_editor BEFORE INSERT OR UPDATE ON campmon.work_table_rule
+FOR EACH ROW EXECUTE FUNCTION campmon._stamp_editor();
 
 SELECT pg_catalog.pg_extension_config_dump('campmon.work_table_rule', 'WHERE NOT seeded');
 

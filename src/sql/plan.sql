@@ -6,6 +6,43 @@
  * list of commands: nothing runs here.
  */
 
+-- Whether the current role may run a step of this action on this relation,
+-- as PostgreSQL decides it (NULL), else who may: a VACUUM or ANALYZE its
+-- owner (or a member with its privileges), the database's owner (not on a
+-- shared catalog) or a superuser; a REINDEX, a DROP INDEX its table's owner;
+-- a DROP TABLE its owner or its schema's; pg_repack and its cleanup a
+-- superuser.  plan() turns a step its role may not run into a keep row:
+-- a run never fails, or pretends to succeed, on a step it was never
+-- allowed (PostgreSQL's VACUUM only warns and skips).
+CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel oid, action text) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+SELECT CASE
+    WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN NULL
+    WHEN action IN ('REPACK', 'REPACK cleanup') THEN
+        format('only a superuser may (pg_repack''s requirement); %s is not one', current_user)
+    WHEN c.oid IS NULL THEN NULL            -- gone: the run skips it
+    WHEN pg_has_role(current_user, coalesce(t.relowner, c.relowner), 'USAGE') THEN NULL
+    WHEN action = 'DROP TABLE' AND pg_has_role(current_user, n.nspowner, 'USAGE') THEN NULL
+    WHEN action IN ('VACUUM', 'VACUUM (FREEZE)', 'VACUUM (FULL)', 'ANALYZE') AND NOT c.relisshared
+         AND pg_has_role(current_user, (SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE') THEN NULL
+    ELSE format('only its owner %s%s or a superuser may, and %s is none of them', pg_get_userbyid(coalesce(t.relowner, c.relowner)),
+                CASE WHEN action IN ('VACUUM', 'VACUUM (FREEZE)', 'VACUUM (FULL)', 'ANALYZE') AND NOT c.relisshared
+                     THEN ', the database owner' WHEN action = 'DROP TABLE' THEN format(', the schema''s owner %s', pg_get_userbyid(n.nspowner))
+                     ELSE '' END,
+                current_user)
+END
+FROM (SELECT rel AS r) x
+LEFT JOIN pg_class c ON c.oid = x.r
+LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_index i ON i.indexrelid = c.oid
+LEFT JOIN pg_class t ON t.oid = i.indrelid $$;
+
+REVOKE ALL ON FUNCTION campmon._maintain_denied(oid,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._maintain_denied(oid,text) TO campmon_reader, pg_monitor;
+
 CREATE OR REPLACE FUNCTION campmon.plan(
     families text[] DEFAULT NULL,
     actions text[] DEFAULT NULL,
@@ -329,13 +366,23 @@ BEGIN
         FROM bloated t
         WHERE t.is_rewrite
     )
-    SELECT (row_number() OVER (ORDER BY c.phase, c.sort_key DESC, c.target))::integer,
-           c.action, c.target, c.family, c.reason, c.gain, c.lock_level, c.seconds, c.command, c.relid
-    FROM candidates c
-    WHERE (families IS NULL OR c.family = ANY (families))
-      AND (actions IS NULL OR c.action = ANY (actions))
-      AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)', 'REPACK cleanup'))
-      AND (c.action <> 'keep' OR show_kept)
+    -- a step the role may not run is a keep row saying who may
+    , allowed AS (
+        SELECT c.*, CASE WHEN c.action <> 'keep' THEN campmon._maintain_denied(c.relid, c.action) END AS denied
+        FROM candidates c
+        WHERE (families IS NULL OR c.family = ANY (families))
+          AND (actions IS NULL OR c.action = ANY (actions))
+          AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)', 'REPACK cleanup'))
+    )
+    SELECT (row_number() OVER (ORDER BY CASE WHEN a.denied IS NULL THEN a.phase ELSE 9 END, a.sort_key DESC, a.target))::integer,
+           CASE WHEN a.denied IS NULL THEN a.action ELSE 'keep' END, a.target, a.family,
+           CASE WHEN a.denied IS NULL THEN a.reason ELSE format('%s not planned: %s (%s)', a.action, a.denied, a.reason) END,
+           CASE WHEN a.denied IS NULL THEN a.gain ELSE 0 END,
+           CASE WHEN a.denied IS NULL THEN a.lock_level END,
+           CASE WHEN a.denied IS NULL THEN a.seconds ELSE 0 END,
+           CASE WHEN a.denied IS NULL THEN a.command END, a.relid
+    FROM allowed a
+    WHERE (a.action <> 'keep' AND a.denied IS NULL) OR show_kept
     ORDER BY 1
     LIMIT max_steps;
 END $fn$;

@@ -65,8 +65,9 @@ DECLARE
     ref timestamptz := campmon._reference_time();
     never_owners oid[] := campmon._never_work_table_owners();
     owner regclass;
-    work_re text;
+    name_filter text;
     r campmon.work_table_rule;
+    editor_ok text;
     s text;
     k integer := 0;
     ids text := '';
@@ -75,11 +76,22 @@ DECLARE
 BEGIN
     schemas := campmon._work_table_schemas();
 
-    -- one regular expression for every name a work table may have
-    SELECT string_agg('(' || p || ')', '|') INTO work_re
-    FROM (SELECT f.pattern AS p FROM campmon.family f WHERE f.family IN ('work_table', 'list')
-          UNION SELECT w.pattern FROM campmon.work_table_rule w) x;
-    IF work_re IS NULL THEN
+    -- the names a work table may have: one regular expression for the
+    -- patterns superusers wrote (or the extension seeded), one per other
+    -- editor, which applies only to the tables that editor could drop
+    -- itself (it has the privileges of their owner; campaign_config.sql)
+    SELECT string_agg(CASE WHEN e.trusted THEN format('c.relname ~ %L', e.re)
+                           ELSE format('(c.relname ~ %L AND pg_has_role(%L::name, c.relowner, ''USAGE''))', e.re, e.editor) END,
+                      ' OR ')
+    INTO name_filter
+    FROM (SELECT x.trusted, CASE WHEN x.trusted THEN NULL ELSE x.editor END AS editor,
+                 string_agg('(' || x.p || ')', '|') AS re
+          FROM (SELECT p, editor, campmon._editor_trusted(editor) AS trusted
+                FROM (SELECT f.pattern AS p, f.edited_by AS editor FROM campmon.family f WHERE f.family IN ('work_table', 'list')
+                      UNION SELECT w.pattern, w.edited_by FROM campmon.work_table_rule w) y) x
+          WHERE x.trusted OR EXISTS (SELECT FROM pg_roles ro WHERE ro.rolname = x.editor)
+          GROUP BY 1, 2) e;
+    IF name_filter IS NULL THEN
         RETURN;
     END IF;
 
@@ -89,6 +101,10 @@ BEGIN
         FOREACH s IN ARRAY schemas LOOP
             CONTINUE WHEN campmon._rule_problem(r, s) IS NOT NULL;
             owner := to_regclass(format('%I.%I', s, r.owner_table));
+            -- a rule of a role that is not a superuser: only for the tables it could drop
+            editor_ok := CASE WHEN campmon._editor_trusted(r.edited_by) THEN 'true'
+                              WHEN NOT EXISTS (SELECT FROM pg_roles ro WHERE ro.rolname = r.edited_by) THEN 'false'
+                              ELSE format('pg_has_role(%L::name, w.owner_oid, ''USAGE'')', r.edited_by) END;
             k := k + 1;
             ids := ids || format(', CASE WHEN n.nspname = %L THEN campmon._match_id(c.relname, %L, %L) END AS id_%s',
                                  s, r.pattern, campmon._literal_prefix(r.pattern), k);
@@ -101,7 +117,7 @@ SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.tota
        %12$L::text AS owner_noun, %13$L::text AS held_advice, %20$L::text AS exists_column
 FROM w
 LEFT JOIN %14$I.%16$I o ON o.%4$I = w.id_%15$s
-WHERE w.id_%15$s IS NOT NULL$part$,
+WHERE w.id_%15$s IS NOT NULL AND %21$s$part$,
                 r.rule, r.owner_table, r.priority, r.owner_key,
                 CASE WHEN r.state_column IS NULL THEN 'NULL::integer' ELSE format('o.%I::integer', r.state_column) END,
                 CASE WHEN r.deleted_column IS NULL THEN 'false' ELSE format('coalesce(o.%I, 0) <> 0', r.deleted_column) END,
@@ -117,7 +133,7 @@ WHERE w.id_%15$s IS NOT NULL$part$,
                 CASE WHEN r.expires_column IS NULL THEN 'NULL::timestamptz'
                      ELSE format('CASE WHEN o.%1$I::timestamptz <= %2$L::timestamptz THEN o.%1$I::timestamptz END',
                                  r.expires_column, ref) END,
-                r.exists_column);
+                r.exists_column, editor_ok);
         END LOOP;
     END LOOP;
 
@@ -125,10 +141,10 @@ WHERE w.id_%15$s IS NOT NULL$part$,
 WITH c0 AS MATERIALIZED (
     SELECT c.oid AS relid, c.reltoastrelid, n.nspname::text AS schema_name, c.relname::text AS table_name,
            CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END AS table_kind,
-           pg_get_userbyid(c.relowner)::text AS table_owner %5$s
+           pg_get_userbyid(c.relowner)::text AS table_owner, c.relowner AS owner_oid %5$s
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = ANY (%1$L::text[]) AND c.relkind IN ('r', 'v') AND c.relname ~ %2$L
+    WHERE n.nspname = ANY (%1$L::text[]) AND c.relkind IN ('r', 'v') AND (%2$s)
       -- never a work table: owned by postgres, a superuser or a role of
       -- campmon.never_work_table_owners (the cleanup: relowner <> 'postgres')
       AND c.relowner <> ALL (%6$L::oid[])
@@ -221,7 +237,7 @@ SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner,
 FROM w
 WHERE w.relid NOT IN (SELECT relid FROM matched)
 $q$,
-        schemas, work_re,
+        schemas, name_filter,
         CASE WHEN cardinality(parts) = 0
              THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, false AS owner_counts, NULL::bigint AS exists_value, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::timestamptz AS expires, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice, NULL::text AS exists_column FROM w WHERE false'
              ELSE array_to_string(parts, E'\nUNION ALL\n') END,
