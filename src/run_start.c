@@ -49,6 +49,7 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -124,10 +125,35 @@ append_array_arg(StringInfo buf, FunctionCallInfo fcinfo, int argno, const char 
 					 quote_literal_cstr(OidOutputFunctionCall(outfunc, PG_GETARG_DATUM(argno))));
 }
 
+/* "name => '{oid,...}'::oid[]::regclass[]" for the regclass[] argument argno */
+static void
+append_relations_arg(StringInfo buf, FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (PG_ARGISNULL(argno))
+		return;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &elems, &nulls, &n);
+	appendStringInfo(buf, ", %s => '{", name);
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", name)));
+		appendStringInfo(buf, "%s%u", i > 0 ? "," : "", DatumGetObjectId(elems[i]));
+	}
+	appendStringInfoString(buf, "}'::pg_catalog.oid[]::pg_catalog.regclass[]");
+}
+
 /*
  * campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
  *					  include_suspect, allow_blocking, lock_timeout,
- *					  statement_timeout, time_budget) -> bigint
+ *					  statement_timeout, time_budget, targets) -> bigint
  *
  * Starts the run and returns its id once it is recorded; the worker goes on
  * alone.  Waiting for it belongs in the procedure campmon.run_plan, which
@@ -172,6 +198,7 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 					 (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5)) ? "true" : "false");
 	appendStringInfo(&args, ", allow_blocking => %s",
 					 (!PG_ARGISNULL(6) && PG_GETARG_BOOL(6)) ? "true" : "false");
+	append_relations_arg(&args, fcinfo, 10, "targets");
 
 	initStringInfo(&check);
 	appendStringInfo(&check, "SELECT count(*) FROM campmon.plan(%s)", args.data);

@@ -200,7 +200,7 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 			 * table someone else dropped meanwhile is "gone already": skipped
 			 * (below), as when it was gone before the step started.
 			 */
-			char	   *sql = psprintf("DO $step$ BEGIN IF campmon.drop_work_table(%u, %s) = 'gone already' THEN "
+			char	   *sql = psprintf("DO $step$ BEGIN IF campmon.drop_work_table(%u::pg_catalog.oid::pg_catalog.regclass, %s) = 'gone already' THEN "
 									   "RAISE EXCEPTION 'gone already' USING ERRCODE = 'undefined_table'; END IF; END $step$",
 									   s->relid, my_shared->include_suspect ? "true" : "false");
 

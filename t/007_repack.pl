@@ -53,10 +53,10 @@ CREATE TABLE keep_sum AS SELECT count(*) AS n, sum(hashtext(t::text)::bigint) AS
 my $before = $node->safe_psql('postgres', q{SELECT pg_total_relation_size('nmsbroadlogrcp')});
 
 my $plan = q{SET campmon.tables_mode = 'exact'; SET campmon.indexes_mode = 'exact';
-SELECT action || ' | ' || lock_level || ' | ' || command FROM campmon.plan() WHERE target = 'public.nmsbroadlogrcp'};
+SELECT action || ' | ' || lock_level || ' | ' || command || ' | ' || shell_command FROM campmon.plan() WHERE target = 'public.nmsbroadlogrcp'};
 is( $node->safe_psql('postgres', $plan),
-	q{REPACK | ACCESS EXCLUSIVE (brief) | pg_repack --no-kill-backend --wait-timeout=5 --dbname='postgres' --table='public.nmsbroadlogrcp'},
-	'plan(): the delivery log gets a REPACK step, not VACUUM (FULL) nor VACUUM');
+	q{REPACK | ACCESS EXCLUSIVE (brief) | CALL campmon.run_plan(dry_run => false, actions => ARRAY['REPACK'], targets => ARRAY['public.nmsbroadlogrcp'::regclass]) | pg_repack --no-kill-backend --wait-timeout=5 --dbname='postgres' --table='public.nmsbroadlogrcp'},
+	'plan(): the delivery log gets a REPACK step, not VACUUM (FULL) nor VACUUM; its command is SQL (a run of that step alone, with every check), the client\'s command line apart');
 
 # too little free space: a keep row, no step
 is( $node->safe_psql(
@@ -77,10 +77,11 @@ my $bench = IPC::Run::start(
 	[ 'pgbench', '-n', '-c', '2', '-T', '25', '-f', $script, '-h', $node->host, '-p', $node->port, 'postgres' ],
 	'>', \$bench_out, '2>', \$bench_err);
 sleep 2;
+# the plan's own command, as psql's \gexec runs it
 my ($rc, $out, $err) = $node->psql('postgres',
 	q{SET campmon.tables_mode = 'exact'; SET campmon.indexes_mode = 'exact';
-CALL campmon.run_plan(dry_run => false, actions => ARRAY['REPACK'])});
-is($rc, 0, 'run_plan ran the REPACK step') or diag($err);
+SELECT command FROM campmon.plan(actions => ARRAY['REPACK']) \gexec});
+is($rc, 0, 'the REPACK row\'s command, run through \gexec, ran the REPACK step') or diag($err);
 $bench->finish;
 is($? >> 8, 0, 'pgbench: no writer error during the repack') or diag($bench_err);
 my ($done_tx) = $bench_out =~ /number of transactions actually processed: (\d+)/;

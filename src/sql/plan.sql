@@ -50,11 +50,12 @@ CREATE OR REPLACE FUNCTION campmon.plan(
     max_steps integer DEFAULT NULL,
     include_suspect boolean DEFAULT false,
     allow_blocking boolean DEFAULT false,
-    show_kept boolean DEFAULT false)
+    show_kept boolean DEFAULT false,
+    targets regclass[] DEFAULT NULL)
 RETURNS TABLE (
     step integer, action text, target text, family text, reason text,
     expected_gain_bytes bigint, lock_level text, estimated_seconds numeric,
-    command text, target_relid oid)
+    command text, target_relid oid, shell_command text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -207,8 +208,10 @@ BEGIN
                campmon.family_of(w.schema_name, w.table_name) AS family,
                w.verdict || ': ' || w.reason AS reason,
                w.total_bytes AS gain, 'ACCESS EXCLUSIVE' AS lock_level, 0.05::numeric AS seconds,
-               format('DROP %s %I.%I', CASE w.table_kind WHEN 'view' THEN 'VIEW' ELSE 'TABLE' END,
-                      w.schema_name, w.table_name) AS command,
+               -- through drop_work_table: the verdict is read again under
+               -- the table's lock, whoever runs it (\gexec, the worker)
+               format('SELECT campmon.drop_work_table(%L::regclass%s)', format('%I.%I', w.schema_name, w.table_name),
+                      CASE WHEN w.verdict = 'suspect' THEN ', include_suspect => true' ELSE '' END) AS command,
                w.total_bytes AS sort_key
         FROM w WHERE w.verdict = 'stale' OR (include_suspect AND w.verdict = 'suspect')
         UNION ALL
@@ -346,12 +349,12 @@ BEGIN
                CASE WHEN r.relid IS NOT NULL THEN o.gain ELSE 0 END,
                CASE WHEN r.relid IS NOT NULL THEN 'ACCESS EXCLUSIVE (brief)' END,
                round(o.total_bytes / 50e6 + 1, 1),
+               -- SQL that keeps every check (the run plans it again and the
+               -- worker guards pg_repack); the client's own command line in
+               -- shell_command, each argument in single quotes for the shell
                CASE WHEN r.relid IS NOT NULL
-                    -- what a DBA would type: each argument in single quotes for the shell
-                    THEN format('pg_repack --no-kill-backend --wait-timeout=%s --dbname=%s --table=%s',
-                                wait_s,
-                                '''' || replace(current_database(), '''', '''\''''') || '''',
-                                '''' || replace(format('%I.%I', o.schema_name, o.table_name), '''', '''\''''') || '''') END,
+                    THEN format('CALL campmon.run_plan(dry_run => false, actions => ARRAY[''REPACK''], targets => ARRAY[%L::regclass])',
+                                format('%I.%I', o.schema_name, o.table_name)) END,
                o.gain
         FROM online o LEFT JOIN repacked r ON r.relid = o.relid
         WHERE r.relid IS NOT NULL OR show_kept
@@ -372,6 +375,7 @@ BEGIN
         FROM candidates c
         WHERE (families IS NULL OR c.family = ANY (families))
           AND (actions IS NULL OR c.action = ANY (actions))
+          AND (targets IS NULL OR c.relid = ANY (targets::oid[]))
           AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)', 'REPACK cleanup'))
     )
     SELECT (row_number() OVER (ORDER BY CASE WHEN a.denied IS NULL THEN a.phase ELSE 9 END, a.sort_key DESC, a.target))::integer,
@@ -380,21 +384,27 @@ BEGIN
            CASE WHEN a.denied IS NULL THEN a.gain ELSE 0 END,
            CASE WHEN a.denied IS NULL THEN a.lock_level END,
            CASE WHEN a.denied IS NULL THEN a.seconds ELSE 0 END,
-           CASE WHEN a.denied IS NULL THEN a.command END, a.relid
+           CASE WHEN a.denied IS NULL THEN a.command END, a.relid,
+           CASE WHEN a.denied IS NULL AND a.action = 'REPACK'
+                THEN format('pg_repack --no-kill-backend --wait-timeout=%s --dbname=%s --table=%s', wait_s,
+                            '''' || replace(current_database(), '''', '''\''''') || '''',
+                            '''' || replace(a.target, '''', '''\''''') || '''') END
     FROM allowed a
     WHERE (a.action <> 'keep' AND a.denied IS NULL) OR show_kept
     ORDER BY 1
     LIMIT max_steps;
 END $fn$;
 
-COMMENT ON FUNCTION campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean) IS
+COMMENT ON FUNCTION campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean, regclass[]) IS
 'Ordered maintenance steps with reason, expected gain, lock level and a ready-to-run command';
 
-REVOKE ALL ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean,regclass[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean,regclass[]) TO campmon_reader, pg_monitor;
 
--- drop_work_table: NULL is an error (it answered 'gone already').
-CREATE OR REPLACE FUNCTION campmon.drop_work_table(rel oid, include_suspect boolean DEFAULT false)
+-- drop_work_table: NULL is an error (it answered 'gone already').  The
+-- verdict under the lock is that one table's (_stale_tables(rel)): a run of
+-- 10,000 drops does not judge every work table 10,000 times.
+CREATE OR REPLACE FUNCTION campmon.drop_work_table(rel regclass, include_suspect boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -410,7 +420,7 @@ DECLARE
 BEGIN
     IF rel IS NULL THEN
         RAISE EXCEPTION 'rel must not be NULL' USING ERRCODE = 'null_value_not_allowed',
-            HINT = 'Pass the OID of a work table, e.g. from campmon.stale_tables.relid.';
+            HINT = 'Pass a work table, e.g. ''public.wkf1234_5_1'' or campmon.stale_tables.relid.';
     END IF;
     SELECT format('%I.%I', n.nspname, c.relname), c.relkind, n.nspname, c.relname, c.relowner
     INTO name, kind, nsp_name, rel_name, owner_oid
@@ -446,7 +456,7 @@ BEGIN
     IF pg_catalog.to_regclass(name) IS DISTINCT FROM rel THEN
         RETURN 'gone already';
     END IF;
-    SELECT * INTO st FROM campmon._stale_tables() s WHERE s.relid = rel;
+    SELECT * INTO st FROM campmon._stale_tables(rel) s WHERE s.relid = rel;
     IF st IS NULL THEN
         RAISE EXCEPTION 'not dropped: % is not a work table', name USING ERRCODE = 'object_not_in_prerequisite_state';
     ELSIF st.verdict = 'stale' OR (include_suspect AND st.verdict = 'suspect') THEN
@@ -458,8 +468,8 @@ BEGIN
     END IF;
 END $fn$;
 
-COMMENT ON FUNCTION campmon.drop_work_table(oid, boolean) IS
+COMMENT ON FUNCTION campmon.drop_work_table(regclass, boolean) IS
 'Drop a work table if it is still stale now, checked under its ACCESS EXCLUSIVE lock';
 
-REVOKE ALL ON FUNCTION campmon.drop_work_table(oid,boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon.drop_work_table(oid,boolean) TO campmon_admin;
+REVOKE ALL ON FUNCTION campmon.drop_work_table(regclass,boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.drop_work_table(regclass,boolean) TO campmon_admin;
