@@ -50,12 +50,12 @@ SELECT n.snapshot_id, s.* FROM synth s JOIN campmon.snapshot_taken n ON n.taken_
 -- relations: size 85% -> 100%, bloat 30% -> 100% of today's with a daily ripple
 INSERT INTO campmon.snapshot_relation (snapshot_id, relid, kind, schema_name, relation_name, table_name, family, tablespace,
                                        bytes, total_bytes, bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows,
-                                       vacuum_count, analyze_count, idx_scan)
+                                       vacuum_count, analyze_count, idx_scan, table_relid)
 SELECT s.snapshot_id, r.relid, r.kind, r.schema_name, r.relation_name, r.table_name, r.family, r.tablespace,
        x.bytes, round(r.total_bytes * (0.85 + 0.15 * s.f)), x.bloat,
        CASE WHEN x.bytes > 0 THEN round(100.0 * x.bloat / x.bytes, 2) END,
        round(r.toast_bloat_bytes * (0.3 + 0.7 * s.f)), r.method, round(r.dead_rows * (0.3 + 0.7 * s.f)),
-       r.vacuum_count, r.analyze_count, r.idx_scan
+       r.vacuum_count, r.analyze_count, r.idx_scan, r.table_relid
 FROM synth_id s
 CROSS JOIN campmon.snapshot_relation r
 CROSS JOIN LATERAL (SELECT round(r.bytes * (0.85 + 0.15 * s.f))::bigint AS bytes,
@@ -78,19 +78,20 @@ WHERE g.snapshot_id = :model;
 
 -- checks: what is not ok today was ok before a point fixed by its name,
 -- then warning, then (if critical today) critical
-INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold)
+INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold, target_relid)
 SELECT s.snapshot_id, s.taken_at, c.check_name, c.target,
        CASE WHEN c.status = 'ok' OR s.f < t.turn THEN 'ok'
             WHEN c.status = 'critical' AND s.f < t.turn + 0.2 THEN 'warning'
             ELSE c.status END,
-       c.value, c.threshold
+       c.value, c.threshold, c.target_relid
 FROM synth_id s CROSS JOIN campmon.snapshot_check c
 CROSS JOIN LATERAL (SELECT 0.15 + (abs(hashtext(c.check_name || c.target)) % 50) / 100.0 AS turn) t
 WHERE c.snapshot_id = :model;
 
 -- xtknewid: 150,000 identifiers a day
-INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used)
-SELECT s.snapshot_id, q.sequence_name, greatest(q.used - round(150000 * s.days_ago), 0), greatest(q.used - round(150000 * s.days_ago), 0)
+INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid)
+SELECT s.snapshot_id, q.sequence_name, greatest(q.used - round(150000 * s.days_ago), 0), greatest(q.used - round(150000 * s.days_ago), 0),
+       q.sequence_relid
 FROM synth_id s CROSS JOIN campmon.snapshot_sequence q WHERE q.snapshot_id = :model;
 
 -- the tablespace: 1 GB of free space a day

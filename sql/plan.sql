@@ -260,6 +260,9 @@ GRANT SELECT ON pl_unanalyzed_1, pl_unanalyzed_2 TO regress_campmon_planner, reg
 SET ROLE regress_campmon_planner;
 SELECT action, reason FROM campmon.plan(show_kept => true) WHERE target LIKE 'public.pl\_unanalyzed\__' ORDER BY target;
 SELECT count(*) AS steps_of_others FROM campmon.plan() WHERE target LIKE 'public.pl\_unanalyzed\__';
+-- ... and what the nightly job's role would run (a report shows that)
+SELECT action, target FROM campmon.plan(run_as => session_user) WHERE target LIKE 'public.pl\_unanalyzed\__' ORDER BY target;
+SELECT count(*) FROM campmon.plan(run_as => 'regress_no_such_role');
 CALL campmon.run_plan();
 RESET ROLE;
 SET ROLE campmon_admin;

@@ -6,7 +6,9 @@
 \set VERBOSITY terse
 DELETE FROM campmon.snapshot_taken;
 CREATE ROLE regress_snap_nobody;
-CREATE ROLE regress_snap_reader IN ROLE campmon_reader;
+CREATE ROLE regress_snap_reader IN ROLE campmon_reader, pg_stat_scan_tables;
+-- a reader without pg_stat_scan_tables sees the figures of the tables it may read only
+CREATE ROLE regress_snap_limited IN ROLE campmon_reader;
 CREATE ROLE regress_snap_admin IN ROLE campmon_admin;
 
 -- a family of our own in a schema of our own, a hostile name in it, an
@@ -67,12 +69,28 @@ SELECT count(*) FILTER (WHERE family = 'catalog' AND kind = 'table') > 50 AS cat
        count(*) FILTER (WHERE family = 'catalog' AND kind = 'index') > 50 AS catalog_indexes,
        count(*) FILTER (WHERE relation_name = 'small_other') AS small_other
 FROM campmon.snapshot_relation;
-SET ROLE regress_snap_admin;
+-- the snapshot sees every relation, whoever takes it
 SELECT s.kept_relations = (SELECT count(*) FROM campmon.snapshot_relation) AS kept_counted,
        s.relations = (SELECT count(*) FROM campmon.tables) + (SELECT count(*) FROM campmon.indexes) AS relations_counted,
        s.total_bytes > 0 AS total_counted,
        s.tables_mode, s.indexes_mode, s.duration < interval '1 min' AS quick
 FROM campmon.snapshot_taken s;
+-- what a reader without pg_stat_scan_tables sees: the rows of the table it
+-- may read (and its index), no totals, no check of another table
+GRANT SELECT ON snap_s.snapfam_one TO regress_snap_limited;
+SET ROLE regress_snap_limited;
+SELECT kind, relation_name FROM campmon.snapshot_relation WHERE schema_name = 'snap_s' ORDER BY relation_name COLLATE "C";
+SELECT count(*) AS groups_seen FROM campmon.snapshot_group;
+SELECT count(*) AS other_tables_checks FROM campmon.snapshot_check WHERE target_relid IS NOT NULL AND target_relid <> 'snap_s.snapfam_one'::regclass;
+SELECT count(*) = (SELECT count(*) FROM campmon.snapshot_sequence) AS sequences_seen FROM campmon.snapshot_sequence;
+SELECT campmon.relation_last_write('snap_s.small_other');
+SELECT campmon.relation_last_write('snap_s.snapfam_one') IS NOT NULL AS own_last_write;
+SELECT count(*) AS files_seen FROM campmon._relation_files(ARRAY['snap_s.snapfam_one'::regclass::oid, 'snap_s.small_other'::regclass, 'snap_s.snapfam_one_pkey'::regclass]);
+RESET ROLE;
+-- nobody but snapshot() writes a snapshot
+SET ROLE regress_snap_admin;
+INSERT INTO campmon.snapshot_taken (taken_at) VALUES (now());
+DELETE FROM campmon.snapshot_taken;
 RESET ROLE;
 -- totals: the family's, the tables without a row (small_other among them),
 -- the work tables by verdict as campmon.stale_tables says
@@ -253,8 +271,22 @@ SELECT campmon.report(0);
 DELETE FROM campmon.snapshot_taken;
 SELECT campmon.report() LIKE '%id="no-snapshot"%' AS no_snapshot_said;
 
+-- a trend needs time as well as points: five snapshots two minutes apart,
+-- the tablespace losing 1 GB between each, make no daily rate (once
+-- "-1209 GB a day: full in 0.1 days", critical); with a day between, they do
+INSERT INTO campmon.snapshot_taken (snapshot_id, taken_at, synthetic)
+SELECT 950 + d, timestamptz '2026-02-01 00:00+00' + d * interval '2 min', true FROM generate_series(0, 4) d;
+INSERT INTO campmon.snapshot_tablespace SELECT 950 + d, 'pg_default', 100e9, 50e9, 5e9 - 1e9 * d FROM generate_series(0, 4) d;
+SELECT points, available_bytes_per_day, days_to_full, note FROM campmon.tablespace_trends;
+SELECT status, message FROM campmon.checks WHERE check_name = 'tablespace_filling';
+UPDATE campmon.snapshot_taken SET taken_at = timestamptz '2026-02-01 00:00+00' + (snapshot_id - 950) * interval '1 day' WHERE snapshot_id >= 950;
+SELECT points, available_bytes_per_day, days_to_full, note FROM campmon.tablespace_trends;
+SELECT status FROM campmon.checks WHERE check_name = 'tablespace_filling';
+DELETE FROM campmon.snapshot_taken WHERE snapshot_id >= 950;
+
 -- clean up
 DELETE FROM campmon.run WHERE run_id = 9001;
 DELETE FROM campmon.family WHERE family = 'snaptest';
 DROP SCHEMA snap_s, snap_t CASCADE;
+DROP ROLE regress_snap_limited;
 DROP ROLE regress_snap_nobody, regress_snap_reader, regress_snap_admin;

@@ -34,6 +34,7 @@
 #include "access/table.h"
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_tablespace.h"
@@ -42,6 +43,7 @@
 #include "miscadmin.h"
 #include "storage/backendid.h"
 #include "storage/fd.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -269,12 +271,41 @@ campmon_relfile_stats(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Whether this user may see a relation's files (their size and last write):
+ * the measurement rule of open_relation.c -- SELECT on the table, or the
+ * privileges of pg_stat_scan_tables -- with an index or a TOAST table
+ * judged by its table (a TOAST table is named pg_toast_<table's OID>).
+ */
+static bool
+may_see_files(Oid relid, Form_pg_class form, bool scan_role)
+{
+	Oid			table = relid;
+
+	if (scan_role)
+		return true;
+	if (form->relkind == RELKIND_INDEX)
+	{
+		HeapTuple	itup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(relid));
+
+		if (!HeapTupleIsValid(itup))
+			return false;
+		table = ((Form_pg_index) GETSTRUCT(itup))->indrelid;
+		ReleaseSysCache(itup);
+	}
+	else if (form->relkind == RELKIND_TOASTVALUE &&
+			 sscanf(NameStr(form->relname), "pg_toast_%u", &table) != 1)
+		return false;
+	return pg_class_aclcheck(table, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+}
+
+/*
  * campmon._relation_files(relids oid[])
  *		-> SETOF (relid oid, bytes bigint, last_write timestamptz)
  *
  * The facts of many relations in one pass over pg_class (a plain scan: no
  * catalog cache fills up however many relations there are), for listings
- * of tens of thousands of work tables.  Relations not found are left out.
+ * of tens of thousands of work tables.  Relations not found, and those
+ * this user may not measure (may_see_files), are left out.
  */
 Datum
 campmon_relation_files(PG_FUNCTION_ARGS)
@@ -289,6 +320,7 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 	Relation	pg_class_rel;
 	SysScanDesc scan;
 	HeapTuple	tup;
+	bool		scan_role = has_privs_of_role(GetUserId(), ROLE_PG_STAT_SCAN_TABLES);
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
@@ -332,7 +364,8 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 		bool		nulls[3] = {false, false, false};
 
 		CHECK_FOR_INTERRUPTS();
-		if (hash_search(wanted, &form->oid, HASH_FIND, NULL) == NULL)
+		if (hash_search(wanted, &form->oid, HASH_FIND, NULL) == NULL ||
+			!may_see_files(form->oid, form, scan_role))
 			continue;
 		campmon_relation_file_facts(form->oid, form->relfilenode, form->reltablespace,
 					   form->relkind, form->relpersistence,
@@ -394,7 +427,22 @@ campmon_relation_last_write(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
 	FileFacts	ff;
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	bool		visible;
 
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	visible = may_see_files(relid, (Form_pg_class) GETSTRUCT(tup),
+							has_privs_of_role(GetUserId(), ROLE_PG_STAT_SCAN_TABLES));
+	ReleaseSysCache(tup);
+	if (!visible)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to see the files of relation with OID %u", relid),
+				 errdetail("Like measuring, it requires SELECT on the table or the privileges of pg_stat_scan_tables."),
+				 errhint("GRANT SELECT ON the table, or GRANT pg_stat_scan_tables (or pg_monitor) TO the role.")));
 	if (!facts_by_oid(relid, &ff, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),

@@ -58,6 +58,7 @@ static int	campmon_snapshot_min_size = 1024;	/* 8MB in blocks */
 static int	campmon_snapshot_max_relations = 2000;
 static int	campmon_trend_window = 7 * 86400;
 static int	campmon_trend_min_points = 3;
+static int	campmon_trend_min_span = 86400;
 static double campmon_trend_bloat_growth_pct = 2;
 static int	campmon_trend_full_warning_days = 30;
 static int	campmon_trend_full_critical_days = 7;
@@ -365,6 +366,11 @@ _PG_init(void)
 							"Fewest snapshots in the window for a trend; with fewer, no trend (said so) and the trend checks are ok.",
 							NULL, &campmon_trend_min_points, 3, 2, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.trend_min_span",
+							"Shortest time the snapshots of a trend must span; less, no trend (said so) and the trend checks are ok.",
+							"A daily rate from snapshots minutes apart is noise: five snapshots two minutes apart once made a tablespace \"full in 0.1 days\".",
+							&campmon_trend_min_span, 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomRealVariable("campmon.trend_bloat_growth_pct",
 							 "campmon.checks warns of high-churn tables whose bloat grows faster than this (percentage points per day).",
 							 NULL, &campmon_trend_bloat_growth_pct, 2, 0, 100,

@@ -51,8 +51,9 @@ $node->safe_psql($db, 'SELECT campmon.snapshot()');
 is($node->safe_psql($db, 'SELECT count(*) FILTER (WHERE synthetic) || \'/\' || count(*) FILTER (WHERE NOT synthetic) FROM campmon.snapshot_taken'),
 	'84/3', '84 synthetic and 3 measured snapshots');
 
-# a reader may call it; the report is written as psql -At writes it
-$node->safe_psql($db, 'CREATE ROLE report_reader LOGIN IN ROLE campmon_reader');
+# a reader may call it (a monitoring role: pg_monitor, to see every table's
+# figures); the report is written as psql -At writes it
+$node->safe_psql($db, 'CREATE ROLE report_reader LOGIN IN ROLE campmon_reader, pg_monitor');
 my $dir = "$PostgreSQL::Test::Utils::tmp_check/report";
 make_path($dir);
 my $html_file = "$dir/report.html";
@@ -130,6 +131,14 @@ command_ok([ $node->installed_command('psql'), '-X', '-q', '-v', 'ON_ERROR_STOP=
 is($node->safe_psql('campmon_restored', $counts), $before, "the snapshots come back whole ($before)");
 is($node->safe_psql('campmon_restored', 'SELECT count(*) FROM campmon.family_trends WHERE points = 29'),
 	$node->safe_psql($db, 'SELECT count(*) FROM campmon.family_trends WHERE points = 29'), 'and their trends');
+
+# a reader without pg_stat_scan_tables sees the figures of the tables it may
+# read only: none of the demo's here (no SELECT on them)
+$node->safe_psql($db, 'CREATE ROLE report_limited LOGIN IN ROLE campmon_reader');
+my ($lrc, $limited) = $node->psql($db, 'SELECT campmon.report()', extra_params => [ '-U', 'report_limited' ]);
+is($lrc, 0, 'a reader without pg_stat_scan_tables may call the report');
+ok($limited !~ /nmsbroadlogrcp/ && $limited !~ /nmsbroadlog_/,
+	'and finds no figure of a table it may not measure in it (nmsbroadlogrcp, the hostile delivery log)');
 
 $node->stop;
 done_testing();

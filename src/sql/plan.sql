@@ -14,25 +14,25 @@
 -- superuser.  plan() turns a step its role may not run into a keep row:
 -- a run never fails, or pretends to succeed, on a step it was never
 -- allowed (PostgreSQL's VACUUM only warns and skips).
-CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel oid, action text) RETURNS text
+CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel oid, action text, run_as name DEFAULT current_user) RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 SELECT CASE
-    WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN NULL
+    WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = run_as) THEN NULL
     WHEN action IN ('REPACK', 'REPACK cleanup') THEN
-        format('only a superuser may (pg_repack''s requirement); %s is not one', current_user)
+        format('only a superuser may (pg_repack''s requirement); %s is not one', run_as)
     WHEN c.oid IS NULL THEN NULL            -- gone: the run skips it
-    WHEN pg_has_role(current_user, coalesce(t.relowner, c.relowner), 'USAGE') THEN NULL
-    WHEN action = 'DROP TABLE' AND pg_has_role(current_user, n.nspowner, 'USAGE') THEN NULL
+    WHEN pg_has_role(run_as, coalesce(t.relowner, c.relowner), 'USAGE') THEN NULL
+    WHEN action = 'DROP TABLE' AND pg_has_role(run_as, n.nspowner, 'USAGE') THEN NULL
     WHEN action IN ('VACUUM', 'VACUUM (FREEZE)', 'VACUUM (FULL)', 'ANALYZE') AND NOT c.relisshared
-         AND pg_has_role(current_user, (SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE') THEN NULL
+         AND pg_has_role(run_as, (SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE') THEN NULL
     ELSE format('only its owner %s%s or a superuser may, and %s is none of them', pg_get_userbyid(coalesce(t.relowner, c.relowner)),
                 CASE WHEN action IN ('VACUUM', 'VACUUM (FREEZE)', 'VACUUM (FULL)', 'ANALYZE') AND NOT c.relisshared
                      THEN ', the database owner' WHEN action = 'DROP TABLE' THEN format(', the schema''s owner %s', pg_get_userbyid(n.nspowner))
                      ELSE '' END,
-                current_user)
+                run_as)
 END
 FROM (SELECT rel AS r) x
 LEFT JOIN pg_class c ON c.oid = x.r
@@ -40,8 +40,8 @@ LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON i.indexrelid = c.oid
 LEFT JOIN pg_class t ON t.oid = i.indrelid $$;
 
-REVOKE ALL ON FUNCTION campmon._maintain_denied(oid,text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._maintain_denied(oid,text) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._maintain_denied(oid,text,name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._maintain_denied(oid,text,name) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon.plan(
     families text[] DEFAULT NULL,
@@ -51,7 +51,8 @@ CREATE OR REPLACE FUNCTION campmon.plan(
     include_suspect boolean DEFAULT false,
     allow_blocking boolean DEFAULT false,
     show_kept boolean DEFAULT false,
-    targets regclass[] DEFAULT NULL)
+    targets regclass[] DEFAULT NULL,
+    run_as name DEFAULT NULL)
 RETURNS TABLE (
     step integer, action text, target text, family text, reason text,
     expected_gain_bytes bigint, lock_level text, estimated_seconds numeric,
@@ -70,8 +71,11 @@ DECLARE
     full_max bigint;
     freeze_max bigint := current_setting('autovacuum_freeze_max_age')::bigint;
     repack boolean := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
+    -- the role the steps are for: the caller's, or the one named (a report
+    -- shows tonight's plan as the nightly job's role would run it)
+    runner name := coalesce(run_as, current_user);
     -- pg_repack needs a superuser, and runs as the run's role
-    runner_super boolean := (SELECT rolsuper FROM pg_roles WHERE rolname = current_user);
+    runner_super boolean := (SELECT rolsuper FROM pg_roles WHERE rolname = coalesce(run_as, current_user));
     repack_margin numeric;
     wait_s integer;
     spc_oids oid[] := '{}';
@@ -91,6 +95,10 @@ BEGIN
     repack_margin := current_setting('campmon.repack_space_margin_pct')::numeric;
     wait_s := (SELECT greatest(ceil(setting::numeric / 1000), 1) FROM pg_settings WHERE name = 'campmon.run_lock_timeout');
 
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = runner) THEN
+        RAISE EXCEPTION 'role "%" does not exist', run_as USING ERRCODE = 'undefined_object',
+            HINT = 'run_as names the role whose steps to plan (the nightly job''s); omit it for your own.';
+    END IF;
     IF min_gain_bytes IS NULL OR min_gain_bytes < 0 THEN
         RAISE EXCEPTION 'min_gain_bytes must be 0 or more' USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -334,10 +342,10 @@ BEGIN
                                 CASE WHEN NOT repack
                                      THEN 'needs the pg_repack extension: CREATE EXTENSION pg_repack (Debian package postgresql-15-repack)'
                                      WHEN NOT runner_super
-                                     THEN format('needs a superuser (pg_repack''s requirement), and %s is not one', current_user)
+                                     THEN format('needs a superuser (pg_repack''s requirement), and %s is not one', runner)
                                      WHEN o.foreign_code IS NOT NULL
                                      THEN format('would run code that %s did not write with its rights (%s): pg_repack builds the copy''s indexes as the role that runs it, where VACUUM FULL and REINDEX switch to the table''s owner (doc/safety.md)',
-                                                 current_user, o.foreign_code)
+                                                 runner, o.foreign_code)
                                      WHEN NOT o.has_key
                                      THEN 'needs a primary key or a unique index on NOT NULL columns (pg_repack''s requirement)'
                                      WHEN o.space_left IS NULL
@@ -371,7 +379,7 @@ BEGIN
     )
     -- a step the role may not run is a keep row saying who may
     , allowed AS (
-        SELECT c.*, CASE WHEN c.action <> 'keep' THEN campmon._maintain_denied(c.relid, c.action) END AS denied
+        SELECT c.*, CASE WHEN c.action <> 'keep' THEN campmon._maintain_denied(c.relid, c.action, runner) END AS denied
         FROM candidates c
         WHERE (families IS NULL OR c.family = ANY (families))
           AND (actions IS NULL OR c.action = ANY (actions))
@@ -395,11 +403,11 @@ BEGIN
     LIMIT max_steps;
 END $fn$;
 
-COMMENT ON FUNCTION campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean, regclass[]) IS
+COMMENT ON FUNCTION campmon.plan(text[], text[], bigint, integer, boolean, boolean, boolean, regclass[], name) IS
 'Ordered maintenance steps with reason, expected gain, lock level and a ready-to-run command';
 
-REVOKE ALL ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean,regclass[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean,regclass[]) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean,regclass[],name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.plan(text[],text[],bigint,integer,boolean,boolean,boolean,regclass[],name) TO campmon_reader, pg_monitor;
 
 -- drop_work_table: NULL is an error (it answered 'gone already').  The
 -- verdict under the lock is that one table's (_stale_tables(rel)): a run of

@@ -134,8 +134,8 @@ DECLARE
     x0 double precision;
     x1 double precision;
 BEGIN
-    IF days IS NULL OR days < 1 THEN
-        RAISE EXCEPTION 'days must be 1 or more, not %', coalesce(days::text, 'NULL')
+    IF days IS NULL OR days < 1 OR days > 36500 THEN
+        RAISE EXCEPTION 'days must be between 1 and 36500, not %', coalesce(days::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value', HINT = 'SELECT campmon.report(28) covers the last four weeks of snapshots.';
     END IF;
     period_start := latest - make_interval(days => days);
@@ -294,7 +294,9 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
         SELECT string_agg(format('<tr><td class="n">%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td>%s</td></tr>',
                                  p.step, campmon._html(p.action), campmon._html(p.target),
                                  coalesce(pg_size_pretty(p.expected_gain_bytes), '—'), campmon._html(p.lock_level)), '' ORDER BY p.step)
-        INTO rows FROM (SELECT * FROM campmon.plan() LIMIT 25) p;
+        INTO rows FROM (SELECT * FROM campmon.plan(run_as => (SELECT r.run_by FROM campmon.run r WHERE NOT r.dry_run
+                                                              AND EXISTS (SELECT FROM pg_roles o WHERE o.rolname = r.run_by)
+                                                              ORDER BY r.run_id DESC LIMIT 1)) LIMIT 25) p;
         doc := doc || '<h2>Tonight''s plan</h2>'
                    || CASE WHEN rows IS NULL THEN '<p class="empty" id="plan">Nothing to do.</p>'
                            ELSE '<table id="plan"><tr><th>step</th><th>action</th><th>target</th><th>expected gain</th><th>lock</th></tr>' || rows || '</table>' END;

@@ -5,10 +5,44 @@
  * snapshots older than campmon.snapshot_retention.  One pass of each
  * listing in its default mode: a few seconds at 50,000 relations
  * (doc/performance.md).  Takes no lock beyond the listings' AccessShareLock.
+ *
+ * It runs as the extension's owner (SECURITY DEFINER): whoever takes it
+ * (an admin, a nightly job), a snapshot sees every relation, so that two
+ * snapshots always compare like with like, and only this function writes
+ * the snapshot tables (no role may forge one).  What it runs as the owner
+ * is campmon's own measurement -- page reads and catalogs, and Campaign's
+ * tables only where campmon._unsafe_to_read allows (no one's code) -- and
+ * readers see its rows through row-level security (snapshots.sql).
+ * taken_by is the role that called snapshot().
  */
 
-CREATE OR REPLACE FUNCTION campmon.snapshot() RETURNS bigint
+-- The relation a check row's target names (schema.table), or NULL.
+CREATE OR REPLACE FUNCTION campmon._target_relation(target text) RETURNS oid
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parts text[];
+BEGIN
+    IF target IS NULL OR target !~ '^("[^"]+"|[^".]+)\.("[^"]+"|[^".]+)$' THEN
+        RETURN NULL;
+    END IF;
+    parts := parse_ident(target);
+    RETURN (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = parts[1] AND c.relname = parts[2]);
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END $$;
+
+REVOKE ALL ON FUNCTION campmon._target_relation(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._target_relation(text) TO campmon_reader, pg_monitor;
+
+-- The snapshot itself, as the extension's owner; taken_by is the role that
+-- asked (snapshot() passes its current_user), one the session's login role
+-- may become: nobody records a snapshot in another's name.
+CREATE OR REPLACE FUNCTION campmon._snapshot_take(taken_by name) RETURNS bigint
 LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET work_mem = '4MB'
@@ -25,13 +59,17 @@ DECLARE
     spc record;
     sp record;
 BEGIN
+    IF taken_by IS NULL OR NOT pg_has_role(session_user, taken_by, 'MEMBER') THEN
+        RAISE EXCEPTION 'a snapshot is taken by the role that asks for it, not by %', coalesce(taken_by::text, 'NULL')
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Call SELECT campmon.snapshot();';
+    END IF;
     -- the checks first: their trend rows read the snapshots taken so far,
     -- not this one half-written
-    SELECT array_agg(ROW(0, now(), c.check_name, coalesce(c.target, ''), c.status, c.value, c.threshold)::campmon.snapshot_check)
+    SELECT array_agg(ROW(0, now(), c.check_name, coalesce(c.target, ''), c.status, c.value, c.threshold, NULL)::campmon.snapshot_check)
     INTO chk FROM campmon.checks c;
 
-    INSERT INTO campmon.snapshot_taken (tables_mode, indexes_mode)
-    VALUES (coalesce(current_setting('campmon.tables_mode', true), 'stats'),
+    INSERT INTO campmon.snapshot_taken (taken_by, tables_mode, indexes_mode)
+    VALUES (taken_by, coalesce(current_setting('campmon.tables_mode', true), 'stats'),
             coalesce(current_setting('campmon.indexes_mode', true), 'stats'))
     RETURNING snapshot_id INTO id;
 
@@ -71,19 +109,19 @@ BEGIN
     ins_tables AS (
         INSERT INTO campmon.snapshot_relation
             (snapshot_id, relid, kind, schema_name, relation_name, table_name, family, tablespace, bytes, total_bytes,
-             bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows, vacuum_count, analyze_count, idx_scan)
+             bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows, vacuum_count, analyze_count, idx_scan, table_relid)
         SELECT id, t.relid, 'table', t.schema_name, t.table_name, t.table_name, t.family, t.tablespace,
                t.table_bytes, t.total_bytes, t.bloat_bytes, t.bloat_pct, t.toast_bloat_bytes, t.method, t.n_dead_tup,
-               t.vacuum_count, t.analyze_count, NULL
+               t.vacuum_count, t.analyze_count, NULL, t.relid
         FROM t WHERE t.relid IN (SELECT relid FROM keep)
         RETURNING 1
     ),
     ins_indexes AS (
         INSERT INTO campmon.snapshot_relation
             (snapshot_id, relid, kind, schema_name, relation_name, table_name, family, tablespace, bytes, total_bytes,
-             bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows, vacuum_count, analyze_count, idx_scan)
+             bloat_bytes, bloat_pct, toast_bloat_bytes, method, dead_rows, vacuum_count, analyze_count, idx_scan, table_relid)
         SELECT id, i.indexrelid, 'index', i.schema_name, i.index_name, i.table_name, i.family, i.tablespace,
-               i.index_bytes, i.index_bytes, i.bloat_bytes, i.bloat_pct, NULL, i.method, NULL, NULL, NULL, i.idx_scan
+               i.index_bytes, i.index_bytes, i.bloat_bytes, i.bloat_pct, NULL, i.method, NULL, NULL, NULL, i.idx_scan, i.table_relid
         FROM i WHERE i.table_relid IN (SELECT relid FROM keep)
         RETURNING 1
     ),
@@ -118,14 +156,15 @@ BEGIN
     LEFT JOIN campmon._stale_tables() st ON st.verdict = v.verdict
     GROUP BY v.verdict;
 
-    INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold)
+    INSERT INTO campmon.snapshot_check (snapshot_id, taken_at, check_name, target, status, value, threshold, target_relid)
     SELECT id, (SELECT s.taken_at FROM campmon.snapshot_taken s WHERE s.snapshot_id = id),
-           c.check_name, c.target, c.status, c.value, c.threshold FROM unnest(chk) c;
+           c.check_name, c.target, c.status, c.value, c.threshold, campmon._target_relation(nullif(c.target, ''))
+    FROM unnest(chk) c;
 
     -- the xtknewid position (readable sequences only)
-    INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used)
+    INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid)
     SELECT id, format('%I.%I', n.nspname, c.relname), ps.last_value,
-           CASE WHEN ps.last_value < 0 THEN ps.last_value + 2147483648 ELSE coalesce(ps.last_value, 0) END
+           CASE WHEN ps.last_value < 0 THEN ps.last_value + 2147483648 ELSE coalesce(ps.last_value, 0) END, c.oid
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
     WHERE c.relkind = 'S' AND c.relname = 'xtknewid' AND n.nspname = ANY (campmon._work_table_schemas())
@@ -152,6 +191,14 @@ BEGIN
     END IF;
     RETURN id;
 END $fn$;
+
+REVOKE ALL ON FUNCTION campmon._snapshot_take(name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._snapshot_take(name) TO campmon_admin;
+
+CREATE OR REPLACE FUNCTION campmon.snapshot() RETURNS bigint
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT campmon._snapshot_take(current_user) $$;
 
 COMMENT ON FUNCTION campmon.snapshot() IS
 'Records the listings, work tables by verdict, campmon.checks, the xtknewid position and the tablespaces'' free space in campmon''s snapshot tables; prunes snapshots older than campmon.snapshot_retention; returns the new snapshot_id';

@@ -6,7 +6,28 @@
  * tablespaces' free space).  The trend views (trends.sql) and the report
  * (report.sql) read them.  Dumped with the database; old snapshots are
  * pruned by campmon.snapshot() itself (campmon.snapshot_retention).
+ *
+ * Written by campmon.snapshot() only (it runs as the extension's owner and
+ * sees every relation, so that every snapshot is comparable): no role is
+ * granted INSERT, UPDATE or DELETE.  Read with row-level security: a
+ * reader sees the rows of the relations it may measure (SELECT on the
+ * table, or the privileges of pg_stat_scan_tables) -- the rule of the
+ * listings -- and the totals only with pg_stat_scan_tables, since they sum
+ * every table.
  */
+
+-- Whether the current role may see a relation's figures: SELECT on the
+-- table (an index: its table), or pg_stat_scan_tables' privileges; a
+-- relation dropped since (or NULL) only with the latter.
+CREATE FUNCTION campmon._may_see_figures(rel oid) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT pg_has_role(current_user, 'pg_stat_scan_tables', 'USAGE')
+       OR coalesce(has_table_privilege(current_user, rel, 'SELECT'), false) $$;
+
+REVOKE ALL ON FUNCTION campmon._may_see_figures(oid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._may_see_figures(oid) TO campmon_reader, pg_monitor;
 
 CREATE TABLE campmon.snapshot_taken (
     snapshot_id     bigserial PRIMARY KEY,
@@ -31,10 +52,8 @@ SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_taken', '');
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_taken_snapshot_id_seq', '');
 
 REVOKE ALL ON SEQUENCE campmon.snapshot_taken_snapshot_id_seq FROM PUBLIC;
-GRANT USAGE ON SEQUENCE campmon.snapshot_taken_snapshot_id_seq TO campmon_admin;
 
 REVOKE ALL ON campmon.snapshot_taken FROM PUBLIC;
-GRANT INSERT, UPDATE, DELETE ON campmon.snapshot_taken TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_taken TO campmon_reader, pg_monitor;
 
 -- One row per relation worth keeping: the tables of a Campaign family (not
@@ -62,6 +81,7 @@ CREATE TABLE campmon.snapshot_relation (
     vacuum_count        bigint,             -- manual and autovacuum (tables)
     analyze_count       bigint,             -- manual and autoanalyze (tables)
     idx_scan            bigint,             -- indexes
+    table_relid         oid,                -- the table (an index's table), whose privileges decide who sees the row
     PRIMARY KEY (snapshot_id, schema_name, relation_name)
 );
 
@@ -73,8 +93,9 @@ COMMENT ON TABLE campmon.snapshot_relation IS
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_relation', '');
 
 REVOKE ALL ON campmon.snapshot_relation FROM PUBLIC;
-GRANT INSERT ON campmon.snapshot_relation TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_relation TO campmon_reader, pg_monitor;
+ALTER TABLE campmon.snapshot_relation ENABLE ROW LEVEL SECURITY;
+CREATE POLICY readable ON campmon.snapshot_relation FOR SELECT USING (campmon._may_see_figures(table_relid));
 
 -- Totals per snapshot: grouping 'family' (every table of a family, kept or
 -- not, with TOAST and indexes, per tablespace), 'other' (the tables without
@@ -98,8 +119,9 @@ COMMENT ON TABLE campmon.snapshot_group IS
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_group', '');
 
 REVOKE ALL ON campmon.snapshot_group FROM PUBLIC;
-GRANT INSERT ON campmon.snapshot_group TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_group TO campmon_reader, pg_monitor;
+ALTER TABLE campmon.snapshot_group ENABLE ROW LEVEL SECURITY;
+CREATE POLICY readable ON campmon.snapshot_group FOR SELECT USING (campmon._may_see_figures(NULL));
 
 -- Every campmon.checks row of the snapshot, message left out.  taken_at
 -- is the snapshot's, copied so that check_timeline finds a row's last
@@ -112,7 +134,8 @@ CREATE TABLE campmon.snapshot_check (
     target          text NOT NULL DEFAULT '',
     status          text NOT NULL,
     value           numeric,
-    threshold       numeric
+    threshold       numeric,
+    target_relid    oid             -- the relation the target names, if any: whose privileges decide who sees the row
 );
 
 CREATE INDEX snapshot_check_snapshot ON campmon.snapshot_check (snapshot_id);
@@ -123,8 +146,9 @@ COMMENT ON TABLE campmon.snapshot_check IS 'Per snapshot, each campmon.checks ro
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_check', '');
 
 REVOKE ALL ON campmon.snapshot_check FROM PUBLIC;
-GRANT INSERT ON campmon.snapshot_check TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_check TO campmon_reader, pg_monitor;
+ALTER TABLE campmon.snapshot_check ENABLE ROW LEVEL SECURITY;
+CREATE POLICY readable ON campmon.snapshot_check FOR SELECT USING (target_relid IS NULL OR campmon._may_see_figures(target_relid));
 
 -- The xtknewid sequences' positions: used is the count of identifiers
 -- handed out of the 2^31 before the wrap (a negative last_value, after a
@@ -134,6 +158,7 @@ CREATE TABLE campmon.snapshot_sequence (
     sequence_name   text NOT NULL,
     last_value      bigint,
     used            bigint NOT NULL,
+    sequence_relid  oid,            -- whose SELECT privilege decides who sees the row
     PRIMARY KEY (snapshot_id, sequence_name)
 );
 
@@ -142,8 +167,9 @@ COMMENT ON TABLE campmon.snapshot_sequence IS 'Per snapshot, the position of eac
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_sequence', '');
 
 REVOKE ALL ON campmon.snapshot_sequence FROM PUBLIC;
-GRANT INSERT ON campmon.snapshot_sequence TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_sequence TO campmon_reader, pg_monitor;
+ALTER TABLE campmon.snapshot_sequence ENABLE ROW LEVEL SECURITY;
+CREATE POLICY readable ON campmon.snapshot_sequence FOR SELECT USING (campmon._may_see_figures(sequence_relid));
 
 -- The file systems under the tablespaces the database uses
 -- (campmon.tablespace_space)
@@ -161,5 +187,4 @@ COMMENT ON TABLE campmon.snapshot_tablespace IS 'Per snapshot, total and availab
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_tablespace', '');
 
 REVOKE ALL ON campmon.snapshot_tablespace FROM PUBLIC;
-GRANT INSERT ON campmon.snapshot_tablespace TO campmon_admin;
 GRANT SELECT ON campmon.snapshot_tablespace TO campmon_reader, pg_monitor;

@@ -5,9 +5,12 @@
  * snapshot, not at now(): a database whose snapshots stopped still shows
  * its last trend), forecasts (days to the critical bloat threshold, to a
  * full tablespace, to the xtknewid wrap), each check's timeline and what
- * each run gave back.  Fewer than campmon.trend_min_points snapshots: the
- * figures are NULL and note says why; no snapshot at all: no row.  Columns
- * are documented in doc/trends.md and stable.
+ * each run gave back.  Fewer than campmon.trend_min_points snapshots, or
+ * snapshots spanning less than campmon.trend_min_span (five snapshots two
+ * minutes apart make no daily rate): the figures are NULL and note says
+ * why; no snapshot at all: no row.  A series compares like with like: the
+ * snapshots measured in the latest one's modes (snapshot() itself always
+ * sees every relation).  Columns are documented in doc/trends.md and stable.
  */
 
 -- A campmon setting as a number (pg_settings' value, in the GUC's base
@@ -32,8 +35,11 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT s.snapshot_id, s.taken_at, extract(epoch FROM s.taken_at - l.at)::double precision / 86400, s.taken_at = l.at
-    FROM (SELECT max(taken_at) AS at, campmon._seconds('campmon.trend_window') AS win FROM campmon.snapshot_taken) l
+    FROM (SELECT x.taken_at AS at, x.tables_mode, x.indexes_mode, campmon._seconds('campmon.trend_window') AS win
+          FROM campmon.snapshot_taken x ORDER BY x.taken_at DESC LIMIT 1) l
     JOIN campmon.snapshot_taken s ON s.taken_at > l.at - l.win AND s.taken_at <= l.at
+     -- like with like: measured in the same modes
+     AND s.tables_mode IS NOT DISTINCT FROM l.tables_mode AND s.indexes_mode IS NOT DISTINCT FROM l.indexes_mode
 $$;
 
 REVOKE ALL ON FUNCTION campmon._trend_snapshots() FROM PUBLIC;
@@ -41,22 +47,30 @@ GRANT EXECUTE ON FUNCTION campmon._trend_snapshots() TO campmon_reader, pg_monit
 
 -- Why a trend is missing, or NULL when there is one (the settings read
 -- once per query by the views' cfg, not once per row).
-CREATE OR REPLACE FUNCTION campmon._no_trend(points bigint, min_points numeric, window_text text) RETURNS text
+CREATE OR REPLACE FUNCTION campmon._no_trend(points bigint, min_points numeric, window_text text,
+                                             span interval, min_span interval) RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE WHEN points < min_points
                 THEN format('no trend: %s snapshot%s in the last %s, %s needed (campmon.trend_min_points)',
-                            points, CASE WHEN points = 1 THEN '' ELSE 's' END, window_text, min_points) END
+                            points, CASE WHEN points = 1 THEN '' ELSE 's' END, window_text, min_points)
+                WHEN span < min_span
+                THEN format('no trend: the snapshots span %s, %s needed (campmon.trend_min_span)',
+                            campmon._human(span), campmon._human(min_span)) END
 $$;
 
-REVOKE ALL ON FUNCTION campmon._no_trend(bigint,numeric,text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._no_trend(bigint,numeric,text) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._no_trend(bigint,numeric,text,interval,interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._no_trend(bigint,numeric,text,interval,interval) TO campmon_reader, pg_monitor;
+
+-- The views read the snapshot tables as their caller (security_invoker):
+-- row-level security shows each reader the relations it may measure.
 
 -- Per relation of the latest snapshot
-CREATE OR REPLACE VIEW campmon.relation_trends AS
+CREATE OR REPLACE VIEW campmon.relation_trends WITH (security_invoker = true) AS
 WITH w AS MATERIALIZED (SELECT * FROM campmon._trend_snapshots()),
 cfg AS MATERIALIZED (SELECT campmon._setting_num('campmon.trend_min_points') AS min_points,
+                            campmon._seconds('campmon.trend_min_span') AS min_span,
                             campmon._setting_num('campmon.bloat_critical_pct') AS crit,
                             campmon._human(campmon._seconds('campmon.trend_window')) AS window_text),
 cur AS MATERIALIZED (
@@ -64,6 +78,7 @@ cur AS MATERIALIZED (
 ),
 fit AS (
     SELECT r.schema_name, r.relation_name, regr_count(r.bytes::float8, w.day) AS points, min(w.taken_at) AS first_at,
+           max(w.taken_at) - min(w.taken_at) AS span,
            regr_slope(r.bytes::float8, w.day) AS bytes_s, regr_slope(r.total_bytes::float8, w.day) AS total_s,
            regr_slope(r.bloat_bytes::float8, w.day) AS bloat_s, regr_slope(r.bloat_pct::float8, w.day) AS pct_s
     FROM campmon.snapshot_relation r JOIN w ON w.snapshot_id = r.snapshot_id
@@ -75,16 +90,16 @@ fit AS (
 SELECT c.schema_name, c.relation_name, c.kind, c.table_name, c.family, c.tablespace,
        f.points, f.first_at, (SELECT w.taken_at FROM w WHERE w.latest) AS last_at,
        c.bytes, c.total_bytes, c.bloat_bytes, c.bloat_pct, c.method,
-       CASE WHEN f.points >= g.min_points THEN round(f.bytes_s::numeric) END AS bytes_per_day,
-       CASE WHEN f.points >= g.min_points THEN round(f.total_s::numeric) END AS total_bytes_per_day,
-       CASE WHEN f.points >= g.min_points THEN round(f.bloat_s::numeric) END AS bloat_bytes_per_day,
-       CASE WHEN f.points >= g.min_points THEN round(f.pct_s::numeric, 3) END AS bloat_pct_per_day,
-       CASE WHEN f.points < g.min_points OR c.bloat_pct IS NULL THEN NULL
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.bytes_s::numeric) END AS bytes_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.total_s::numeric) END AS total_bytes_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.bloat_s::numeric) END AS bloat_bytes_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.pct_s::numeric, 3) END AS bloat_pct_per_day,
+       CASE WHEN NOT (f.points >= g.min_points AND f.span >= g.min_span) OR c.bloat_pct IS NULL THEN NULL
             WHEN c.bloat_pct >= g.crit THEN 0::numeric
             WHEN f.pct_s > 0 THEN round(((g.crit - c.bloat_pct) / f.pct_s::numeric), 1) END AS days_to_critical,
-       CASE WHEN f.points >= g.min_points AND f.total_s > 0
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) AND f.total_s > 0
             THEN round(ts.available_bytes / f.total_s::numeric, 1) END AS days_to_full,
-       campmon._no_trend(f.points, g.min_points, g.window_text) AS note
+       campmon._no_trend(f.points, g.min_points, g.window_text, f.span, g.min_span) AS note
 FROM cur c
 JOIN fit f ON f.schema_name = c.schema_name AND f.relation_name = c.relation_name
 CROSS JOIN cfg g
@@ -98,9 +113,10 @@ GRANT SELECT ON campmon.relation_trends TO campmon_reader, pg_monitor;
 
 -- Per family (and tablespace) of the latest snapshot: every table of the
 -- family with its TOAST and indexes
-CREATE OR REPLACE VIEW campmon.family_trends AS
+CREATE OR REPLACE VIEW campmon.family_trends WITH (security_invoker = true) AS
 WITH w AS MATERIALIZED (SELECT * FROM campmon._trend_snapshots()),
 cfg AS MATERIALIZED (SELECT campmon._setting_num('campmon.trend_min_points') AS min_points,
+                            campmon._seconds('campmon.trend_min_span') AS min_span,
                             campmon._setting_num('campmon.bloat_critical_pct') AS crit,
                             campmon._human(campmon._seconds('campmon.trend_window')) AS window_text),
 grp AS MATERIALIZED (
@@ -111,21 +127,22 @@ grp AS MATERIALIZED (
 ),
 fit AS (
     SELECT g.name, g.tablespace, regr_count(g.total_bytes::float8, g.day) AS points, min(g.taken_at) AS first_at,
+           max(g.taken_at) - min(g.taken_at) AS span,
            regr_slope(g.total_bytes::float8, g.day) AS total_s,
            regr_slope(g.bloat_bytes::float8, g.day) AS bloat_s, regr_slope(g.bloat_pct::float8, g.day) AS pct_s
     FROM grp g GROUP BY g.name, g.tablespace
 )
 SELECT c.name AS family, c.tablespace, f.points, f.first_at, c.taken_at AS last_at,
        c.relations AS tables, c.total_bytes, c.bloat_bytes, c.bloat_pct, c.dead_rows,
-       CASE WHEN f.points >= g.min_points THEN round(f.total_s::numeric) END AS total_bytes_per_day,
-       CASE WHEN f.points >= g.min_points THEN round(f.bloat_s::numeric) END AS bloat_bytes_per_day,
-       CASE WHEN f.points >= g.min_points THEN round(f.pct_s::numeric, 3) END AS bloat_pct_per_day,
-       CASE WHEN f.points < g.min_points OR c.bloat_pct IS NULL THEN NULL
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.total_s::numeric) END AS total_bytes_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.bloat_s::numeric) END AS bloat_bytes_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.pct_s::numeric, 3) END AS bloat_pct_per_day,
+       CASE WHEN NOT (f.points >= g.min_points AND f.span >= g.min_span) OR c.bloat_pct IS NULL THEN NULL
             WHEN c.bloat_pct >= g.crit THEN 0::numeric
             WHEN f.pct_s > 0 THEN round(((g.crit - c.bloat_pct) / f.pct_s::numeric), 1) END AS days_to_critical,
-       CASE WHEN f.points >= g.min_points AND f.total_s > 0
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) AND f.total_s > 0
             THEN round(ts.available_bytes / f.total_s::numeric, 1) END AS days_to_full,
-       campmon._no_trend(f.points, g.min_points, g.window_text) AS note
+       campmon._no_trend(f.points, g.min_points, g.window_text, f.span, g.min_span) AS note
 FROM grp c
 JOIN fit f ON f.name = c.name AND f.tablespace = c.tablespace
 CROSS JOIN cfg g
@@ -139,12 +156,14 @@ REVOKE ALL ON campmon.family_trends FROM PUBLIC;
 GRANT SELECT ON campmon.family_trends TO campmon_reader, pg_monitor;
 
 -- Per tablespace of the latest snapshot: free space and when it runs out
-CREATE OR REPLACE VIEW campmon.tablespace_trends AS
+CREATE OR REPLACE VIEW campmon.tablespace_trends WITH (security_invoker = true) AS
 WITH w AS MATERIALIZED (SELECT * FROM campmon._trend_snapshots()),
 cfg AS MATERIALIZED (SELECT campmon._setting_num('campmon.trend_min_points') AS min_points,
+                            campmon._seconds('campmon.trend_min_span') AS min_span,
                             campmon._human(campmon._seconds('campmon.trend_window')) AS window_text),
 fit AS (
     SELECT t.tablespace, regr_count(t.available_bytes::float8, w.day) AS points, min(w.taken_at) AS first_at,
+           max(w.taken_at) - min(w.taken_at) AS span,
            regr_slope(t.available_bytes::float8, w.day) AS avail_s
     FROM campmon.snapshot_tablespace t JOIN w ON w.snapshot_id = t.snapshot_id
     WHERE t.snapshot_id = ANY ((SELECT array_agg(w.snapshot_id) FROM w)::bigint[])
@@ -152,10 +171,10 @@ fit AS (
 )
 SELECT c.tablespace, f.points, f.first_at, w.taken_at AS last_at,
        c.total_bytes, c.available_bytes,
-       CASE WHEN f.points >= g.min_points THEN round(f.avail_s::numeric) END AS available_bytes_per_day,
-       CASE WHEN f.points >= g.min_points AND f.avail_s < 0
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.avail_s::numeric) END AS available_bytes_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) AND f.avail_s < 0
             THEN round(c.available_bytes / -f.avail_s::numeric, 1) END AS days_to_full,
-       campmon._no_trend(f.points, g.min_points, g.window_text) AS note
+       campmon._no_trend(f.points, g.min_points, g.window_text, f.span, g.min_span) AS note
 FROM campmon.snapshot_tablespace c
 JOIN w ON w.snapshot_id = c.snapshot_id AND w.latest
 JOIN fit f ON f.tablespace = c.tablespace
@@ -169,12 +188,14 @@ GRANT SELECT ON campmon.tablespace_trends TO campmon_reader, pg_monitor;
 
 -- Per xtknewid sequence of the latest snapshot: identifiers a day and days
 -- to the wrap at 2^31
-CREATE OR REPLACE VIEW campmon.sequence_trends AS
+CREATE OR REPLACE VIEW campmon.sequence_trends WITH (security_invoker = true) AS
 WITH w AS MATERIALIZED (SELECT * FROM campmon._trend_snapshots()),
 cfg AS MATERIALIZED (SELECT campmon._setting_num('campmon.trend_min_points') AS min_points,
+                            campmon._seconds('campmon.trend_min_span') AS min_span,
                             campmon._human(campmon._seconds('campmon.trend_window')) AS window_text),
 fit AS (
     SELECT q.sequence_name, regr_count(q.used::float8, w.day) AS points, min(w.taken_at) AS first_at,
+           max(w.taken_at) - min(w.taken_at) AS span,
            regr_slope(q.used::float8, w.day) AS used_s
     FROM campmon.snapshot_sequence q JOIN w ON w.snapshot_id = q.snapshot_id
     WHERE q.snapshot_id = ANY ((SELECT array_agg(w.snapshot_id) FROM w)::bigint[])
@@ -182,10 +203,10 @@ fit AS (
 )
 SELECT c.sequence_name, f.points, f.first_at, w.taken_at AS last_at,
        c.last_value, c.used, 2147483648::bigint AS wrap_at, round(100.0 * c.used / 2147483648, 2) AS used_pct,
-       CASE WHEN f.points >= g.min_points THEN round(f.used_s::numeric) END AS ids_per_day,
-       CASE WHEN f.points >= g.min_points AND f.used_s > 0
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.used_s::numeric) END AS ids_per_day,
+       CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) AND f.used_s > 0
             THEN round((2147483648 - c.used) / f.used_s::numeric, 1) END AS days_to_wrap,
-       campmon._no_trend(f.points, g.min_points, g.window_text) AS note
+       campmon._no_trend(f.points, g.min_points, g.window_text, f.span, g.min_span) AS note
 FROM campmon.snapshot_sequence c
 JOIN w ON w.snapshot_id = c.snapshot_id AND w.latest
 JOIN fit f ON f.sequence_name = c.sequence_name
@@ -201,7 +222,7 @@ GRANT SELECT ON campmon.sequence_trends TO campmon_reader, pg_monitor;
 -- since when it has its status, since when it is not ok, since when
 -- critical.  A few index probes per row (snapshot_check_timeline): the
 -- last time it had each status, then the first time after the last change.
-CREATE OR REPLACE VIEW campmon.check_timeline AS
+CREATE OR REPLACE VIEW campmon.check_timeline WITH (security_invoker = true) AS
 WITH l AS MATERIALIZED (SELECT s.snapshot_id, s.taken_at FROM campmon.snapshot_taken s ORDER BY s.taken_at DESC LIMIT 1),
 cur AS MATERIALIZED (
     SELECT DISTINCT ON (c.check_name, c.target) c.check_name, c.target, c.status, c.value, c.threshold
@@ -259,7 +280,7 @@ GRANT SELECT ON campmon.check_timeline TO campmon_reader, pg_monitor;
 
 -- Per run of run_plan: what campmon.history says it gave back beside what
 -- the snapshots before and after it show
-CREATE OR REPLACE VIEW campmon.run_gains AS
+CREATE OR REPLACE VIEW campmon.run_gains WITH (security_invoker = true) AS
 SELECT r.run_id, r.run_by, r.dry_run, r.status, r.started_at, r.finished_at,
        h.steps_done, h.steps_failed, h.gained_bytes AS history_gained_bytes,
        b.taken_at AS snapshot_before_at, a.taken_at AS snapshot_after_at,
