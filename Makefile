@@ -38,8 +38,12 @@ SQL_STATE = \
 	src/sql/roles.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
+	src/sql/check_registry.sql \
 	src/sql/runs.sql \
 	src/sql/snapshots.sql
+# one file per check or family of checks (src/sql/checks/), each
+# registering itself in campmon.check_definitions: a new check is a new file
+CHECKS = $(sort $(wildcard src/sql/checks/*.sql))
 SQL_CODE = \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
@@ -48,9 +52,9 @@ SQL_CODE = \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
-	src/sql/campaign_checks.sql \
-	src/sql/trend_checks.sql \
+	src/sql/campaign_facts.sql \
 	src/sql/checks.sql \
+	$(CHECKS) \
 	src/sql/history.sql \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
@@ -69,9 +73,10 @@ SQL_SOURCES = \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
-	src/sql/campaign_checks.sql \
-	src/sql/trend_checks.sql \
+	src/sql/check_registry.sql \
+	src/sql/campaign_facts.sql \
 	src/sql/checks.sql \
+	$(CHECKS) \
 	src/sql/runs.sql \
 	src/sql/history.sql \
 	src/sql/plan.sql \

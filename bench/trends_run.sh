@@ -29,7 +29,7 @@ done
 
 views=("SELECT * FROM campmon.relation_trends" "SELECT * FROM campmon.family_trends" "SELECT * FROM campmon.tablespace_trends"
        "SELECT * FROM campmon.sequence_trends" "SELECT * FROM campmon.check_timeline" "SELECT * FROM campmon.run_gains"
-       "SELECT * FROM campmon._trend_checks()" "SELECT campmon.report()")
+       "SELECT * FROM campmon._check_trends()" "SELECT campmon.report()")
 for variant in default floor0; do
     psql -X -q -d "$db" -c "DELETE FROM campmon.snapshot_taken" >/dev/null
     if [ "$variant" = floor0 ]; then

@@ -35,9 +35,10 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(t/*.pl)
 
 # the tests and their clusters live in a directory the test user owns; the
-# demo database and contrib/ (t/010_prometheus.pl) go with them
+# demo database, contrib/ (t/010_prometheus.pl), the docs and the scripts
+# that generate them (t/013_docs.pl) go with them
 work=$(mktemp -d /tmp/campmon-tap.XXXXXX)
-cp -r t demo contrib "$work/"
+cp -r t demo contrib scripts doc README.md "$work/"
 cd "$work"
 run_as=()
 if [ "$(id -u)" -eq 0 ]; then

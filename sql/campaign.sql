@@ -393,3 +393,12 @@ SELECT target, status FROM campmon.checks
 WHERE check_name = 'table_bloat' AND target IN ('public.nmsdeliverypart', 'public.xtkworkflowtask', 'pg_catalog.pg_attribute', 'public.nmsdelivery')
 ORDER BY 1;
 RESET campmon.bloat_alert_min_size;
+
+-- the registry: every check_name campmon.checks emits here (this database
+-- exercises most of them) has its row in campmon.check_definitions; one
+-- paused, failed cleanup workflow is one alarm (cleanup_workflow), the
+-- others referring to it
+SELECT DISTINCT check_name AS unregistered FROM campmon.checks
+EXCEPT SELECT check_name FROM campmon.check_definitions;
+SELECT check_name, status, left(message, 90) AS message FROM campmon.checks
+WHERE check_name LIKE '%workflow%' AND (target LIKE '%cleanup%' OR message LIKE '%cleanup%') ORDER BY 1;

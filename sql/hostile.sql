@@ -473,7 +473,14 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_unreadable_checks', $$SELECT count(*) FROM campmon._unreadable_checks()$$, 'ok'),
 -- _repack_leftovers(), _repack_checks(): pg_repack is not installed here
 ('_repack_leftovers', $$SELECT count(*) FROM campmon._repack_leftovers()$$, 'ok'),
-('_repack_checks', $$SELECT count(*) FROM campmon._repack_checks()$$, 'ok'),
+('_check_repack_leftovers', $$SELECT count(*) FROM campmon._check_repack_leftovers()$$, 'ok'),
+-- _campaign_schemas(): the schemas with Campaign's tables, their look-alikes judged
+('_campaign_schemas', $$SELECT count(*) >= 0 FROM campmon._campaign_schemas()$$, 'ok'),
+-- _register_check(...): the extension's owner's only (the check files call it)
+('_register_check', $$SELECT campmon._register_check('x', 'no such category', 'w', 's', NULL, 'src', 'adv', 'campmon._check_x', 1)$$, '23514'),
+('_register_check', $$SELECT campmon._register_check('Bad Name', 'bloat', 'w', 's', NULL, 'src', 'adv', 'campmon._check_x', 1)$$, '23514'),
+('_register_check', $$SELECT campmon._register_check('x', 'bloat', 'w', 's', NULL, 'src', 'adv', 'public.evil', 1)$$, '23514'),
+('_register_check', $$SELECT campmon._register_check(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)$$, '23502'),
 -- _repack_foreign_code(rel oid): built-in expressions, odd relations, nothing
 ('_repack_foreign_code', $$SELECT campmon._repack_foreign_code('ho_table'::regclass) IS NULL$$, 'ok'),
 ('_repack_foreign_code', $$SELECT campmon._repack_foreign_code('ho_wide'::regclass)$$, 'ok'),
@@ -770,8 +777,14 @@ INSERT INTO ho.hostile_case (fn, as_role, setup, call, expected) VALUES
 ('_setting_num', 'regress_ho_evil', NULL, $$SELECT campmon._setting_num('campmon.trend_min_points')$$, '42501'),
 ('_trend_snapshots', NULL, $$SET campmon.trend_window = '1s'$$, $$SELECT count(*) FROM campmon._trend_snapshots()$$, 'ok'),
 ('_trend_snapshots', 'regress_ho_evil', NULL, $$SELECT count(*) FROM campmon._trend_snapshots()$$, '42501'),
-('_trend_checks', 'regress_ho_reader', NULL, $$SELECT count(*) FROM campmon._trend_checks()$$, 'ok'),
-('_trend_checks', 'regress_ho_evil', NULL, $$SELECT count(*) FROM campmon._trend_checks()$$, '42501');
+('_register_check', 'regress_ho_admin', NULL, $$SELECT campmon._register_check('x', 'bloat', 'w', 's', NULL, 'src', 'adv', 'campmon._check_x', 1)$$, '42501');
+
+-- every check producer the registry names: as a superuser and as a reader,
+-- refused to a role without campmon
+INSERT INTO ho.hostile_case (fn, as_role, call, expected)
+SELECT DISTINCT substring(d.produced_by FROM '^campmon\.(.*)$'), r.role, format('SELECT count(*) >= 0 FROM %s()', d.produced_by), r.expected
+FROM campmon.check_definitions d
+CROSS JOIN (VALUES (NULL, 'ok'), ('regress_ho_reader', 'ok'), ('regress_ho_evil', '42501')) r(role, expected);
 
 -- the cases: everything as recorded, then the cases whose SQLSTATE differs from the expected one
 SET client_min_messages = error;   -- WARNINGs of try_*_bloat, NOTICEs of plans

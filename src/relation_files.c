@@ -429,6 +429,7 @@ campmon_relation_last_write(PG_FUNCTION_ARGS)
 	FileFacts	ff;
 	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	bool		visible;
+	char	   *name;
 
 	if (!HeapTupleIsValid(tup))
 		ereport(ERROR,
@@ -436,11 +437,12 @@ campmon_relation_last_write(PG_FUNCTION_ARGS)
 				 errmsg("relation with OID %u does not exist", relid)));
 	visible = may_see_files(relid, (Form_pg_class) GETSTRUCT(tup),
 							has_privs_of_role(GetUserId(), ROLE_PG_STAT_SCAN_TABLES));
+	name = pstrdup(NameStr(((Form_pg_class) GETSTRUCT(tup))->relname));
 	ReleaseSysCache(tup);
 	if (!visible)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to see the files of relation with OID %u", relid),
+				 errmsg("permission denied to see the files of \"%s\"", name),
 				 errdetail("Like measuring, it requires SELECT on the table or the privileges of pg_stat_scan_tables."),
 				 errhint("GRANT SELECT ON the table, or GRANT pg_stat_scan_tables (or pg_monitor) TO the role.")));
 	if (!facts_by_oid(relid, &ff, NULL))

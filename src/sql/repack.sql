@@ -198,24 +198,3 @@ COMMENT ON FUNCTION campmon.clean_repack_leftovers(regclass) IS
 
 REVOKE ALL ON FUNCTION campmon.clean_repack_leftovers(regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.clean_repack_leftovers(regclass) TO campmon_admin;
-
--- campmon.checks' rows about pg_repack: a warning per table with leftovers,
--- else one ok row (none when pg_repack is not installed)
-CREATE OR REPLACE FUNCTION campmon._repack_checks()
-RETURNS TABLE (check_name text, status text, target text, value numeric, threshold numeric, message text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT 'repack_leftovers', 'warning', l.target, cardinality(l.objects)::numeric, 0::numeric,
-           format('an interrupted pg_repack left %s behind (its trigger logs every write to the table meanwhile): '
-                  'clean up with SELECT campmon.clean_repack_leftovers() as a superuser (pg_repack''s own cleanup, '
-                  'not while a pg_repack works on the table; campmon.plan() plans it)', array_to_string(l.objects, ', '))
-    FROM campmon._repack_leftovers() l
-    UNION ALL
-    SELECT 'repack_leftovers', 'ok', NULL, 0, 0, 'no pg_repack leftovers'
-    FROM pg_extension e
-    WHERE e.extname = 'pg_repack' AND NOT EXISTS (SELECT FROM campmon._repack_leftovers())
-$$;
-
-REVOKE ALL ON FUNCTION campmon._repack_checks() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._repack_checks() TO campmon_reader, pg_monitor;

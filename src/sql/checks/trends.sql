@@ -1,5 +1,5 @@
 /*
- * trend_checks.sql -- the campmon.checks rows that read the snapshots'
+ * checks/trends.sql -- the campmon.checks rows that read the snapshots'
  * trends (trends.sql): bloat growing fast on a high-churn table
  * (bloat_growth), a tablespace filling (tablespace_filling), the xtknewid
  * sequence wrapping (xtknewid_wrap).  Each is ok, saying so, until the
@@ -8,7 +8,7 @@
  * describe the snapshots taken before it.
  */
 
-CREATE OR REPLACE FUNCTION campmon._trend_checks()
+CREATE OR REPLACE FUNCTION campmon._check_trends()
 RETURNS TABLE (check_name text, status text, target text, value numeric, threshold numeric, message text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -73,5 +73,27 @@ BEGIN
     ORDER BY 3;
 END $fn$;
 
-REVOKE ALL ON FUNCTION campmon._trend_checks() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._trend_checks() TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._check_trends() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._check_trends() TO campmon_reader, pg_monitor;
+
+SELECT campmon._register_check('bloat_growth', 'trends',
+    'High-churn tables whose bloat grows faster than campmon.trend_bloat_growth_pct points a day over the snapshots'' trend window',
+    'warning when growing faster (and the bloat is above campmon.bloat_alert_min_size); ok, saying why, while there is no trend',
+    '{campmon.trend_bloat_growth_pct,campmon.bloat_alert_min_size,campmon.trend_window,campmon.trend_min_points,campmon.trend_min_span}',
+    'campmon''s snapshots (campmon.relation_trends)',
+    'Find what changed (a stopped cleanup, a new workflow, a blocked VACUUM: vacuum_blockers); campmon.plan() acts on the bloat',
+    'campmon._check_trends', 130);
+SELECT campmon._register_check('tablespace_filling', 'trends',
+    'The file system under each tablespace: days until full at the trend of its free space',
+    'warning within campmon.trend_full_warning_days, critical within campmon.trend_full_critical_days; ok while there is no trend',
+    '{campmon.trend_full_warning_days,campmon.trend_full_critical_days,campmon.trend_window,campmon.trend_min_points,campmon.trend_min_span}',
+    'campmon''s snapshots (campmon.tablespace_trends)',
+    'Add space, purge (the cleanup), give space back (REPACK, VACUUM FULL)',
+    'campmon._check_trends', 131);
+SELECT campmon._register_check('xtknewid_wrap', 'trends',
+    'The xtknewid sequence: days until it wraps at its recent rate of use',
+    'warning within campmon.trend_wrap_warning_days, critical within campmon.trend_wrap_critical_days; ok while there is no trend',
+    '{campmon.trend_wrap_warning_days,campmon.trend_wrap_critical_days,campmon.trend_window,campmon.trend_min_points,campmon.trend_min_span}',
+    'Adobe, "Application objects" (xtknewid) and campmon''s snapshots (campmon.sequence_trends)',
+    'Plan Adobe''s sequence procedure now',
+    'campmon._check_trends', 132);
