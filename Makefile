@@ -115,7 +115,7 @@ campmon--%.sql: src/sql/updates/campmon--%.sql $(SQL_CODE)
 	  for f in $(SQL_CODE); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
 
 # PGXS does not track header dependencies: every object depends on ours.
-$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/run_shared.h
+$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/listing_default.h src/run_shared.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation

@@ -66,7 +66,6 @@ typedef struct RelFacts
 	int64		indexes_bytes;	/* all forks of all its indexes */
 	TupleLenAcc width;			/* from pg_attribute + pg_statistic */
 	bool		unanalyzed;		/* a live column without pg_statistic row */
-	bool		sample_granted; /* adaptive mode: within the page budget */
 	/* indexes only */
 	Oid			relam;
 	bool		is_index;		/* found in pg_index */
@@ -98,8 +97,7 @@ typedef struct ColumnStats
 struct CatalogStats
 {
 	HTAB	   *rels;
-	bool		granted_tables; /* samples granted (catalog_stats_granted) */
-	bool		granted_indexes;
+	MemoryContext cxt;			/* where the facts live: the query's memory */
 };
 
 /*
@@ -159,7 +157,6 @@ scan_pg_class(HTAB *rels)
 		rf->width.any_nulls = false;
 		rf->width.align = 0;	/* the start of a row */
 		rf->unanalyzed = false;
-		rf->sample_granted = false;
 		rf->has_files = campmon_relation_file_facts(form->oid, form->relfilenode,
 													form->reltablespace,
 													form->relkind,
@@ -370,6 +367,7 @@ catalog_stats_build(MemoryContext cxt)
 	HASHCTL		ctl;
 	HTAB	   *stats;
 
+	cs->cxt = cxt;
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(RelFacts);
 	ctl.hcxt = cxt;
@@ -523,12 +521,23 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 }
 
 /*
- * The relations of one listing (tables, or B-tree indexes) that the
- * adaptive mode could sample: with LISTING_MIN_PAGES pages or more, that
- * this user may measure.  Allocated in the current memory context.
+ * The memory the facts live in (the query's): what is kept beside them for
+ * the same query goes there too, and goes with it.
+ */
+MemoryContext
+catalog_stats_memory(const CatalogStats *cs)
+{
+	return cs->cxt;
+}
+
+/*
+ * The relations of one listing (tables, or B-tree indexes) with min_pages
+ * pages or more that this user may measure: those the adaptive mode could
+ * sample.  Allocated in the current memory context.
  */
 Oid *
-catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
+catalog_stats_candidates(CatalogStats *cs, bool indexes, BlockNumber min_pages,
+						 int *n)
 {
 	HASH_SEQ_STATUS seq;
 	RelFacts   *rf;
@@ -540,7 +549,7 @@ catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
 	while ((rf = hash_seq_search(&seq)) != NULL)
 	{
 		if (!rf->has_files || !rf->may_measure ||
-			rf->files.main_bytes < (int64) LISTING_MIN_PAGES * BLCKSZ ||
+			rf->files.main_bytes < (int64) min_pages * BLCKSZ ||
 			(indexes ? !rf->is_index || rf->relam != BTREE_AM_OID :
 			 rf->relkind != RELKIND_RELATION))
 			continue;
@@ -552,35 +561,4 @@ catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
 		oids[(*n)++] = rf->relid;
 	}
 	return oids;
-}
-
-void
-catalog_stats_grant(CatalogStats *cs, Oid relid)
-{
-	RelFacts   *rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
-
-	if (rf != NULL)
-		rf->sample_granted = true;
-}
-
-/*
- * Whether the adaptive mode may sample this relation in this query: the
- * samples of each listing are granted at its first question
- * (listing_grant_samples).
- */
-bool
-catalog_stats_sample_granted(CatalogStats *cs, Oid relid, bool index)
-{
-	RelFacts   *rf;
-
-	if (index ? !cs->granted_indexes : !cs->granted_tables)
-	{
-		listing_grant_samples(cs, index);
-		if (index)
-			cs->granted_indexes = true;
-		else
-			cs->granted_tables = true;
-	}
-	rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
-	return rf != NULL && rf->sample_granted;
 }

@@ -51,30 +51,8 @@ extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
 extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
 								IndexListing *out);
-extern bool catalog_stats_sample_granted(CatalogStats *cs, Oid relid,
-										 bool index);
-extern Oid *catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n);
-extern void catalog_stats_grant(CatalogStats *cs, Oid relid);
-
-/* listing_default.c: the adaptive mode of the listings */
-extern const char *listing_table_untrusted(const TableListing *t);
-extern const char *listing_index_untrusted(const IndexListing *i,
-										   const TableListing *t);
-extern void listing_grant_samples(CatalogStats *cs, bool indexes);
-extern const char *listing_sample_refused(CatalogStats *cs, Oid relid,
-										  BlockNumber total_pages,
-										  bool index);
-extern void listing_unlock(Oid relid);
-extern const char *listing_stats_basis(const char *why, const char *skipped);
-extern const char *listing_sample_basis(BlockNumber scanned_pages,
-										BlockNumber total_pages,
-										const char *why);
-extern double listing_trusted_live_tuples(const TableListing *t);
-
-/* pages one relation's sample costs in the adaptive mode */
-#define LISTING_SAMPLE_PAGES 64
-/* smaller relations are not sampled: their error is a few pages at most,
- * and a listing of 50,000 work tables must not open each */
-#define LISTING_MIN_PAGES 8
+extern MemoryContext catalog_stats_memory(const CatalogStats *cs);
+extern Oid *catalog_stats_candidates(CatalogStats *cs, bool indexes,
+									 BlockNumber min_pages, int *n);
 
 #endif							/* CATALOG_STATS_H */

@@ -34,7 +34,7 @@
 #include "utils/tuplestore.h"
 
 #include "campmon.h"
-#include "catalog_stats.h"
+#include "listing_default.h"
 #include "sampling.h"
 
 PG_FUNCTION_INFO_V1(campmon_index_bloat);

@@ -19,7 +19,7 @@
  *
  * The pages read in all are bounded per listing and query by
  * campmon.listing_page_budget, granted to the largest untrusted relations
- * first (catalog_stats_sample_granted); a relation of fewer than
+ * first (grant_samples); a relation of fewer than
  * LISTING_MIN_PAGES pages is never sampled.  Past the budget, and for a
  * relation locked by another session (TRUNCATE, VACUUM FULL, LOCK ...
  * ACCESS EXCLUSIVE), the row keeps the statistics and its basis says why it
@@ -27,6 +27,10 @@
  * default listing never queues behind an ACCESS EXCLUSIVE lock.  Counts
  * that disagree are then read from reltuples (set by ANALYZE or VACUUM from
  * the pages) rather than n_live_tup.
+ *
+ * This module reads the facts of catalog_stats.c and keeps its own state
+ * (the samples granted in a query) beside them, in the query's memory:
+ * catalog_stats.c does not call back into it.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,10 +42,11 @@
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lockdefs.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
 #include "campmon.h"
-#include "catalog_stats.h"
+#include "listing_default.h"
 
 /* A relation from this size on is sampled whatever its statistics (1 GB). */
 #define LARGE_PAGES		((BlockNumber) (1024 * 1024 * 1024 / BLCKSZ))
@@ -152,13 +157,72 @@ larger_first(const void *a, const void *b)
 }
 
 /*
+ * The samples granted in one query, kept beside its catalog facts (in
+ * their memory, so that they go with them) for the two listings: a query
+ * may list tables and indexes (plan() does), and a nested query (a listing
+ * inside a function the outer listing calls) has facts and grants of its
+ * own.
+ */
+typedef struct SampleGrants
+{
+	const CatalogStats *cs;		/* whose facts */
+	bool		granted[2];		/* tables, indexes: granted at first use */
+	HTAB	   *rels;			/* Oids of the relations granted a sample */
+	struct SampleGrants *next;
+} SampleGrants;
+
+static SampleGrants *live_grants = NULL;
+
+/* the query's memory goes: its grants go from the list */
+static void
+forget_grants(void *arg)
+{
+	SampleGrants **link = &live_grants;
+
+	while (*link != NULL && *link != (SampleGrants *) arg)
+		link = &(*link)->next;
+	if (*link != NULL)
+		*link = (*link)->next;
+}
+
+static SampleGrants *
+grants_of(CatalogStats *cs)
+{
+	SampleGrants *g;
+	MemoryContext cxt;
+	MemoryContextCallback *cb;
+	HASHCTL		ctl;
+
+	for (g = live_grants; g != NULL; g = g->next)
+	{
+		if (g->cs == cs)
+			return g;
+	}
+	cxt = catalog_stats_memory(cs);
+	g = MemoryContextAllocZero(cxt, sizeof(SampleGrants));
+	g->cs = cs;
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(Oid);
+	ctl.hcxt = cxt;
+	g->rels = hash_create("campmon sample grants", 64, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	cb = MemoryContextAlloc(cxt, sizeof(MemoryContextCallback));
+	cb->func = forget_grants;
+	cb->arg = g;
+	MemoryContextRegisterResetCallback(cxt, cb);
+	g->next = live_grants;
+	live_grants = g;
+	return g;
+}
+
+/*
  * Grant the samples of one listing (tables, or indexes) for the whole
  * query: the relations whose statistics cannot be trusted, the largest
  * first -- where being wrong costs most -- while campmon.listing_page_budget
  * lasts (a smaller one may still fit when a larger one did not).
  */
-void
-listing_grant_samples(CatalogStats *cs, bool indexes)
+static void
+grant_samples(CatalogStats *cs, SampleGrants *grants, bool indexes)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "campmon sample grants",
@@ -168,7 +232,7 @@ listing_grant_samples(CatalogStats *cs, bool indexes)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	double		budget = campmon_listing_page_budget;
 	int			n;
-	Oid		   *oids = catalog_stats_candidates(cs, indexes, &n);
+	Oid		   *oids = catalog_stats_candidates(cs, indexes, LISTING_MIN_PAGES, &n);
 	SampleCandidate *cand = palloc(sizeof(SampleCandidate) * Max(n, 1));
 	int			ncand = 0;
 
@@ -207,14 +271,32 @@ listing_grant_samples(CatalogStats *cs, bool indexes)
 	qsort(cand, ncand, sizeof(SampleCandidate), larger_first);
 	for (int i = 0; i < ncand; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (cand[i].cost > budget)
 			continue;
-		catalog_stats_grant(cs, cand[i].relid);
+		(void) hash_search(grants->rels, &cand[i].relid, HASH_ENTER, NULL);
 		budget -= cand[i].cost;
 	}
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
+}
+
+/*
+ * Whether the adaptive mode may sample this relation in this query: the
+ * samples of each listing are granted at its first question.
+ */
+static bool
+sample_granted(CatalogStats *cs, Oid relid, bool index)
+{
+	SampleGrants *grants = grants_of(cs);
+
+	if (!grants->granted[index ? 1 : 0])
+	{
+		grant_samples(cs, grants, index);
+		grants->granted[index ? 1 : 0] = true;
+	}
+	return hash_search(grants->rels, &relid, HASH_FIND, NULL) != NULL;
 }
 
 /*
@@ -228,7 +310,7 @@ listing_sample_refused(CatalogStats *cs, Oid relid, BlockNumber total_pages,
 {
 	if (total_pages < LISTING_MIN_PAGES)
 		return psprintf("fewer than %d pages", LISTING_MIN_PAGES);
-	if (!catalog_stats_sample_granted(cs, relid, index))
+	if (!sample_granted(cs, relid, index))
 		return "campmon.listing_page_budget spent";
 	if (!ConditionalLockRelationOid(relid, AccessShareLock))
 		return "locked by another session";

@@ -27,7 +27,7 @@
 #include "utils/tuplestore.h"
 
 #include "campmon.h"
-#include "catalog_stats.h"
+#include "listing_default.h"
 #include "sampling.h"
 
 PG_FUNCTION_INFO_V1(campmon_table_bloat);
