@@ -10,8 +10,12 @@ OBJS = \
 	src/sampling.o \
 	src/table_bloat.o \
 	src/btree_scan.o \
+	src/btree_leaf.o \
 	src/btree_estimate.o \
+	src/btree_key.o \
+	src/btree_stats.o \
 	src/btree_heapcheck.o \
+	src/btree_runs.o \
 	src/index_bloat.o \
 	src/relation_files.o \
 	src/catalog_stats.o \
@@ -115,7 +119,7 @@ campmon--%.sql: src/sql/updates/campmon--%.sql $(SQL_CODE)
 	  for f in $(SQL_CODE); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
 
 # PGXS does not track header dependencies: every object depends on ours.
-$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/listing_default.h src/run_shared.h
+$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/listing_default.h src/btree_leaf.h src/run_shared.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation

@@ -12,14 +12,13 @@
  * to count them (a DELETE followed within a second by a VACUUM in the same
  * session is counted after it: n_dead_tup then shows rows VACUUM has already
  * removed), so the modes that read index pages look at the heap itself: for
- * each detailed leaf, per_leaf of its entries picked at random (with a fixed
+ * each detailed leaf, per_leaf of its heap TIDs picked at random (with a fixed
  * seed in exact mode, campmon.sample_seed's in sampled mode) are followed to their heap tuple, and
  * heap_hot_search_buffer says whether any member of the HOT chain is still visible to a dirty snapshot or not yet surely dead --
  * what an index scan checks before killing an entry.  An entry whose chain is
- * all dead is one REINDEX leaves out.  The leaf's dead share of checked
- * entries (weighted by the heap TIDs each stands for) is applied to its
- * entries (btree_dead_saving), so that a sampled interval includes the
- * variation of dead rows from page to page.
+ * all dead is one REINDEX leaves out.  The leaf's dead share of the TIDs
+ * checked is applied to its runs of entries (btree_page_rebuild), so that a
+ * sampled interval includes the variation of dead rows from page to page.
  *
  * Cost: a budget of heap page reads per index -- ENTRY_CHECK_EXACT_BUDGET
  * (10,000: every entry of a smaller index, else a noise of about half a
@@ -96,39 +95,53 @@ entry_check_end(EntryCheck *ec)
 	ec->heap = NULL;
 }
 
-/*
- * Is the line pointer at offset off of a leaf whose data items end at maxoff
- * one to check?  *want starts at per_leaf for each leaf (entry_check_want)
- * and counts down: each line pointer is picked with probability want /
- * (line pointers left), so that exactly min(per_leaf, line pointers) are
- * picked, at random (Knuth's selection sampling; a fixed spacing would alias
- * with keys deleted in a pattern, such as every other id).  A pick that
- * falls on an unused or LP_DEAD line pointer is spent.  The caller records
- * the heap TID of a picked entry with entry_check_note.
- */
-bool
-entry_check_wanted(EntryCheck *ec, OffsetNumber maxoff, OffsetNumber off,
-				   int *want)
+static int
+cmp_position(const void *a, const void *b)
 {
-	int			left = maxoff - off + 1;
+	uint32		pa = *(const uint32 *) a;
+	uint32		pb = *(const uint32 *) b;
 
-	if (ec->heap == NULL || *want <= 0 || left <= 0)
-		return false;
-	if (*want >= left || pg_prng_double(&ec->prng) * left < *want)
+	return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+/*
+ * Which of the `tids` live heap TIDs of a leaf (its entries' TIDs, posting
+ * lists counted member by member) to check: every one when there are no
+ * more than per_leaf, else per_leaf positions drawn uniformly (with
+ * replacement), in increasing order.  Sampling TIDs rather than entries
+ * gives each TID the same chance: a posting list is checked by as many of
+ * its members as its share of the leaf says, not by its first standing for
+ * all -- a list in a unique index holds the versions of one row, at most
+ * one of them live.  Returns how many positions were written to pos (at
+ * most ENTRY_CHECK_PER_LEAF); 0 when nothing is to be checked.
+ */
+int
+entry_check_positions(EntryCheck *ec, double tids, uint32 *pos)
+{
+	int			k;
+
+	if (ec->heap == NULL || !(tids >= 1))
+		return 0;
+	if (tids <= ec->per_leaf)
 	{
-		(*want)--;
-		return true;
+		k = (int) tids;
+		for (int i = 0; i < k; i++)
+			pos[i] = i;
+		return k;
 	}
-	return false;
+	k = ec->per_leaf;
+	for (int i = 0; i < k; i++)
+		pos[i] = (uint32) pg_prng_uint64_range(&ec->prng, 0, (uint64) tids - 1);
+	qsort(pos, k, sizeof(uint32), cmp_position);
+	return k;
 }
 
 void
-entry_check_note(EntrySample *es, ItemPointer tid, int tids)
+entry_check_note(EntrySample *es, ItemPointer tid)
 {
 	if (es->n >= ENTRY_CHECK_PER_LEAF || !ItemPointerIsValid(tid))
 		return;
 	es->tid[es->n] = *tid;
-	es->weight[es->n] = tids;
 	es->n++;
 }
 
@@ -139,7 +152,8 @@ entry_check_note(EntrySample *es, ItemPointer tid, int tids)
  * nothing was checked.
  */
 double
-entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
+entry_check_leaf(EntryCheck *ec, const EntrySample *es, double leaf_tids,
+				 double *share_var)
 {
 	SnapshotData dirty;
 	double		checked = 0,
@@ -159,7 +173,7 @@ entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
 		CHECK_FOR_INTERRUPTS();
 		if (blk >= ec->heap_pages)
 			continue;			/* past the heap as it was: not judged */
-		checked += es->weight[i];
+		checked += 1;
 
 		/*
 		 * An all-visible page holds no dead tuple, and an entry pointing at
@@ -175,7 +189,7 @@ entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
 		ec->heap_reads++;
 
 		if (!found && all_dead)
-			dead += es->weight[i];
+			dead += 1;
 	}
 	ec->checked_entries += es->n;
 	ec->checked += checked;
@@ -183,11 +197,12 @@ entry_check_leaf(EntryCheck *ec, const EntrySample *es, double *share_var)
 
 	/*
 	 * The variance of that share as an estimate of the leaf's (binomial over
-	 * the entries checked, a quarter for a single one): a sampled interval
-	 * adds it, since no sample of pages makes it go away.
+	 * the TIDs checked, a quarter for a single one; none when every TID of
+	 * the leaf was checked): a sampled interval adds it, since no sample of
+	 * pages makes it go away.
 	 */
 	*share_var = 0;
-	if (checked > 0)
+	if (checked > 0 && es->n < leaf_tids)
 	{
 		double		p = dead / checked;
 

@@ -18,8 +18,13 @@
  * pd_special, plus line pointers, less the high key), known from the page
  * header alone.  A rebuild drops items marked LP_DEAD and, in a non-unique
  * index whose columns allow deduplication, merges runs of equal keys into
- * posting-list tuples as nbtsort.c builds them (at most BTREE_BUILD_POSTING
- * bytes each); that needs every tuple read.  Tuples are therefore read on
+ * posting-list tuples as nbtsort.c builds them (btree_run_need); that needs
+ * every tuple read.  A build sees the whole run of a key in key order,
+ * across leaves: the run's part on a leaf whose high key says the key goes
+ * on to the next leaf takes its share of full posting lists
+ * (btree_run_share), so that a run spanning leaves gets one partly filled
+ * list, where it ends, as a build makes it -- not one per leaf, which
+ * counted a tenth more tuples on an index of ten keys.  Tuples are therefore read on
  * "detailed" leaves only -- every leaf when the index has at most
  * sample_pages pages, else about sample_pages blocks (the sample itself in
  * sampled mode; every k-th block from a random start in exact mode) -- and
@@ -46,11 +51,10 @@
 #include "utils/rel.h"
 
 #include "campmon.h"
+#include "btree_leaf.h"
 #include "sampling.h"
 
-/* largest posting-list tuple a B-tree build makes (nbtsort.c, _bt_load) */
 #define ENTRY_CHECK_EXACT_SEED 0x5eed15	/* exact: the same entries every time */
-#define BTREE_BUILD_POSTING (MAXALIGN_DOWN((BLCKSZ * 10 / 100)) - sizeof(ItemIdData))
 
 /* Ask the CPU for a cache line we are about to read (a hint, no access). */
 #if defined(__GNUC__) || defined(__clang__)
@@ -59,198 +63,31 @@
 #define prefetch_line(p) ((void) 0)
 #endif
 
-/* What one page contributes. */
-typedef struct BtreePage
+/* Running totals over the pages read. */
+typedef struct BtreeTotals
 {
-	enum
-	{
-		BTP_KIND_LEAF,
-		BTP_KIND_INTERNAL,
-		BTP_KIND_EMPTY,
-		BTP_KIND_DELETED
-	}			kind;
-	double		free;			/* leaf: PageGetFreeSpace */
-	double		max_avail;		/* leaf: pd_special - SizeOfPageHeaderData */
-	bool		fragment;		/* leaf: right sibling at an earlier block */
-	double		used;			/* leaf: bytes its data items take now */
-	bool		detailed;		/* leaf: tuples read, fields below set */
-	double		items;			/* leaf: non-pivot tuples */
-	double		tids;			/* leaf: heap TIDs they point to */
-	double		rebuilt_need;	/* leaf: their bytes after REINDEX */
-	double		rebuilt_tuples; /* leaf: the tuples they make then */
-	double		key_need;		/* leaf: summed bytes of their bare keys */
-	EntrySample sample;			/* leaf: entries to check against the heap */
-	double		check_var;		/* leaf: variance of rebuilt_need from it */
-} BtreePage;
-
-/* Key part of a leaf tuple: everything but the posting list. */
-static inline Size
-key_size(IndexTuple itup)
-{
-	return BTreeTupleIsPosting(itup) ? BTreeTupleGetPostingOffset(itup) :
-		IndexTupleSize(itup);
-}
-
-static inline int
-tuple_tids(IndexTuple itup)
-{
-	return BTreeTupleIsPosting(itup) ? BTreeTupleGetNPosting(itup) : 1;
-}
-
-/* Binary equality of two keys: what deduplication requires (allequalimage). */
-static bool
-same_key(IndexTuple a, IndexTuple b)
-{
-	Size		ka = key_size(a);
-
-	if (ka != key_size(b) ||
-		(a->t_info & INDEX_NULL_MASK) != (b->t_info & INDEX_NULL_MASK))
-		return false;
-	return memcmp((char *) a + sizeof(IndexTupleData),
-				  (char *) b + sizeof(IndexTupleData),
-				  ka - sizeof(IndexTupleData)) == 0;
-}
-
-/*
- * Bytes (tuples plus line pointers) that `tids` heap TIDs sharing one key of
- * `keysize` bytes take after a build: one plain tuple, or posting-list
- * tuples of at most BTREE_BUILD_POSTING bytes.
- */
-static double
-group_need(Size keysize, int tids, bool dedup, double *tuples)
-{
-	double		need = 0;
-	int			per_posting;
-
-	if (!dedup || tids == 1)
-	{
-		*tuples += tids;
-		return (double) tids * (MAXALIGN(keysize) + sizeof(ItemIdData));
-	}
-
-	per_posting = (BTREE_BUILD_POSTING - MAXALIGN(keysize)) / sizeof(ItemPointerData);
-	per_posting = Max(per_posting, 2);
-	while (tids > 0)
-	{
-		int			n = Min(tids, per_posting);
-
-		need += (n == 1 ? MAXALIGN(keysize) :
-				 MAXALIGN(MAXALIGN(keysize) + n * sizeof(ItemPointerData))) +
-			sizeof(ItemIdData);
-		*tuples += 1;
-		tids -= n;
-	}
-	return need;
-}
-
-/* Sum what the live items of a leaf page take after REINDEX. */
-static void
-leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
-		   bool dedup, EntryCheck *ec, BtreePage *bp)
-{
-	OffsetNumber off,
-				maxoff = PageGetMaxOffsetNumber(page);
-	IndexTuple	run = NULL;
-	int			run_tids = 0;
-	int			want = ec->per_leaf;	/* entries to check against the heap */
-
-	for (off = P_FIRSTDATAKEY(opaque); off <= maxoff; off = OffsetNumberNext(off))
-	{
-		ItemId		itemid = PageGetItemId(page, off);
-		IndexTuple	itup;
-		bool		check = entry_check_wanted(ec, maxoff, off, &want);
-
-		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
-			continue;			/* known dead: not in a rebuilt index */
-
-		itup = campmon_btree_item(rel, blkno, page, off);
-		bp->items += 1;
-		bp->tids += tuple_tids(itup);
-		if (check)
-			entry_check_note(&bp->sample,
-							 BTreeTupleIsPosting(itup) ? BTreeTupleGetPostingN(itup, 0) :
-							 &itup->t_tid,
-							 tuple_tids(itup));
-		bp->key_need += MAXALIGN(key_size(itup)) + sizeof(ItemIdData);
-
-		if (run != NULL && dedup && same_key(run, itup))
-		{
-			run_tids += tuple_tids(itup);
-			continue;
-		}
-		if (run != NULL)
-			bp->rebuilt_need += group_need(key_size(run), run_tids, dedup,
-										   &bp->rebuilt_tuples);
-		run = itup;
-		run_tids = tuple_tids(itup);
-	}
-	if (run != NULL)
-		bp->rebuilt_need += group_need(key_size(run), run_tids, dedup,
-										   &bp->rebuilt_tuples);
-}
-
-/*
- * Bytes the data items of a leaf take now: tuple space and line pointers,
- * less the high key of a non-rightmost page.  Page header only.
- */
-static double
-leaf_used(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque)
-{
-	PageHeader	ph = (PageHeader) page;
-	double		used = (ph->pd_special - ph->pd_upper) +
-		(double) PageGetMaxOffsetNumber(page) * sizeof(ItemIdData);
-
-	if (!P_RIGHTMOST(opaque) && PageGetMaxOffsetNumber(page) >= P_HIKEY)
-	{
-		(void) campmon_btree_item(rel, blkno, page, P_HIKEY);	/* inside the page */
-		used -= MAXALIGN(ItemIdGetLength(PageGetItemId(page, P_HIKEY))) +
-			sizeof(ItemIdData);
-	}
-	return Max(used, 0);
-}
-
-/*
- * Classify one share-locked page as pgstatindex does, and measure it; read
- * its tuples when detailed.
- */
-static void
-measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
-			 bool detailed, EntryCheck *ec, BtreePage *bp)
-{
-	BTPageOpaque opaque;
-
-	bp->items = bp->tids = bp->rebuilt_need = bp->rebuilt_tuples = bp->key_need = 0;
-	bp->used = 0;
-	bp->detailed = false;
-	bp->sample.n = 0;
-	bp->check_var = 0;
-
-	if (PageIsNew(page))
-	{
-		bp->kind = BTP_KIND_EMPTY;
-		return;
-	}
-
-	campmon_check_btree_special(rel, blkno, page);
-	opaque = BTPageGetOpaque(page);
-	if (P_ISDELETED(opaque))
-		bp->kind = BTP_KIND_DELETED;
-	else if (P_IGNORE(opaque))
-		bp->kind = BTP_KIND_EMPTY;	/* half-dead */
-	else if (P_ISLEAF(opaque))
-	{
-		bp->kind = BTP_KIND_LEAF;
-		bp->max_avail = ((PageHeader) page)->pd_special - SizeOfPageHeaderData;
-		bp->free = PageGetFreeSpace(page);
-		bp->fragment = opaque->btpo_next != P_NONE && opaque->btpo_next < blkno;
-		bp->used = leaf_used(rel, blkno, page, opaque);
-		bp->detailed = detailed;
-		if (detailed)
-			leaf_items(rel, blkno, page, opaque, dedup, ec, bp);
-	}
-	else
-		bp->kind = BTP_KIND_INTERNAL;
-}
+	double		leaf,
+				internal,
+				empty,
+				deleted;
+	double		free,
+				max_avail,
+				fragments;
+	double		used;			/* every leaf */
+	double		detailed_used;	/* detailed leaves only, from here on */
+	double		items,
+				tids,
+				rebuilt_need,
+				rebuilt_tuples,
+				key_need;
+	BtreePacker packer;			/* the detailed leaves' items, rebuilt */
+	BtreeRuns  *runs;			/* every leaf's runs (btree_runs.c), or NULL */
+	bool		sampling;		/* keep the per-page statistics below */
+	SampleStat	density;		/* over leaf pages */
+	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
+	SampleStat	need;			/* over every page read */
+	double		check_var;		/* summed over the leaves read */
+} BtreeTotals;
 
 /*
  * Does a rebuild of this index deduplicate?  As nbtsort.c decides: not for
@@ -298,59 +135,49 @@ measure_init(Relation rel, CampmonMode method, BtreeMeasure *m)
 	m->total_pages = RelationGetNumberOfBlocks(rel);
 }
 
-/* Running totals over the pages read. */
-typedef struct BtreeTotals
-{
-	double		leaf,
-				internal,
-				empty,
-				deleted;
-	double		free,
-				max_avail,
-				fragments;
-	double		used;			/* every leaf */
-	double		detailed_used;	/* detailed leaves only, from here on */
-	double		items,
-				tids,
-				rebuilt_need,
-				rebuilt_tuples,
-				key_need;
-	bool		sampling;		/* keep the per-page statistics below */
-	SampleStat	density;		/* over leaf pages */
-	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
-	SampleStat	need;			/* over every page read */
-	double		check_var;		/* summed over the leaves read */
-} BtreeTotals;
 
 /*
  * With the index page's lock released: check the leaf's sampled entries
- * against the heap and leave out of its rebuilt bytes the share of its
- * entries whose heap rows REINDEX would not index (btree_heapcheck.c).
+ * against the heap (btree_heapcheck.c), and rebuild its runs less the share
+ * of its entries whose heap rows REINDEX would not index; keep them for the
+ * key-order replay when every leaf is read.
  */
 static void
-check_leaf_entries(EntryCheck *ec, BtreePage *bp)
+leaf_after_unlock(BtreeTotals *t, EntryCheck *ec, bool dedup, BtreePage *bp)
 {
-	double		dead_share;
-	double		share_var;
-	double		tuples_gone;
-	double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
-	double		all;
+	double		dead_share = 0;
+	double		share_var = 0;
 
 	bp->check_var = 0;
-	if (bp->kind != BTP_KIND_LEAF || !bp->detailed || bp->sample.n == 0)
+	if (bp->kind != BTP_KIND_LEAF || !bp->detailed)
 		return;
-	dead_share = entry_check_leaf(ec, &bp->sample, &share_var);
+	if (bp->sample.n > 0)
+	{
+		double		tuples_gone;
+		double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
+		double		all;
 
-	/* rebuilt_need falls by about `all` bytes per unit of dead share */
-	all = btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples, bp->tids,
-							key, bp->tids, &tuples_gone);
-	bp->check_var = all * all * share_var;
-	if (!(dead_share > 0))
-		return;
-	bp->rebuilt_need -= btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples,
-										  bp->tids, key,
-										  bp->tids * dead_share, &tuples_gone);
-	bp->rebuilt_tuples -= tuples_gone;
+		dead_share = entry_check_leaf(ec, &bp->sample, bp->tids, &share_var);
+		/* the rebuilt bytes fall by about `all` per unit of dead share */
+		btree_page_rebuild(bp, dedup, 0, NULL);
+		all = btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples, bp->tids,
+								key, bp->tids, &tuples_gone);
+		bp->check_var = all * all * share_var;
+	}
+	btree_page_rebuild(bp, dedup, dead_share, &t->packer);
+	if (t->runs != NULL)
+	{
+		btree_runs_leaf(t->runs, bp->blkno, bp->next, bp->first_key, bp->last_key);
+		for (int i = 0; i < bp->nruns && t->runs != NULL; i++)
+		{
+			if (!btree_runs_part(t->runs, bp->runs[i].keysize,
+								 bp->runs[i].tids * (1 - dead_share)))
+			{
+				btree_runs_free(t->runs);
+				t->runs = NULL;
+			}
+		}
+	}
 }
 
 static void
@@ -414,6 +241,15 @@ finish(Relation rel, BtreeTotals *t, double read, const EntryCheck *ec,
 	m->leaf_tids = t->tids * per_used * used;
 	m->rebuilt_need = t->rebuilt_need * per_used * used;
 	m->rebuilt_tuples = t->rebuilt_tuples * per_used * used;
+	m->leaf_need = btree_packer_leaf_need(&t->packer);
+	if (t->runs != NULL)
+	{
+		/* every leaf read: its runs joined across leaves, in key order */
+		btree_runs_replay(t->runs, BTGetFillFactor(rel), &m->rebuilt_need,
+						  &m->rebuilt_tuples, &m->leaf_need);
+		btree_runs_free(t->runs);
+		t->runs = NULL;
+	}
 	m->pivot_need = t->items > 0 ? t->key_need / t->items : 0;
 
 	/* pgstatindex: density over live leaves, ratio of sums */
@@ -425,7 +261,7 @@ finish(Relation rel, BtreeTotals *t, double read, const EntryCheck *ec,
 	}
 
 	m->min_pages = btree_min_pages(BTGetFillFactor(rel), m->rebuilt_need, m->rebuilt_tuples,
-								   m->pivot_need);
+								   m->pivot_need, m->leaf_need);
 
 	/* REINDEX indexes live rows only: what the heap said (btree_heapcheck.c) */
 	if (ec->dead > 0)
@@ -454,11 +290,12 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	measure_init(rel, CAMPMON_MODE_EXACT, m);
 	memset(&totals, 0, sizeof(totals));
+	btree_packer_init(&totals.packer, BTGetFillFactor(rel));
 
 	if (m->total_pages == 0)
 	{
 		FreeAccessStrategy(strategy);
-		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0);
+		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0, 0);
 		return;
 	}
 	dedup = read_metapage(rel, strategy, m);
@@ -469,6 +306,8 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 	 * each block equally likely, and no per-block cost on the others).
 	 */
 	detail_step = Max((m->total_pages - 1 + sample_pages - 1) / sample_pages, 1);
+	if (dedup && detail_step == 1)
+		totals.runs = btree_runs_begin();
 	entry_check_begin(&ec, rel, (double) (m->total_pages - 1) / detail_step,
 					  ENTRY_CHECK_EXACT_BUDGET, ENTRY_CHECK_EXACT_SEED);
 	next_detail = 1 + campmon_sample_seed_value() % detail_step;
@@ -505,9 +344,10 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 		}
 
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(rel, BufferGetPage(buf), blkno, dedup, detailed, &ec, &bp);
+		btree_page_measure(rel, BufferGetPage(buf), blkno, dedup, detailed, &ec, &bp);
 		UnlockReleaseBuffer(buf);
-		check_leaf_entries(&ec, &bp);
+		bp.blkno = blkno;
+		leaf_after_unlock(&totals, &ec, dedup, &bp);
 		add_page(&totals, &bp);
 	}
 
@@ -536,6 +376,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&totals, 0, sizeof(totals));
+	btree_packer_init(&totals.packer, BTGetFillFactor(rel));
 	totals.sampling = true;
 
 	if (m->total_pages <= 1)
@@ -543,7 +384,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		FreeAccessStrategy(strategy);
 		m->scanned_pages = m->total_pages;
 		m->has_interval = true;
-		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0);
+		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0, 0);
 		return;
 	}
 	dedup = read_metapage(rel, strategy, m);
@@ -551,6 +392,8 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	/* every block but the metapage, 1 .. N-1 */
 	page_sampler_init(&sampler, rel, 1, m->total_pages - 1, sample_pages);
+	if (dedup && sample_pages >= m->total_pages - 1)
+		totals.runs = btree_runs_begin();	/* every page is read */
 	entry_check_begin(&ec, rel, Min(sample_pages, m->total_pages - 1),
 					  ENTRY_CHECK_SAMPLED_BUDGET, campmon_sample_seed_value());
 	while (page_sampler_next(&sampler, &blkno))
@@ -561,9 +404,10 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		CHECK_FOR_INTERRUPTS();
 		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(rel, BufferGetPage(buf), blkno, dedup, true, &ec, &bp);
+		btree_page_measure(rel, BufferGetPage(buf), blkno, dedup, true, &ec, &bp);
 		UnlockReleaseBuffer(buf);
-		check_leaf_entries(&ec, &bp);
+		bp.blkno = blkno;
+		leaf_after_unlock(&totals, &ec, dedup, &bp);
 		add_page(&totals, &bp);
 		m->scanned_pages++;
 	}

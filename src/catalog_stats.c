@@ -75,6 +75,9 @@ typedef struct RelFacts
 	bool		indisready;
 	bool		has_pred;		/* a partial index */
 	bool		dedup;			/* B-tree deduplicate_items */
+	int16		nkeyatts;		/* key columns (the rest INCLUDE) */
+	bool		equalimage;		/* every key column's equality is image
+								 * equality: a build may deduplicate */
 	int16	   *indkey;			/* table column of each index column */
 	BtreeKeyAcc key;			/* from pg_attribute + pg_statistic */
 } RelFacts;
@@ -89,9 +92,7 @@ typedef struct ColumnStatsKey
 typedef struct ColumnStats
 {
 	ColumnStatsKey key;
-	float4		width;
-	float4		nullfrac;
-	float4		distinct;
+	BtreeColumnStats s;
 } ColumnStats;
 
 struct CatalogStats
@@ -171,6 +172,8 @@ scan_pg_class(HTAB *rels)
 		rf->indkey = NULL;
 		memset(&rf->key, 0, sizeof(BtreeKeyAcc));
 		rf->dedup = true;
+		rf->equalimage = false;
+		rf->nkeyatts = 0;
 
 		/* fillfactor (and deduplicate_items) as the relcache would parse them */
 		rf->fillfactor = form->relkind == RELKIND_INDEX ?
@@ -202,13 +205,15 @@ scan_pg_class(HTAB *rels)
 	table_close(pg_class_rel, AccessShareLock);
 }
 
-/* pg_index: the size of each table's indexes. */
+/* pg_index: the size of each table's indexes, and what B-tree builds store. */
 static void
 scan_pg_index(HTAB *rels)
 {
 	Relation	pg_index_rel = table_open(IndexRelationId, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(pg_index_rel);
 	SysScanDesc scan;
 	HeapTuple	tup;
+	HTAB	   *equalimage = btree_equalimage_cache();
 
 	scan = systable_beginscan(pg_index_rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
@@ -230,15 +235,23 @@ scan_pg_index(HTAB *rels)
 		index->has_pred = !heap_attisnull(tup, Anum_pg_index_indpred, NULL);
 		/* measurable when its table is (privilege, other session's temp) */
 		index->may_measure = table != NULL && table->may_measure;
+		index->nkeyatts = form->indnkeyatts;
 		if (index->relam == BTREE_AM_OID)
 		{
+			CHECK_FOR_INTERRUPTS();
 			index->indkey = palloc(sizeof(int16) * Max(form->indnatts, 1));
 			for (int i = 0; i < form->indnatts; i++)
 				index->indkey[i] = form->indkey.values[i];
+			index->equalimage = !form->indisunique && index->dedup &&
+				btree_index_equalimage(tup, desc, equalimage);
+			btree_key_init(&index->key, form->indnkeyatts, index->equalimage,
+						   index->has_pred, index->reltuples,
+						   table != NULL ? table->reltuples : -1);
 		}
 	}
 	systable_endscan(scan);
 	table_close(pg_index_rel, AccessShareLock);
+	hash_destroy(equalimage);
 }
 
 /* pg_statistic: width and null fraction of the columns ANALYZE has seen. */
@@ -274,9 +287,7 @@ scan_pg_statistic(HTAB *rels)
 		key.relid = form->starelid;
 		key.attnum = form->staattnum;
 		cs = hash_search(stats, &key, HASH_ENTER, NULL);
-		cs->width = form->stawidth;
-		cs->nullfrac = form->stanullfrac;
-		cs->distinct = form->stadistinct;
+		btree_column_stats_from(tup, &cs->s);
 	}
 	systable_endscan(scan);
 	table_close(pg_statistic_rel, AccessShareLock);
@@ -293,8 +304,10 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 {
 	Relation	pg_attribute_rel = table_open(AttributeRelationId, AccessShareLock);
 	SysScanDesc scan;
+	Relation	pg_statistic_rel = table_open(StatisticRelationId, AccessShareLock);
 	HeapTuple	tup;
 	RelFacts   *rf = NULL;
+	BtreeColumnStats no_stats = {false};
 
 	scan = systable_beginscan(pg_attribute_rel, AttributeRelidNumIndexId,
 							  true, NULL, 0, NULL);
@@ -321,7 +334,7 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			if (cs == NULL && !att->attisdropped)
 				rf->unanalyzed = true;
 			table_column_len_add(&rf->width, att, cs != NULL,
-								 cs ? cs->width : 0, cs ? cs->nullfrac : 0);
+								 cs ? cs->s.width : 0, cs ? cs->s.nullfrac : 0);
 		}
 		else if (rf->indkey != NULL && att->attnum == rf->key.natts + 1)
 		{
@@ -334,8 +347,17 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			key.relid = tableatt != 0 ? rf->indrelid : rf->relid;
 			key.attnum = tableatt != 0 ? tableatt : att->attnum;
 			cs = hash_search(stats, &key, HASH_FIND, NULL);
-			btree_key_add(&rf->key, att, cs != NULL, cs ? cs->width : 0,
-						  cs ? cs->nullfrac : 0, cs ? cs->distinct : 0);
+			if (cs != NULL && att->attlen == -1)
+			{
+				BtreeColumnStats with_sizes = cs->s;
+				BtreeValueSizes vs;
+
+				if (btree_value_sizes_lookup(pg_statistic_rel, key.relid, key.attnum, &vs))
+					with_sizes.sizes = &vs;
+				btree_key_add(&rf->key, att, tableatt == 0, &with_sizes);
+			}
+			else
+				btree_key_add(&rf->key, att, tableatt == 0, cs ? &cs->s : &no_stats);
 			if (tableatt != 0 && cs != NULL && att->attlen == -1)
 			{
 				RelFacts   *table = hash_search(rels, &rf->indrelid, HASH_FIND, NULL);
@@ -344,7 +366,7 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 				if (table != NULL && OidIsValid(table->reltoastrelid))
 					toast = hash_search(rels, &table->reltoastrelid, HASH_FIND, NULL);
 				if (toast != NULL &&
-					btree_key_may_be_toasted(rf->indrelid, tableatt, cs->width,
+					btree_key_may_be_toasted(rf->indrelid, tableatt, cs->s.width,
 											 (double) toast->files.main_bytes,
 											 table->reltuples))
 					btree_key_toasted(&rf->key, att);
@@ -353,6 +375,7 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 	}
 	systable_endscan(scan);
 	table_close(pg_attribute_rel, AccessShareLock);
+	table_close(pg_statistic_rel, AccessShareLock);
 }
 
 /*
@@ -506,8 +529,6 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	out->indisvalid = rf->indisvalid;
 	out->indisready = rf->indisready;
 	out->reltuples = rf->reltuples;
-	out->dedup_unknown = rf->relam == BTREE_AM_OID && rf->key.natts > 1 &&
-		!rf->indisunique && rf->dedup;
 	if (rf->relam != BTREE_AM_OID)
 	{
 		out->m.total_pages = rf->files.main_bytes / BLCKSZ;
@@ -515,8 +536,8 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	}
 
 	btree_stats_estimate(rf->files.main_bytes / BLCKSZ, rf->fillfactor,
-						 rf->dedup, rf->indisunique, rf->reltuples,
-						 rf->has_pred, rf->indrelid, &rf->key, &out->m);
+						 rf->indisunique, rf->reltuples, rf->relid,
+						 rf->indrelid, &rf->key, &out->m);
 	return true;
 }
 

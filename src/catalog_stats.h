@@ -41,8 +41,6 @@ typedef struct IndexListing
 	bool		indisready;
 	BtreeMeasure m;				/* total_pages only, unless a B-tree */
 	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
-	bool		dedup_unknown;	/* a deduplicated key of several columns:
-								 * stats has no duplicate estimate for it */
 } IndexListing;
 
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);

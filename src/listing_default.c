@@ -129,8 +129,8 @@ listing_index_untrusted(const IndexListing *i, const TableListing *t)
 		(why = listing_table_untrusted(t)) != NULL &&
 		strcmp(why, "large table") != 0)
 		return psprintf("its table: %s", why);
-	if (i->dedup_unknown)
-		return "a key of several columns: statistics give no estimate of its duplicates (deduplication)";
+	if (i->m.untrusted != NULL)
+		return i->m.untrusted;
 	if (i->m.total_pages >= LARGE_PAGES)
 		return "large index";
 	return NULL;
