@@ -85,7 +85,8 @@ typedef struct BtreeTotals
 	bool		sampling;		/* keep the per-page statistics below */
 	SampleStat	density;		/* over leaf pages */
 	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
-	SampleStat	need;			/* over every page read */
+	double	   *need;			/* per page read, stratum by stratum */
+	int			nneed;
 	double		check_var;		/* summed over the leaves read */
 } BtreeTotals;
 
@@ -218,7 +219,7 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			break;
 	}
 	if (t->sampling)
-		sample_stat_add(&t->need, bp->rebuilt_need);
+		t->need[t->nneed++] = bp->rebuilt_need;
 }
 
 /* Turn totals over `read` of the index's non-meta pages into measures. */
@@ -310,7 +311,7 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 		totals.runs = btree_runs_begin();
 	entry_check_begin(&ec, rel, (double) (m->total_pages - 1) / detail_step,
 					  ENTRY_CHECK_EXACT_BUDGET, ENTRY_CHECK_EXACT_SEED);
-	next_detail = 1 + campmon_sample_seed_value() % detail_step;
+	next_detail = 1 + campmon_sample_seed_for(rel) % detail_step;
 
 	/*
 	 * Software pipelining: block N+1 is pinned, and the cache lines of its
@@ -358,8 +359,8 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 }
 
 /*
- * Sampled mode: a simple random sample of the non-meta pages (PostgreSQL's
- * block sampler), classified and measured as in exact mode.  Density and
+ * Sampled mode: a stratified random sample of the non-meta pages
+ * (sampling.c), classified and measured as in exact mode.  Density and
  * fragmentation are estimated over the sampled leaves, page counts and the
  * rebuilt size are extrapolated; sampling.c gives the standard errors.
  */
@@ -392,10 +393,11 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	/* every block but the metapage, 1 .. N-1 */
 	page_sampler_init(&sampler, rel, 1, m->total_pages - 1, sample_pages);
+	totals.need = palloc(sizeof(double) * Max(sampler.n, 1));
 	if (dedup && sample_pages >= m->total_pages - 1)
 		totals.runs = btree_runs_begin();	/* every page is read */
 	entry_check_begin(&ec, rel, Min(sample_pages, m->total_pages - 1),
-					  ENTRY_CHECK_SAMPLED_BUDGET, campmon_sample_seed_value());
+					  ENTRY_CHECK_SAMPLED_BUDGET, campmon_sample_seed_for(rel));
 	while (page_sampler_next(&sampler, &blkno))
 	{
 		Buffer		buf;
@@ -419,9 +421,10 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 	leaves = Max(m->leaf_pages, totals.leaf);
 	m->density_se = sample_stat_se_mean(&totals.density, leaves, 0, 100);
 	m->fragmentation_se = sample_stat_se_mean(&totals.fragment, leaves, 0, 100);
-	m->need_se = sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
-									 BLCKSZ - SizeOfPageHeaderData -
-									 MAXALIGN(sizeof(BTPageOpaqueData)));
+	m->need_se = strata_se_mean(totals.need, totals.nneed, m->total_pages - 1, 0,
+								BLCKSZ - SizeOfPageHeaderData -
+								MAXALIGN(sizeof(BTPageOpaqueData)));
+	pfree(totals.need);
 
 	/*
 	 * Two-stage sampling: the finite-population correction shrinks the
