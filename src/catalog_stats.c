@@ -494,13 +494,22 @@ catalog_stats_table(CatalogStats *cs, Oid relid, TableListing *out)
 		out->n_mod_since_analyze = tab->changes_since_analyze;
 	}
 	if (toast != NULL)
+	{
+		PgStat_StatTabEntry *toasttab =
+			pgstat_fetch_stat_tabentry_ext(toast->relisshared, toast->relid);
+
 		out->toast_pages = toast->files.main_bytes / BLCKSZ;
-	if (toast != NULL)
+		out->toast_reltuples = toast->reltuples;
+		out->toast_has_counts = toasttab != NULL;
+		if (toasttab != NULL)
+		{
+			out->toast_n_live_tup = toasttab->n_live_tuples;
+			out->toast_n_dead_tup = toasttab->n_dead_tuples;
+		}
 		heap_stats_estimate(toast->files.main_bytes / BLCKSZ,
-							toast->fillfactor,
-							pgstat_fetch_stat_tabentry_ext(toast->relisshared,
-														   toast->relid),
+							toast->fillfactor, toasttab,
 							toast->reltuples, toast_tuple_len(), &out->toast);
+	}
 	else
 		out->toastrelid = InvalidOid;
 	return true;

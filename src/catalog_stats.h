@@ -30,6 +30,11 @@ typedef struct TableListing
 	double		n_mod_since_analyze;
 	BlockNumber toast_pages;
 	double		tuple_len;		/* the estimated row width stats used */
+	/* its TOAST relation's statistics, judged as a heap of its own */
+	float4		toast_reltuples;
+	bool		toast_has_counts;
+	double		toast_n_live_tup;
+	double		toast_n_dead_tup;
 } TableListing;
 
 /* One index's measurement in stats mode, from catalogs alone. */

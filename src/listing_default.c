@@ -74,12 +74,48 @@ differ(double a, double b)
 }
 
 /*
+ * What the statistics of any heap -- a table, its TOAST relation -- must
+ * agree with: their live-row counts with each other, the rows they count
+ * with the table's pages (they must fit in them), and -- the consistency
+ * test -- the table's pages with the rows: statistics that leave more than
+ * a fifth of the pages unaccounted for claim free space or dead rows that
+ * the statistics alone cannot tell from rows they did not count.  ANALYZE
+ * and VACUUM count neither live nor dead the rows of a transaction still
+ * inserting, and their report overwrites the counts that transaction's
+ * commit sent before it (analyze.c: "its stats update will be overwritten
+ * by ours"): a bulk load overlapping an autovacuum left reltuples and
+ * n_live_tup 25% low together, and a table shown 25% bloated that a
+ * VACUUM FULL did not shrink.  So a claim of bloat is verified by a sample
+ * at any size.
+ */
+static void
+heap_untrusted(StringInfo why, const HeapMeasure *m, float4 reltuples,
+			   bool has_counts, double n_live_tup, double n_dead_tup)
+{
+	if (has_counts && reltuples >= 0 &&
+		(n_live_tup > 0 || n_dead_tup > 0) &&
+		differ(n_live_tup, reltuples))
+		add_reason(why, psprintf("live-row counts disagree (n_live_tup %.0f, reltuples %.0f)",
+								 n_live_tup, reltuples));
+	if (m->unknown)
+		return;
+	/* by more than a tenth: a page or two over is rounding, not a wrong width */
+	if (m->min_pages > m->total_pages * 1.1 + 1)
+		add_reason(why, psprintf("estimated rows do not fit the table (%.0f pages estimated after VACUUM FULL, %u pages now)",
+								 m->min_pages, m->total_pages));
+	else if (m->min_pages < (1 - UNTRUSTED_FRACTION) * m->total_pages - 1)
+		add_reason(why, psprintf("the statistics' %.0f live rows fill %.0f of its %u pages: the rest is free space, dead rows, or rows they did not count",
+								 m->c.live_tuples, m->min_pages, m->total_pages));
+}
+
+/*
  * Why the statistics of a table cannot be trusted, or NULL when they can:
  * never analyzed, or else every reason that applies, in this order,
- * separated by "; ".
+ * separated by "; ".  for_index: the reasons that make its indexes'
+ * estimates untrusted too (not its size, not its own bloat).
  */
-const char *
-listing_table_untrusted(const TableListing *t)
+static const char *
+table_untrusted(const TableListing *t, bool for_index)
 {
 	const HeapMeasure *m = &t->main;
 	StringInfoData why;
@@ -96,23 +132,56 @@ listing_table_untrusted(const TableListing *t)
 		UNTRUSTED_FRACTION * Max(t->reltuples, 0) + UNTRUSTED_MARGIN)
 		add_reason(&why, psprintf("%.0f rows modified since the last ANALYZE, of %.0f",
 								  t->n_mod_since_analyze, Max(t->reltuples, 0)));
-	if (t->has_counts && t->reltuples >= 0 &&
-		(t->n_live_tup > 0 || t->n_dead_tup > 0) &&
-		differ(t->n_live_tup, t->reltuples))
-		add_reason(&why, psprintf("live-row counts disagree (n_live_tup %.0f, reltuples %.0f)",
-								  t->n_live_tup, t->reltuples));
-	/* by more than a tenth: a page or two over is rounding, not a wrong width */
-	if (!m->unknown && m->min_pages > m->total_pages * 1.1 + 1)
-		add_reason(&why, psprintf("estimated rows do not fit the table (%.0f pages estimated after VACUUM FULL, %u pages now)",
-								  m->min_pages, m->total_pages));
-	if (why.len == 0 && m->total_pages >= LARGE_PAGES)
+	if (for_index)
+	{
+		if (t->has_counts && t->reltuples >= 0 &&
+			(t->n_live_tup > 0 || t->n_dead_tup > 0) &&
+			differ(t->n_live_tup, t->reltuples))
+			add_reason(&why, psprintf("live-row counts disagree (n_live_tup %.0f, reltuples %.0f)",
+									  t->n_live_tup, t->reltuples));
+	}
+	else
+		heap_untrusted(&why, m, t->reltuples, t->has_counts, t->n_live_tup,
+					   t->n_dead_tup);
+	if (!for_index && why.len == 0 && m->total_pages >= LARGE_PAGES)
 		add_reason(&why, "large table");
 	return why.len > 0 ? why.data : NULL;
 }
 
+const char *
+listing_table_untrusted(const TableListing *t)
+{
+	return table_untrusted(t, false);
+}
+
+/*
+ * Why the statistics of a table's TOAST relation cannot be trusted, or
+ * NULL: judged as the table's (ANALYZE never visits a TOAST relation:
+ * its reltuples comes from VACUUM, its rows are taken as full chunks).
+ */
+const char *
+listing_toast_untrusted(const TableListing *t)
+{
+	const HeapMeasure *m = &t->toast;
+	StringInfoData why;
+
+	if (!OidIsValid(t->toastrelid) || t->toast_pages == 0)
+		return NULL;
+	if (m->unknown || t->toast_reltuples < 0)
+		return "TOAST: never vacuumed";
+	initStringInfo(&why);
+	heap_untrusted(&why, m, t->toast_reltuples, t->toast_has_counts,
+				   t->toast_n_live_tup, t->toast_n_dead_tup);
+	if (why.len == 0 && m->total_pages >= LARGE_PAGES)
+		add_reason(&why, "large table");
+	return why.len > 0 ? psprintf("TOAST: %s", why.data) : NULL;
+}
+
 /*
  * Why the statistics of a B-tree cannot be trusted, or NULL: its own
- * reltuples, its table's statistics (t, NULL when unknown), its size.
+ * reltuples, its table's statistics (t, NULL when unknown), what the
+ * statistics leave open (btree_stats.c), the same consistency test as a
+ * table's, its size.
  */
 const char *
 listing_index_untrusted(const IndexListing *i, const TableListing *t)
@@ -126,11 +195,13 @@ listing_index_untrusted(const IndexListing *i, const TableListing *t)
 	if (i->reltuples < 0)
 		return "never analyzed nor vacuumed";
 	if (t != NULL && t->main.total_pages > 0 &&
-		(why = listing_table_untrusted(t)) != NULL &&
-		strcmp(why, "large table") != 0)
+		(why = table_untrusted(t, true)) != NULL)
 		return psprintf("its table: %s", why);
 	if (i->m.untrusted != NULL)
 		return i->m.untrusted;
+	if (i->m.min_pages < (1 - UNTRUSTED_FRACTION) * i->m.total_pages - 1)
+		return psprintf("the statistics' %.0f entries fill %.0f of its %u pages once rebuilt: the rest is free space, or entries they did not count",
+						i->m.leaf_tids, i->m.min_pages, i->m.total_pages);
 	if (i->m.total_pages >= LARGE_PAGES)
 		return "large index";
 	return NULL;
@@ -167,6 +238,7 @@ typedef struct SampleGrants
 {
 	const CatalogStats *cs;		/* whose facts */
 	bool		granted[2];		/* tables, indexes: granted at first use */
+	double		spare[2];		/* their budget left once granted */
 	HTAB	   *rels;			/* Oids of the relations granted a sample */
 	struct SampleGrants *next;
 } SampleGrants;
@@ -257,10 +329,15 @@ grant_samples(CatalogStats *cs, SampleGrants *grants, bool indexes)
 		}
 		else if (catalog_stats_table(cs, oids[i], &table))
 		{
-			why = listing_table_untrusted(&table);
-			cand[ncand].pages = table.main.total_pages;
-			cand[ncand].cost = Min(table.main.total_pages, LISTING_SAMPLE_PAGES) +
-				Min(table.toast_pages, LISTING_SAMPLE_PAGES);
+			const char *main_why = listing_table_untrusted(&table);
+			const char *toast_why = listing_toast_untrusted(&table);
+
+			why = main_why ? main_why : toast_why;
+			cand[ncand].pages = Max(main_why ? table.main.total_pages : 0,
+									toast_why ? table.toast_pages : 0);
+			cand[ncand].cost =
+				(main_why ? Min(table.main.total_pages, LISTING_SAMPLE_PAGES) : 0) +
+				(toast_why ? Min(table.toast_pages, LISTING_SAMPLE_PAGES) : 0);
 		}
 		MemoryContextSwitchTo(cxt);
 		MemoryContextReset(row_cxt);
@@ -277,6 +354,7 @@ grant_samples(CatalogStats *cs, SampleGrants *grants, bool indexes)
 		(void) hash_search(grants->rels, &cand[i].relid, HASH_ENTER, NULL);
 		budget -= cand[i].cost;
 	}
+	grants->spare[indexes ? 1 : 0] = budget;
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
@@ -315,6 +393,30 @@ listing_sample_refused(CatalogStats *cs, Oid relid, BlockNumber total_pages,
 	if (!ConditionalLockRelationOid(relid, AccessShareLock))
 		return "locked by another session";
 	return NULL;
+}
+
+/*
+ * A sample of a relation of total_pages pages read scanned_pages and gave
+ * an interval of bloat_pct width points wide: should it be drawn again,
+ * larger (*sample_pages), to bring the interval near a few points?  Yes
+ * when the interval is wider than LISTING_TARGET_WIDTH, a larger sample
+ * can read more pages, and the listing's budget has them spare -- taken
+ * from it then.
+ */
+bool
+listing_sample_more(CatalogStats *cs, bool index, BlockNumber scanned_pages,
+					BlockNumber total_pages, double width, int *sample_pages)
+{
+	SampleGrants *grants = grants_of(cs);
+	double	   *spare = &grants->spare[index ? 1 : 0];
+	BlockNumber more = Min(total_pages, LISTING_MORE_PAGES);
+
+	if (!(width > LISTING_TARGET_WIDTH) || more <= scanned_pages ||
+		*spare < more)
+		return false;
+	*spare -= more;
+	*sample_pages = more;
+	return true;
 }
 
 void
