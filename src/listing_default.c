@@ -9,13 +9,21 @@
  * ways: a table never analyzed has typical type widths instead of its own
  * (a varchar(128) taken as 82 bytes where rows hold 20), one modified a lot
  * since ANALYZE has counts of another table, PostgreSQL 15 can subtract a
- * DELETE twice from n_live_tup when ANALYZE follows it closely, and an
+ * DELETE twice from n_live_tup when ANALYZE follows it closely, an
  * estimated row width that does not fit the table (mostly-NULL rows of
- * many columns) says nothing.  The adaptive mode keeps the statistics where
- * none of that applies ("statistics") and reads a small random sample of
- * the relation (LISTING_SAMPLE_PAGES) where it does, saying why in basis:
- * "sample of 64 of 1000 pages: never analyzed".  A large relation, where
- * being wrong costs most, is sampled too.
+ * many columns) says nothing, and counts that agree can both miss the rows
+ * of a load an ANALYZE overlapped (heap_untrusted: any claim of bloat is
+ * verified).  A TOAST relation's chunk sizes are never analyzed; a B-tree's
+ * statistics may leave its deduplication open (btree_stats.c).  The
+ * adaptive mode keeps the statistics where none of that applies
+ * ("statistics") and reads a stratified sample of the relation
+ * (LISTING_SAMPLE_PAGES, repeatable for the same relation state:
+ * sampling.c) where it does, saying why in basis: "sample of 64 of 1000
+ * pages: never analyzed"; a table and its TOAST relation are judged and
+ * sampled each on its own.  A large relation, where being wrong costs
+ * most, is sampled too.  A sample whose interval is wider than
+ * LISTING_TARGET_WIDTH points is drawn again with LISTING_MORE_PAGES pages
+ * while the budget has pages to spare (listing_sample_more).
  *
  * The pages read in all are bounded per listing and query by
  * campmon.listing_page_budget, granted to the largest untrusted relations
@@ -156,8 +164,13 @@ listing_table_untrusted(const TableListing *t)
 
 /*
  * Why the statistics of a table's TOAST relation cannot be trusted, or
- * NULL: judged as the table's (ANALYZE never visits a TOAST relation:
- * its reltuples comes from VACUUM, its rows are taken as full chunks).
+ * NULL: judged as the table's.  Its rows -- chunks of the values stored
+ * out of line -- are never analyzed (ANALYZE does not visit a TOAST
+ * relation, VACUUM only counts them): stats mode takes every chunk as a
+ * full one, and a value of 2,112 bytes (a full chunk and 116 bytes) made a
+ * TOAST relation a third of which VACUUM FULL gave back look full.  Like a
+ * table never analyzed, a TOAST relation is sampled whenever it is large
+ * enough to be (and the budget allows; its statistics say why not).
  */
 const char *
 listing_toast_untrusted(const TableListing *t)
@@ -172,9 +185,9 @@ listing_toast_untrusted(const TableListing *t)
 	initStringInfo(&why);
 	heap_untrusted(&why, m, t->toast_reltuples, t->toast_has_counts,
 				   t->toast_n_live_tup, t->toast_n_dead_tup);
-	if (why.len == 0 && m->total_pages >= LARGE_PAGES)
-		add_reason(&why, "large table");
-	return why.len > 0 ? psprintf("TOAST: %s", why.data) : NULL;
+	if (why.len == 0)
+		add_reason(&why, "chunk sizes never analyzed");
+	return psprintf("TOAST: %s", why.data);
 }
 
 /*
