@@ -80,7 +80,11 @@ bloat_pct(const BtreeMeasure *m)
  * 95% interval of bloat_pct of a sampled measurement.  As for heaps:
  * min_pages grows by N / B pages per byte of mean per-page need, B = rebuilt
  * bytes per page of the model; a build rounds the leaves and each internal
- * level to whole pages (one page each way per level, sampling.c).
+ * level to whole pages (one page each way per level, sampling.c) -- a
+ * sample of every page too: unlike a heap's rewrite, which the page-reading
+ * modes replay exactly, a build's pages come from a model (suffix
+ * truncation of the pivots, the packing of the last leaf), within a page
+ * a level of REINDEX on the benchmark's shapes.
  */
 static void
 bloat_interval(const BtreeMeasure *m, double *low, double *high)
@@ -90,7 +94,7 @@ bloat_interval(const BtreeMeasure *m, double *low, double *high)
 
 	bloat_interval95(m->total_pages, m->min_pages,
 					 (m->total_pages - 1) * m->need_se / Max(per_page, 1.0),
-					 m->is_estimate ? 1.0 + Max(m->level, 0) : 0.0,
+					 1.0 + Max(m->level, 0),
 					 low, high);
 }
 

@@ -22,7 +22,7 @@
  * pages: never analyzed"; a table and its TOAST relation are judged and
  * sampled each on its own.  A large relation, where being wrong costs
  * most, is sampled too.  A sample whose interval is wider than
- * LISTING_TARGET_WIDTH points is drawn again with LISTING_MORE_PAGES pages
+ * LISTING_TARGET_WIDTH points is drawn again, larger (up to LISTING_MAX_PAGES)
  * while the budget has pages to spare (listing_sample_more).
  *
  * The pages read in all are bounded per listing and query by
@@ -411,10 +411,12 @@ listing_sample_refused(CatalogStats *cs, Oid relid, BlockNumber total_pages,
 /*
  * A sample of a relation of total_pages pages read scanned_pages and gave
  * an interval of bloat_pct width points wide: should it be drawn again,
- * larger (*sample_pages), to bring the interval near a few points?  Yes
- * when the interval is wider than LISTING_TARGET_WIDTH, a larger sample
- * can read more pages, and the listing's budget has them spare -- taken
- * from it then.
+ * larger (*sample_pages), to bring the interval near LISTING_TARGET_WIDTH?
+ * The width falls as the square root of the pages read, so the sample that
+ * would reach it is scanned_pages * (width / target)^2 pages -- at most
+ * LISTING_MAX_PAGES and the relation's pages, and what the listing's budget
+ * has to spare once every untrusted relation had its first sample (taken
+ * from it then).  Not worth it below twice the pages already read.
  */
 bool
 listing_sample_more(CatalogStats *cs, bool index, BlockNumber scanned_pages,
@@ -422,13 +424,18 @@ listing_sample_more(CatalogStats *cs, bool index, BlockNumber scanned_pages,
 {
 	SampleGrants *grants = grants_of(cs);
 	double	   *spare = &grants->spare[index ? 1 : 0];
-	BlockNumber more = Min(total_pages, LISTING_MORE_PAGES);
+	double		want;
 
-	if (!(width > LISTING_TARGET_WIDTH) || more <= scanned_pages ||
-		*spare < more)
+	if (!(width > LISTING_TARGET_WIDTH) || scanned_pages == 0)
 		return false;
-	*spare -= more;
-	*sample_pages = more;
+	want = ceil(scanned_pages * (width / LISTING_TARGET_WIDTH) *
+				(width / LISTING_TARGET_WIDTH));
+	want = Min(Min(want, LISTING_MAX_PAGES), total_pages);
+	want = Min(want, *spare);
+	if (want < 2.0 * scanned_pages)
+		return false;
+	*spare -= want;
+	*sample_pages = (int) want;
 	return true;
 }
 

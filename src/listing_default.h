@@ -35,11 +35,12 @@ extern double listing_trusted_live_tuples(const TableListing *t);
 #define LISTING_SAMPLE_PAGES 64
 /*
  * A sample whose 95% interval of bloat_pct is wider than this (points) is
- * drawn again, LISTING_MORE_PAGES pages, while the listing's budget has
- * pages left once every untrusted relation had its first sample.
+ * drawn again, larger (up to LISTING_MAX_PAGES pages), while the listing's
+ * budget has pages left once every untrusted relation had its first sample
+ * (listing_sample_more).
  */
 #define LISTING_TARGET_WIDTH 6.0
-#define LISTING_MORE_PAGES 256
+#define LISTING_MAX_PAGES 2048
 /* smaller relations are not sampled: their error is a few pages at most,
  * and a listing of 50,000 work tables must not open each */
 #define LISTING_MIN_PAGES 8
