@@ -43,6 +43,16 @@ SELECT k, t.table_name, t.method, t.basis, t.table_bytes, t.bloat_pct, t.bloat_p
 FROM generate_series(1, 20) k, LATERAL (SELECT * FROM campmon.tables WHERE table_name IN ('ds_patchy', 'ds_toast')) t;
 SELECT table_name, count(DISTINCT bloat_pct) AS figures, count(DISTINCT toast_bloat_pct) AS toast_figures
 FROM ds_seen GROUP BY 1 ORDER BY 1;
+-- the figures checked below: ten samples drawn with seeds 1 to 10 (the
+-- relation's own seed differs from one cluster to another)
+CREATE FUNCTION ds_listed(seed int) RETURNS SETOF campmon.tables LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('campmon.sample_seed', seed::text, true);
+    RETURN QUERY SELECT * FROM campmon.tables WHERE table_name IN ('ds_patchy', 'ds_toast');
+END $$;
+CREATE TEMP TABLE ds_drawn AS
+SELECT k, t.table_name, t.bloat_pct, t.bloat_pct_low, t.bloat_pct_high, t.toast_bloat_pct
+FROM generate_series(1, 10) k, LATERAL ds_listed(k) t;
 
 -- what was sampled, and why
 SELECT table_name, method, regexp_replace(regexp_replace(basis, '\d+', 'N', 'g'), ' \([^)]*\)', '', 'g') AS basis
@@ -66,21 +76,24 @@ SELECT b.relname AS table_name,
        CASE WHEN b.toast > 0 THEN 100.0 * (b.toast - pg_relation_size(c.reltoastrelid)) / b.toast END AS toast_bloat_pct
 FROM ds_before b JOIN pg_class c ON c.relname = b.relname;
 
--- the default: within 3 points of VACUUM FULL, its interval a few points
--- wide holding the truth (the statistics, taken just after the purge, were
--- right here: the sample verified them)
+-- the default, over the ten samples: within 3 points of VACUUM FULL, its
+-- interval a few points wide, holding the truth in nine of ten at least (a
+-- 95% interval, rounded as the view rounds).  The statistics, taken just
+-- after the purge, were right here: the samples (drawn again larger, to
+-- all of its pages) verified them.
 SELECT t.table_name, t.bloat_pct > 20 AS has_bloat,
-       abs(s.bloat_pct - t.bloat_pct) <= 3 AS default_within_3,
-       s.bloat_pct_high - s.bloat_pct_low <= 8 AS interval_narrow,
-       t.bloat_pct BETWEEN s.bloat_pct_low AND s.bloat_pct_high AS interval_holds
-FROM ds_truth t JOIN ds_seen s ON s.table_name = t.table_name AND s.k = 1
-WHERE t.table_name = 'ds_patchy';
+       bool_and(abs(s.bloat_pct - t.bloat_pct) <= 3) AS default_within_3,
+       bool_and(s.bloat_pct_high - s.bloat_pct_low <= 8) AS intervals_narrow,
+       count(*) FILTER (WHERE t.bloat_pct BETWEEN s.bloat_pct_low - 0.01 AND s.bloat_pct_high + 0.01) >= 9 AS intervals_hold
+FROM ds_truth t JOIN ds_drawn s ON s.table_name = t.table_name
+WHERE t.table_name = 'ds_patchy' GROUP BY t.table_name, t.bloat_pct;
 -- the TOAST relation within 5 points, where its statistics alone were not
 SELECT t.table_name, t.toast_bloat_pct > 20 AS toast_has_bloat,
-       abs(s.toast_bloat_pct - t.toast_bloat_pct) <= 5 AS default_toast_within_5,
+       bool_and(abs(s.toast_bloat_pct - t.toast_bloat_pct) <= 5) AS default_toast_within_5,
        abs(st.toast_bloat_pct - t.toast_bloat_pct) <= 5 AS stats_toast_within_5
-FROM ds_truth t JOIN ds_seen s ON s.table_name = t.table_name AND s.k = 1
+FROM ds_truth t JOIN ds_drawn s ON s.table_name = t.table_name
 JOIN ds_stats st ON st.table_name = t.table_name
-WHERE t.table_name = 'ds_toast';
+WHERE t.table_name = 'ds_toast' GROUP BY t.table_name, t.toast_bloat_pct, st.toast_bloat_pct;
 
 DROP TABLE ds_patchy, ds_toast;
+DROP FUNCTION ds_listed(int);

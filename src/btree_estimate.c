@@ -226,14 +226,23 @@ btree_run_need(BtreePacker *p, Size keysize, double tids, bool dedup,
 			   bool continues, double *tuples)
 {
 	double		key = MAXALIGN(keysize);
-	int			cap = dedup ? btree_posting_capacity(keysize) : 1;
-	double		full_tuple = MAXALIGN(key + cap * sizeof(ItemPointerData));
+	int			cap;
+	double		full_tuple;
 	double		full;
 	double		rest;
 	double		need;
 
 	if (!(tids > 0))
 		return 0;
+	if (tids <= 1 && !continues)
+	{
+		/* a lone entry (or its live share): a plain tuple, the usual case */
+		*tuples += tids;
+		add_plain(p, key, tids);
+		return tids * (key + sizeof(ItemIdData));
+	}
+	cap = dedup ? btree_posting_capacity(keysize) : 1;
+	full_tuple = MAXALIGN(key + cap * sizeof(ItemPointerData));
 	if (cap < 2)
 	{
 		*tuples += tids;

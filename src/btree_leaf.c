@@ -107,36 +107,37 @@ leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
 {
 	OffsetNumber off,
 				maxoff = PageGetMaxOffsetNumber(page);
+	IndexTuple	items[MaxIndexTuplesPerPage];
+	int			nitems = 0;
 	IndexTuple	run = NULL;
 	uint32		pos[ENTRY_CHECK_PER_LEAF];
 	int			npos;
 	int			next_pos = 0;
 	double		seen = 0;		/* live TIDs before the current item */
-	double		tids = 0;
 
-	/* the leaf's live TIDs, then which of them to check */
-	for (off = P_FIRSTDATAKEY(opaque); off <= maxoff; off = OffsetNumberNext(off))
-	{
-		ItemId		itemid = PageGetItemId(page, off);
-
-		if (ItemIdIsUsed(itemid) && !ItemIdIsDead(itemid))
-			tids += tuple_tids(campmon_btree_item(rel, blkno, page, off));
-	}
-	npos = entry_check_positions(ec, tids, pos);
-
+	/* the live items (a rebuild drops those marked LP_DEAD), their TIDs */
 	for (off = P_FIRSTDATAKEY(opaque); off <= maxoff; off = OffsetNumberNext(off))
 	{
 		ItemId		itemid = PageGetItemId(page, off);
 		IndexTuple	itup;
-		int			n;
 
-		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
-			continue;			/* known dead: not in a rebuilt index */
-
+		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid) ||
+			nitems >= MaxIndexTuplesPerPage)
+			continue;
 		itup = campmon_btree_item(rel, blkno, page, off);
-		n = tuple_tids(itup);
-		bp->items += 1;
-		bp->tids += n;
+		items[nitems++] = itup;
+		bp->tids += tuple_tids(itup);
+	}
+	bp->items = nitems;
+
+	/* which of those TIDs to check against the heap */
+	npos = entry_check_positions(ec, bp->tids, pos);
+
+	for (int i = 0; i < nitems; i++)
+	{
+		IndexTuple	itup = items[i];
+		int			n = tuple_tids(itup);
+
 		for (; next_pos < npos && pos[next_pos] < seen + n; next_pos++)
 			entry_check_note(&bp->sample,
 							 BTreeTupleIsPosting(itup) ?

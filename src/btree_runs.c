@@ -53,6 +53,8 @@ typedef struct LeafRuns
 	uint32		nparts;
 	uint64		first_key;		/* hash of the first and last part's key */
 	uint64		last_key;
+	bool		unchecked;		/* no entry of it checked against the heap:
+								 * its TIDs all taken as live */
 } LeafRuns;
 
 /* runs kept at most: 2 MB */
@@ -90,11 +92,13 @@ btree_runs_free(BtreeRuns *r)
 
 /*
  * The leaf blkno, whose right sibling is next, starts: its runs follow.
- * first_key, last_key: hashes of the keys of its first and last run.
+ * first_key, last_key: hashes of the keys of its first and last run;
+ * unchecked: none of its entries was checked against the heap (its runs
+ * then get the dead share of the leaves checked, at the replay).
  */
 void
 btree_runs_leaf(BtreeRuns *r, BlockNumber blkno, BlockNumber next,
-				uint64 first_key, uint64 last_key)
+				uint64 first_key, uint64 last_key, bool unchecked)
 {
 	LeafRuns   *leaf;
 
@@ -110,6 +114,7 @@ btree_runs_leaf(BtreeRuns *r, BlockNumber blkno, BlockNumber next,
 	leaf->nparts = 0;
 	leaf->first_key = first_key;
 	leaf->last_key = last_key;
+	leaf->unchecked = unchecked;
 }
 
 /*
@@ -163,13 +168,14 @@ find_leaf(const BtreeRuns *r, BlockNumber blkno)
  * chain of leaves from one that is no other's right sibling, following the
  * right links (a leaf the chains do not reach -- a damaged link -- is
  * replayed on its own, after).  A leaf's first run continues the run
- * before when the key is the same.  Sets the rebuilt bytes and tuples,
+ * before when the key is the same.  The runs of a leaf left unchecked lose
+ * dead_share of their TIDs.  Sets the rebuilt bytes and tuples,
  * and the bytes per rebuilt leaf: what makes the replay's count of leaves,
  * the last one included.
  */
 void
-btree_runs_replay(BtreeRuns *r, int fillfactor, double *need, double *tuples,
-				  double *leaf_need)
+btree_runs_replay(BtreeRuns *r, int fillfactor, double dead_share,
+				  double *need, double *tuples, double *leaf_need)
 {
 	BtreePacker packer;
 	bool	   *visited;
@@ -204,6 +210,7 @@ btree_runs_replay(BtreeRuns *r, int fillfactor, double *need, double *tuples,
 			for (int i = start; i >= 0 && !visited[i]; i = find_leaf(r, r->leaves[i].next))
 			{
 				LeafRuns   *leaf = &r->leaves[i];
+				double		live = leaf->unchecked ? 1 - dead_share : 1;
 
 				CHECK_FOR_INTERRUPTS();
 				visited[i] = true;
@@ -214,14 +221,14 @@ btree_runs_replay(BtreeRuns *r, int fillfactor, double *need, double *tuples,
 					if (k == 0 && have_prev && pend_tids > 0 &&
 						prev_key == leaf->first_key && pend_keysize == part->keysize)
 					{
-						pend_tids += part->tids;	/* the run goes on */
+						pend_tids += part->tids * live; /* the run goes on */
 						continue;
 					}
 					if (pend_tids > 0)
 						*need += btree_run_need(&packer, pend_keysize, pend_tids,
 												true, false, tuples);
 					pend_keysize = part->keysize;
-					pend_tids = part->tids;
+					pend_tids = part->tids * live;
 				}
 				if (leaf->nparts > 0)
 				{

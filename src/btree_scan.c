@@ -82,6 +82,11 @@ typedef struct BtreeTotals
 				key_need;
 	BtreePacker packer;			/* the detailed leaves' items, rebuilt */
 	BtreeRuns  *runs;			/* every leaf's runs (btree_runs.c), or NULL */
+	double		unchecked_need; /* detailed leaves whose entries were not */
+	double		unchecked_tuples;	/* checked against the heap: rebuilt */
+	double		unchecked_tids; /* as if all live */
+	double		unchecked_keys;
+	double		unchecked_items;
 	bool		sampling;		/* keep the per-page statistics below */
 	SampleStat	density;		/* over leaf pages */
 	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
@@ -148,27 +153,42 @@ leaf_after_unlock(BtreeTotals *t, EntryCheck *ec, bool dedup, BtreePage *bp)
 {
 	double		dead_share = 0;
 	double		share_var = 0;
+	bool		unchecked;
 
 	bp->check_var = 0;
 	if (bp->kind != BTP_KIND_LEAF || !bp->detailed)
 		return;
+	unchecked = ec->heap != NULL && bp->sample.n == 0 && bp->tids > 0;
 	if (bp->sample.n > 0)
+		dead_share = entry_check_leaf(ec, &bp->sample, bp->tids, &share_var);
+	btree_page_rebuild(bp, dedup, dead_share, &t->packer);
+	if (unchecked)
 	{
+		/* given the dead share of the leaves checked, at the end (finish) */
+		t->unchecked_need += bp->rebuilt_need;
+		t->unchecked_tuples += bp->rebuilt_tuples;
+		t->unchecked_tids += bp->tids;
+		t->unchecked_keys += bp->key_need;
+		t->unchecked_items += bp->items;
+	}
+	if (share_var > 0 && dead_share < 1)
+	{
+		/*
+		 * The rebuilt bytes fall by about `all` per unit of dead share: what
+		 * every entry of the leaf saves, from its bytes had none been dead.
+		 */
 		double		tuples_gone;
 		double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
-		double		all;
+		double		all = btree_dead_saving(bp->rebuilt_need / (1 - dead_share),
+										   bp->rebuilt_tuples / (1 - dead_share),
+										   bp->tids, key, bp->tids, &tuples_gone);
 
-		dead_share = entry_check_leaf(ec, &bp->sample, bp->tids, &share_var);
-		/* the rebuilt bytes fall by about `all` per unit of dead share */
-		btree_page_rebuild(bp, dedup, 0, NULL);
-		all = btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples, bp->tids,
-								key, bp->tids, &tuples_gone);
 		bp->check_var = all * all * share_var;
 	}
-	btree_page_rebuild(bp, dedup, dead_share, &t->packer);
 	if (t->runs != NULL)
 	{
-		btree_runs_leaf(t->runs, bp->blkno, bp->next, bp->first_key, bp->last_key);
+		btree_runs_leaf(t->runs, bp->blkno, bp->next, bp->first_key, bp->last_key,
+						unchecked);
 		for (int i = 0; i < bp->nruns && t->runs != NULL; i++)
 		{
 			if (!btree_runs_part(t->runs, bp->runs[i].keysize,
@@ -243,11 +263,28 @@ finish(Relation rel, BtreeTotals *t, double read, const EntryCheck *ec,
 	m->rebuilt_need = t->rebuilt_need * per_used * used;
 	m->rebuilt_tuples = t->rebuilt_tuples * per_used * used;
 	m->leaf_need = btree_packer_leaf_need(&t->packer);
+	if (ec->checked > 0 && ec->dead > 0 && t->unchecked_tids > 0)
+	{
+		/*
+		 * The detailed leaves left unchecked (the heap reads bounded the
+		 * checks) take the dead share of those checked.
+		 */
+		double		tuples_gone;
+		double		saved = btree_dead_saving(t->unchecked_need, t->unchecked_tuples,
+											  t->unchecked_tids,
+											  t->unchecked_keys / Max(t->unchecked_items, 1),
+											  t->unchecked_tids * ec->dead / ec->checked,
+											  &tuples_gone);
+
+		m->rebuilt_need -= saved * per_used * used;
+		m->rebuilt_tuples -= tuples_gone * per_used * used;
+	}
 	if (t->runs != NULL)
 	{
 		/* every leaf read: its runs joined across leaves, in key order */
-		btree_runs_replay(t->runs, BTGetFillFactor(rel), &m->rebuilt_need,
-						  &m->rebuilt_tuples, &m->leaf_need);
+		btree_runs_replay(t->runs, BTGetFillFactor(rel),
+						  ec->checked > 0 ? ec->dead / ec->checked : 0,
+						  &m->rebuilt_need, &m->rebuilt_tuples, &m->leaf_need);
 		btree_runs_free(t->runs);
 		t->runs = NULL;
 	}
@@ -309,8 +346,17 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 	detail_step = Max((m->total_pages - 1 + sample_pages - 1) / sample_pages, 1);
 	if (dedup && detail_step == 1)
 		totals.runs = btree_runs_begin();
+	/*
+	 * The heap reads are bounded for a large index, where they would slow
+	 * exact mode down against pgstatindex; an index of no more entries than
+	 * the budget has every one checked, whatever it reads.
+	 */
 	entry_check_begin(&ec, rel, (double) (m->total_pages - 1) / detail_step,
-					  ENTRY_CHECK_EXACT_BUDGET, ENTRY_CHECK_EXACT_SEED);
+					  ENTRY_CHECK_EXACT_BUDGET,
+					  rel->rd_rel->reltuples >= 0 &&
+					  rel->rd_rel->reltuples <= ENTRY_CHECK_EXACT_BUDGET ?
+					  ENTRY_CHECK_EXACT_BUDGET : ENTRY_CHECK_EXACT_READS,
+					  ENTRY_CHECK_EXACT_SEED);
 	next_detail = 1 + campmon_sample_seed_for(rel) % detail_step;
 
 	/*
@@ -396,8 +442,16 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 	totals.need = palloc(sizeof(double) * Max(sampler.n, 1));
 	if (dedup && sample_pages >= m->total_pages - 1)
 		totals.runs = btree_runs_begin();	/* every page is read */
+	/*
+	 * A sample of a small part of a large index reads few heap pages (its
+	 * sampling error dominates, and its speed against pgstatindex counts);
+	 * one of half the index or more as many as exact mode.
+	 */
 	entry_check_begin(&ec, rel, Min(sample_pages, m->total_pages - 1),
-					  ENTRY_CHECK_SAMPLED_BUDGET, campmon_sample_seed_for(rel));
+					  ENTRY_CHECK_SAMPLED_BUDGET,
+					  2.0 * sample_pages >= m->total_pages - 1 ?
+					  ENTRY_CHECK_EXACT_READS : ENTRY_CHECK_SAMPLED_READS,
+					  campmon_sample_seed_for(rel));
 	while (page_sampler_next(&sampler, &blkno))
 	{
 		Buffer		buf;

@@ -240,8 +240,10 @@ typedef struct BtreeMeasure
  * leaf, to leave out of the rebuilt size the entries REINDEX would not make.
  */
 #define ENTRY_CHECK_PER_LEAF 256
-#define ENTRY_CHECK_EXACT_BUDGET 10000
+#define ENTRY_CHECK_EXACT_BUDGET 10000	/* heap TIDs checked */
 #define ENTRY_CHECK_SAMPLED_BUDGET 2000
+#define ENTRY_CHECK_EXACT_READS 2000	/* heap pages read for it */
+#define ENTRY_CHECK_SAMPLED_READS 300
 
 typedef struct EntrySample
 {
@@ -257,7 +259,8 @@ typedef struct EntryCheck
 	Buffer		buf;
 	Buffer		vmbuf;			/* visibility map page */
 	double		heap_reads;		/* heap pages read (not all-visible) */
-	int			per_leaf;		/* entries checked per detailed leaf */
+	int			per_leaf;		/* TIDs checked per checked leaf */
+	double		leaf_share;		/* share of the detailed leaves checked */
 	pg_prng_state prng;			/* which ones */
 	double		checked_entries;
 	double		checked;		/* heap TIDs the checked entries hold */
@@ -265,7 +268,8 @@ typedef struct EntryCheck
 } EntryCheck;
 
 extern void entry_check_begin(EntryCheck *ec, Relation index,
-							  double detailed_leaves, int budget, uint32 seed);
+							  double detailed_leaves, int budget, int reads,
+							  uint32 seed);
 extern void entry_check_end(EntryCheck *ec);
 extern int	entry_check_positions(EntryCheck *ec, double tids, uint32 *pos);
 extern void entry_check_note(EntrySample *es, ItemPointer tid);
@@ -352,10 +356,10 @@ typedef struct BtreeRuns BtreeRuns;
 extern BtreeRuns *btree_runs_begin(void);
 extern void btree_runs_free(BtreeRuns *r);
 extern void btree_runs_leaf(BtreeRuns *r, BlockNumber blkno, BlockNumber next,
-							uint64 first_key, uint64 last_key);
+							uint64 first_key, uint64 last_key, bool unchecked);
 extern bool btree_runs_part(BtreeRuns *r, Size keysize, double tids);
-extern void btree_runs_replay(BtreeRuns *r, int fillfactor, double *need,
-							  double *tuples, double *leaf_need);
+extern void btree_runs_replay(BtreeRuns *r, int fillfactor, double dead_share,
+							  double *need, double *tuples, double *leaf_need);
 
 /* btree_estimate.c: REINDEX size model */
 extern double btree_min_pages(int fillfactor, double rebuilt_need,
