@@ -4,37 +4,27 @@
  *	  The B-tree measurements that read pages: exact (every page) and
  *	  sampled (uniformly random pages).
  *
- * Pages are classified as pgstatindex classifies them: block 0 is the
- * metapage; a deleted page is deleted; a half-dead page is "empty"; a leaf
- * page counts towards density (100 - 100 * free / (pd_special - page
- * header), summed over leaves) and fragmentation (share of leaves whose
- * right sibling lies at an earlier block); everything else is internal.
- * Exact mode equals pgstatindex.  A never-initialized (all-zero) page,
- * which pgstatindex would misread as internal, counts as empty here.
- *
- * Every leaf page also feeds the REINDEX size model (btree_estimate.c):
- * the bytes its items would take in a freshly built index.  Each leaf's
- * data items take `used` bytes now (tuple space between pd_upper and
- * pd_special, plus line pointers, less the high key), known from the page
- * header alone.  A rebuild drops items marked LP_DEAD and, in a non-unique
- * index whose columns allow deduplication, merges runs of equal keys into
- * posting-list tuples as nbtsort.c builds them (btree_run_need); that needs
- * every tuple read.  A build sees the whole run of a key in key order,
- * across leaves: the run's part on a leaf whose high key says the key goes
- * on to the next leaf takes its share of full posting lists
- * (btree_run_share), so that a run spanning leaves gets one partly filled
- * list, where it ends, as a build makes it -- not one per leaf, which
- * counted a tenth more tuples on an index of ten keys.  Tuples are therefore read on
- * "detailed" leaves only -- every leaf when the index has at most
- * sample_pages pages, else about sample_pages blocks (the sample itself in
- * sampled mode; every k-th block from a random start in exact mode) -- and
- * the rebuilt/used ratio found there is applied to the used bytes of every
- * leaf (a ratio estimator).  That keeps exact mode to the per-page work of
- * pgstatindex, which reads no tuple either.
+ * Each page is classified and measured as pgstatindex does it
+ * (btree_leaf.c): exact mode equals pgstatindex.  Every leaf also feeds the
+ * REINDEX size model (btree_estimate.c): the bytes its data items take now
+ * come from its page header alone; what they become in a rebuild -- items
+ * marked LP_DEAD dropped, runs of equal keys merged into posting lists as
+ * a build makes them, across leaves -- needs every tuple read.  Tuples are
+ * therefore read on "detailed" leaves only -- every leaf when the index has
+ * at most sample_pages pages, else about sample_pages blocks (the sample
+ * itself in sampled mode; every k-th block from a start seeded by the
+ * relation in exact mode) -- and the rebuilt/used ratio found there is
+ * applied to the used bytes of every leaf (a ratio estimator).  That keeps
+ * exact mode to the per-page work of pgstatindex, which reads no tuple
+ * either.  The detailed leaves' rebuilt tuples are replayed in the build's
+ * leaf filling (BtreePacker); when every leaf is read, their runs are put
+ * back in key order and replayed whole (btree_runs.c).
  *
  * A rebuild also leaves out the entries of heap rows dead to everybody: a
- * few entries of each detailed leaf are checked against the heap, after the
- * leaf's lock is released (btree_heapcheck.c).
+ * few heap TIDs of each detailed leaf (or of a share of them, when the heap
+ * reads bound the checks) are checked against the heap after the leaf's
+ * lock is released (btree_heapcheck.c), and the leaf is rebuilt with its
+ * live share; leaves left unchecked take the share of those checked.
  *
  * Reads use a BAS_BULKREAD ring and share locks, one page at a time, under
  * AccessShareLock on the index: like pgstatindex, never in a writer's way.

@@ -94,18 +94,20 @@ differ(double a, double b)
  * by ours"): a bulk load overlapping an autovacuum left reltuples and
  * n_live_tup 25% low together, and a table shown 25% bloated that a
  * VACUUM FULL did not shrink.  So a claim of bloat is verified by a sample
- * at any size.
+ * at any size.  counts_only: the counts alone (what a table's indexes'
+ * estimates rest on too).
  */
 static void
 heap_untrusted(StringInfo why, const HeapMeasure *m, float4 reltuples,
-			   bool has_counts, double n_live_tup, double n_dead_tup)
+			   bool has_counts, double n_live_tup, double n_dead_tup,
+			   bool counts_only)
 {
 	if (has_counts && reltuples >= 0 &&
 		(n_live_tup > 0 || n_dead_tup > 0) &&
 		differ(n_live_tup, reltuples))
 		add_reason(why, psprintf("live-row counts disagree (n_live_tup %.0f, reltuples %.0f)",
 								 n_live_tup, reltuples));
-	if (m->unknown)
+	if (m->unknown || counts_only)
 		return;
 	/* by more than a tenth: a page or two over is rounding, not a wrong width */
 	if (m->min_pages > m->total_pages * 1.1 + 1)
@@ -140,17 +142,8 @@ table_untrusted(const TableListing *t, bool for_index)
 		UNTRUSTED_FRACTION * Max(t->reltuples, 0) + UNTRUSTED_MARGIN)
 		add_reason(&why, psprintf("%.0f rows modified since the last ANALYZE, of %.0f",
 								  t->n_mod_since_analyze, Max(t->reltuples, 0)));
-	if (for_index)
-	{
-		if (t->has_counts && t->reltuples >= 0 &&
-			(t->n_live_tup > 0 || t->n_dead_tup > 0) &&
-			differ(t->n_live_tup, t->reltuples))
-			add_reason(&why, psprintf("live-row counts disagree (n_live_tup %.0f, reltuples %.0f)",
-									  t->n_live_tup, t->reltuples));
-	}
-	else
-		heap_untrusted(&why, m, t->reltuples, t->has_counts, t->n_live_tup,
-					   t->n_dead_tup);
+	heap_untrusted(&why, m, t->reltuples, t->has_counts, t->n_live_tup,
+				   t->n_dead_tup, for_index);
 	if (!for_index && why.len == 0 && m->total_pages >= LARGE_PAGES)
 		add_reason(&why, "large table");
 	return why.len > 0 ? why.data : NULL;
@@ -184,7 +177,7 @@ listing_toast_untrusted(const TableListing *t)
 		return "TOAST: never vacuumed";
 	initStringInfo(&why);
 	heap_untrusted(&why, m, t->toast_reltuples, t->toast_has_counts,
-				   t->toast_n_live_tup, t->toast_n_dead_tup);
+				   t->toast_n_live_tup, t->toast_n_dead_tup, false);
 	if (why.len == 0)
 		add_reason(&why, "chunk sizes never analyzed");
 	return psprintf("TOAST: %s", why.data);
