@@ -51,18 +51,23 @@ tuple_tids(IndexTuple itup)
 	return BTreeTupleIsPosting(itup) ? BTreeTupleGetNPosting(itup) : 1;
 }
 
+/* Whether a's and b's first `key` bytes of tuple (and their NULLs) agree. */
+static bool
+key_bytes_equal(IndexTuple a, IndexTuple b, Size key)
+{
+	return (a->t_info & INDEX_NULL_MASK) == (b->t_info & INDEX_NULL_MASK) &&
+		memcmp((char *) a + sizeof(IndexTupleData),
+			   (char *) b + sizeof(IndexTupleData),
+			   key - sizeof(IndexTupleData)) == 0;
+}
+
 /* Binary equality of two keys: what deduplication requires (allequalimage). */
 static bool
 same_key(IndexTuple a, IndexTuple b)
 {
 	Size		ka = key_size(a);
 
-	if (ka != key_size(b) ||
-		(a->t_info & INDEX_NULL_MASK) != (b->t_info & INDEX_NULL_MASK))
-		return false;
-	return memcmp((char *) a + sizeof(IndexTupleData),
-				  (char *) b + sizeof(IndexTupleData),
-				  ka - sizeof(IndexTupleData)) == 0;
+	return ka == key_size(b) && key_bytes_equal(a, b, ka);
 }
 
 /* a key's bytes (and whether it has NULLs) as a 64-bit hash */
@@ -91,13 +96,9 @@ continues_right(Relation rel, BlockNumber blkno, Page page,
 	if (P_RIGHTMOST(opaque) || PageGetMaxOffsetNumber(page) < P_HIKEY)
 		return false;
 	hikey = campmon_btree_item(rel, blkno, page, P_HIKEY);
-	if (!BTreeTupleIsPivot(hikey) || BTreeTupleGetHeapTID(hikey) == NULL ||
-		IndexTupleSize(hikey) != MAXALIGN(key) + MAXALIGN(sizeof(ItemPointerData)) ||
-		(hikey->t_info & INDEX_NULL_MASK) != (last->t_info & INDEX_NULL_MASK))
-		return false;
-	return memcmp((char *) hikey + sizeof(IndexTupleData),
-				  (char *) last + sizeof(IndexTupleData),
-				  key - sizeof(IndexTupleData)) == 0;
+	return BTreeTupleIsPivot(hikey) && BTreeTupleGetHeapTID(hikey) != NULL &&
+		IndexTupleSize(hikey) == MAXALIGN(key) + MAXALIGN(sizeof(ItemPointerData)) &&
+		key_bytes_equal(hikey, last, key);
 }
 
 /* Read the live items of a leaf: counts, runs, heap TIDs to check. */
