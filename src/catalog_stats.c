@@ -79,7 +79,9 @@ typedef struct RelFacts
 	bool		equalimage;		/* every key column's equality is image
 								 * equality: a build may deduplicate */
 	int16	   *indkey;			/* table column of each index column */
-	BtreeKeyAcc key;			/* from pg_attribute + pg_statistic */
+	BtreeKeyAcc *key;			/* B-trees: from pg_attribute + pg_statistic
+								 * (allocated for them only: 50,000 tables
+								 * need none) */
 } RelFacts;
 
 /* pg_statistic's width and null fraction of one column */
@@ -170,7 +172,7 @@ scan_pg_class(HTAB *rels)
 		rf->relam = form->relam;
 		rf->is_index = false;
 		rf->indkey = NULL;
-		memset(&rf->key, 0, sizeof(BtreeKeyAcc));
+		rf->key = NULL;
 		rf->dedup = true;
 		rf->equalimage = false;
 		rf->nkeyatts = 0;
@@ -244,7 +246,8 @@ scan_pg_index(HTAB *rels)
 				index->indkey[i] = form->indkey.values[i];
 			index->equalimage = !form->indisunique && index->dedup &&
 				btree_index_equalimage(tup, desc, equalimage);
-			btree_key_init(&index->key, form->indnkeyatts, index->equalimage,
+			index->key = palloc(sizeof(BtreeKeyAcc));
+			btree_key_init(index->key, form->indnkeyatts, index->equalimage,
 						   index->has_pred, index->reltuples,
 						   table != NULL ? table->reltuples : -1);
 		}
@@ -336,7 +339,7 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			table_column_len_add(&rf->width, att, cs != NULL,
 								 cs ? cs->s.width : 0, cs ? cs->s.nullfrac : 0);
 		}
-		else if (rf->indkey != NULL && att->attnum == rf->key.natts + 1)
+		else if (rf->indkey != NULL && att->attnum == rf->key->natts + 1)
 		{
 			/*
 			 * A B-tree's column: statistics of the table's column, of the
@@ -354,10 +357,10 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 
 				if (btree_value_sizes_lookup(pg_statistic_rel, key.relid, key.attnum, &vs))
 					with_sizes.sizes = &vs;
-				btree_key_add(&rf->key, att, tableatt == 0, &with_sizes);
+				btree_key_add(rf->key, att, tableatt == 0, &with_sizes);
 			}
 			else
-				btree_key_add(&rf->key, att, tableatt == 0, cs ? &cs->s : &no_stats);
+				btree_key_add(rf->key, att, tableatt == 0, cs ? &cs->s : &no_stats);
 			if (tableatt != 0 && cs != NULL && att->attlen == -1)
 			{
 				RelFacts   *table = hash_search(rels, &rf->indrelid, HASH_FIND, NULL);
@@ -369,7 +372,7 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 					btree_key_may_be_toasted(rf->indrelid, tableatt, cs->s.width,
 											 (double) toast->files.main_bytes,
 											 table->reltuples))
-					btree_key_toasted(&rf->key, att);
+					btree_key_toasted(rf->key, att);
 			}
 		}
 	}
@@ -546,7 +549,7 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 
 	btree_stats_estimate(rf->files.main_bytes / BLCKSZ, rf->fillfactor,
 						 rf->indisunique, rf->reltuples, rf->relid,
-						 rf->indrelid, &rf->key, &out->m);
+						 rf->indrelid, rf->key, &out->m);
 	return true;
 }
 
