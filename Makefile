@@ -25,6 +25,9 @@ OBJS = \
 	src/run_history.o \
 	src/run_repack.o \
 	src/run_repack_guard.o \
+	src/run_gate.o \
+	src/run_collisions.o \
+	src/run_pacing.o \
 	src/tablespace.o
 
 # The install script is built from the SQL sources, one file per
@@ -39,6 +42,7 @@ SQL_STATE = \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
 	src/sql/check_registry.sql \
+	src/sql/cadences.sql \
 	src/sql/runs.sql \
 	src/sql/snapshots.sql
 # one file per check or family of checks (src/sql/checks/), each
@@ -53,11 +57,15 @@ SQL_CODE = \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/cadence_due.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/history.sql \
+	src/sql/run_rules.sql \
+	src/sql/estimates.sql \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
+	src/sql/progress.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
 	src/sql/report.sql
@@ -69,18 +77,23 @@ SQL_SOURCES = \
 	src/sql/measure.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
+	src/sql/cadences.sql \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/check_registry.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/cadence_due.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/runs.sql \
 	src/sql/history.sql \
+	src/sql/run_rules.sql \
+	src/sql/estimates.sql \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
+	src/sql/progress.sql \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
