@@ -183,13 +183,15 @@ GateVerdict
 run_gate_before_step(RunGate *g, int64 run_id, StepToRun *s)
 {
 	TimestampTz wait_start = 0;
+	TimestampTz limit = 0;		/* how long the current wait may last */
 	const char *waiting_rule = NULL;
+	char	   *waiting_why = NULL;
+	bool		waiting_stops = false;	/* the run stops (else the step is skipped) when it lasts */
 	char	   *why;
 
 	for (;;)
 	{
 		TimestampTz now;
-		TimestampTz limit;
 		const char *rule = NULL;
 		bool		pacing = false;
 		bool		waitable = true;
@@ -198,6 +200,18 @@ run_gate_before_step(RunGate *g, int64 run_id, StepToRun *s)
 
 		CHECK_FOR_INTERRUPTS();
 		now = GetCurrentTimestamp();
+
+		/*
+		 * A wait that reached its limit -- the end of the window or of the
+		 * time budget included -- is its rule's: what held the step
+		 */
+		if (waiting_rule != NULL && now >= limit)
+			return gate_end(run_id, s, waiting_stops ? GATE_STOP : GATE_SKIP, waiting_rule,
+							psprintf("not started: %s; still so after waiting %ld s (%s)", waiting_why,
+									 (long) (TimestampDifferenceMilliseconds(wait_start, now) / 1000),
+									 limit == g->deadline ? "until the end of the window or time budget" :
+									 "campmon.run_collision_wait"),
+							wait_start);
 		if ((why = pacing_window(g, s)) != NULL)
 			return gate_end(run_id, s,
 							(g->outside_window || now >= g->window_end) ? GATE_STOP : GATE_SKIP,
@@ -241,14 +255,8 @@ run_gate_before_step(RunGate *g, int64 run_id, StepToRun *s)
 			if (g->deadline != 0 && g->deadline < limit)
 				limit = g->deadline;
 		}
-		if (now >= limit)
-			return gate_end(run_id, s, pacing || server_wide ? GATE_STOP : GATE_SKIP, rule,
-							psprintf("not started: %s; still so after waiting %ld s (%s)", why,
-									 (long) (TimestampDifferenceMilliseconds(wait_start, now) / 1000),
-									 limit == g->deadline ? "until the end of the window or time budget" :
-									 "campmon.run_collision_wait"),
-							wait_start);
-
+		waiting_why = why;
+		waiting_stops = pacing || server_wide;
 		if (waiting_rule == NULL || strcmp(waiting_rule, rule) != 0)
 		{
 			/* a new reason to wait: the history and pg_stat_activity say it */

@@ -9,7 +9,7 @@
  * The share done is a weighted sum over the command's phases (the weights
  * are campmon's, from where the time goes on the demo database: the heap
  * scans dominate); the time left extrapolates the elapsed time by it, or,
- * before 2% is done, is the plan's estimate less the elapsed time.  The
+ * before 1% is done, is the plan's estimate less the elapsed time.  The
  * progress views show another role's backends only to members of that role
  * or of pg_read_all_stats: otherwise basis says so and the share is NULL.
  */
@@ -86,8 +86,14 @@ DECLARE
     toast oid;
     share numeric := 1;
     f numeric;
+    -- a progress row without its figures: another role's, not ours to see
+    hidden text := format('not visible to %s: PostgreSQL shows another role''s progress to members of that role or of pg_read_all_stats', current_user);
 BEGIN
     SELECT p.* INTO v FROM pg_stat_progress_vacuum p WHERE p.pid = _step_progress.pid;
+    IF FOUND AND v.phase IS NULL THEN
+        basis := hidden;
+        RETURN;
+    END IF;
     IF FOUND THEN
         -- the table, then its TOAST table: each its share of the pages
         SELECT c.reltoastrelid, pg_relation_size(c.oid) INTO toast, main FROM pg_class c WHERE c.oid = rel;
@@ -109,6 +115,10 @@ BEGIN
         RETURN;
     END IF;
     SELECT p.* INTO v FROM pg_stat_progress_cluster p WHERE p.pid = _step_progress.pid;
+    IF FOUND AND v.phase IS NULL THEN
+        basis := hidden;
+        RETURN;
+    END IF;
     IF FOUND THEN
         phase := format('%s: %s', v.command, v.phase);
         fraction := CASE v.phase
@@ -128,6 +138,10 @@ BEGIN
         RETURN;
     END IF;
     SELECT p.* INTO v FROM pg_stat_progress_create_index p WHERE p.pid = _step_progress.pid;
+    IF FOUND AND v.phase IS NULL THEN
+        basis := hidden;
+        RETURN;
+    END IF;
     IF FOUND THEN
         phase := format('%s: %s', v.command, v.phase);
         fraction := CASE
@@ -146,6 +160,10 @@ BEGIN
         RETURN;
     END IF;
     SELECT p.* INTO v FROM pg_stat_progress_analyze p WHERE p.pid = _step_progress.pid;
+    IF FOUND AND v.phase IS NULL THEN
+        basis := hidden;
+        RETURN;
+    END IF;
     IF FOUND THEN
         phase := format('ANALYZE: %s', v.phase);
         f := CASE v.phase
@@ -161,7 +179,7 @@ BEGIN
         RETURN;
     END IF;
     basis := CASE WHEN EXISTS (SELECT FROM pg_stat_activity a WHERE a.pid = _step_progress.pid AND a.query = '<insufficient privilege>')
-                  THEN format('not visible to %s: PostgreSQL shows another role''s progress to members of that role or of pg_read_all_stats', current_user)
+                  THEN hidden
                   ELSE 'no progress reported (the command has not started, or reports none)' END;
 END $fn$;
 
@@ -205,12 +223,12 @@ SELECT r.run_id, r.run_by, r.worker_pid, r.steps, r.steps_finished,
        CASE WHEN s.outcome = 'running' THEN date_trunc('second', clock_timestamp() - s.started_at) END AS elapsed,
        s.estimated_seconds,
        CASE WHEN s.outcome <> 'running' THEN NULL
-            WHEN p.fraction >= 0.02
+            WHEN p.fraction >= 0.01
             THEN date_trunc('second', (clock_timestamp() - s.started_at) * ((1 - p.fraction) / p.fraction)::float8)
             ELSE greatest(make_interval(secs => s.estimated_seconds::float8) - date_trunc('second', clock_timestamp() - s.started_at),
                           interval '0') END AS time_left,
        CASE WHEN s.outcome <> 'running' THEN NULL
-            WHEN p.fraction >= 0.02 THEN 'elapsed time and share done'
+            WHEN p.fraction >= 0.01 THEN 'elapsed time and share done'
             ELSE 'the plan''s estimate less the elapsed time' END AS time_left_basis,
        p.detail, p.basis,
        r.started_at AS run_started_at, s.started_at AS step_started_at
