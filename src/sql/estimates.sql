@@ -33,7 +33,7 @@ WITH done AS (
     WHERE s.outcome = 'done' AND NOT r.dry_run AND s.size_before > 0
       AND s.finished_at > s.started_at AND coalesce(s.attempts, 1) = 1
       AND (s.action NOT IN ('VACUUM', 'VACUUM (FREEZE)', 'VACUUM (FULL)', 'ANALYZE')
-           OR (r.options ->> 'cost_delay_ms')::float8 = current_setting('campmon.run_cost_delay')::float8)
+           OR (r.options ->> 'cost_delay_ms')::float8 = (SELECT x.setting::float8 FROM pg_settings x WHERE x.name = 'campmon.run_cost_delay'))
 ),
 fit AS (
     SELECT d.action, count(*) AS steps,
@@ -87,7 +87,7 @@ SELECT CASE WHEN r.action IS NOT NULL AND bytes IS NOT NULL
                         pg_size_pretty(r.bytes_per_second), CASE WHEN r.fixed_seconds > 0 THEN format(' + %s s', r.fixed_seconds) END)
             ELSE 'estimated at campmon''s default rate (no history of such steps on this server yet)' END
 FROM (SELECT 1) one
-LEFT JOIN LATERAL (SELECT x.* FROM unnest(rates) x WHERE x.action = _estimated_seconds.action AND x.steps >= 3 LIMIT 1) r ON true $$;
+LEFT JOIN LATERAL (SELECT x.* FROM unnest(rates) x WHERE x.action = _estimated_seconds.action AND x.steps >= 3 AND x.bytes_per_second > 0 LIMIT 1) r ON true $$;
 
 REVOKE ALL ON FUNCTION campmon._estimated_seconds(text,bigint,numeric,campmon.step_rates[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._estimated_seconds(text,bigint,numeric,campmon.step_rates[]) TO campmon_reader, pg_monitor;

@@ -33,6 +33,10 @@ DECLARE
     indexes integer := (SELECT count(*) FROM pg_index WHERE indrelid = rel AND indisvalid);
     copy_f numeric;
 BEGIN
+    IF rel IS NULL THEN
+        basis := 'no table';
+        RETURN;
+    END IF;
     SELECT a.query INTO q FROM pg_stat_activity a
     WHERE a.application_name = app AND a.datname = current_database() AND a.state = 'active'
       AND a.query NOT IN ('<insufficient privilege>', '')
