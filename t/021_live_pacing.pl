@@ -218,7 +218,7 @@ SKIP:
 		qr/^REPACK\|(replaying the writes made meanwhile|waiting for older transactions to end)\|9[02]\.0\|true\|/,
 		'campmon.progress: a running REPACK, its phase from pg_repack\'s query and objects, with a time left');
 	like(sql("SELECT detail FROM campmon.progress WHERE run_id = $run"),
-		qr/^copy \d+ kB of \d+ kB, 1 of 1 indexes built, log of writes to replay \d+ (bytes|kB)$/,
+		qr/^copy \d+ \w+ of \d+ \w+, 1 of 1 indexes built, log of writes to replay \d+ \w+$/,
 		'campmon.progress: pg_repack\'s copy, its indexes and its log');
 	$holder->query_safe('COMMIT');
 	wait_run($run);

@@ -30,10 +30,14 @@ AS $fn$
 BEGIN
 -- plpgsql: installed before the history's tables (runs.sql), read at run time
 RETURN QUERY
+-- the steps that count, within the longest cadence (older ones are overdue
+-- anyway): not the drops, tens of thousands a night on a neglected database
 WITH hist AS MATERIALIZED (
     SELECT s.action, s.target, s.target_relid, max(s.finished_at) AS at
     FROM campmon.run_step s JOIN campmon.run r USING (run_id)
     WHERE s.outcome = 'done' AND NOT r.dry_run
+      AND s.action IN ('REINDEX INDEX CONCURRENTLY', 'REPACK', 'VACUUM (FULL)', 'VACUUM', 'VACUUM (FREEZE)')
+      AND s.finished_at >= now() - (SELECT coalesce(max(m.every), interval '0') FROM campmon.maintenance_cadence m)
     GROUP BY 1, 2, 3
 ),
 since AS (SELECT min(r.started_at) AS at FROM campmon.run r WHERE NOT r.dry_run),
@@ -45,7 +49,6 @@ t AS (
       AND n.nspname !~ '^pg_temp_' AND n.nspname <> 'campmon'
       -- the tables the caller may measure (campmon.tables' rule)
       AND (pg_has_role(current_user, 'pg_stat_scan_tables', 'USAGE') OR has_table_privilege(c.oid, 'SELECT'))
-      AND pg_total_relation_size(c.oid) >= (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size')
 ),
 -- the cadence of each table and maintenance: the lowest priority, then the shortest
 applies AS (
@@ -57,9 +60,16 @@ applies AS (
               AND pg_has_role(m.edited_by, t.relowner, 'USAGE')))
     ORDER BY t.oid, m.maintenance, m.priority, m.every NULLS LAST
 ),
+-- large enough to count, from the files: no lock (a table someone holds
+-- ACCESS EXCLUSIVE must not make plan() wait), and only for the tables a
+-- cadence names
+sized AS (
+    SELECT a.* FROM applies a
+    WHERE campmon._total_bytes(a.oid) >= (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size')
+),
 rebuilt AS (
     SELECT a.oid, max(h.at) AS at, (array_agg(h.action ORDER BY h.at DESC))[1] AS how
-    FROM applies a JOIN hist h ON h.target_relid = a.oid AND h.action IN ('REPACK', 'VACUUM (FULL)')
+    FROM sized a JOIN hist h ON h.target_relid = a.oid AND h.action IN ('REPACK', 'VACUUM (FULL)')
     GROUP BY a.oid
 ),
 idx AS (
@@ -67,7 +77,7 @@ idx AS (
            greatest((SELECT max(h.at) FROM hist h WHERE h.action = 'REINDEX INDEX CONCURRENTLY'
                      AND h.target = format('%I.%I', a.nsp, ic.relname)),
                     (SELECT rb.at FROM rebuilt rb WHERE rb.oid = a.oid)) AS at
-    FROM applies a JOIN pg_index i ON i.indrelid = a.oid AND i.indisvalid
+    FROM sized a JOIN pg_index i ON i.indrelid = a.oid AND i.indisvalid
     JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
     WHERE a.maintenance = 'reindex'
 ),
@@ -83,7 +93,7 @@ last AS (
                WHEN 'rebuild' THEN (SELECT format('%s (campmon.history)', rb.how) FROM rebuilt rb WHERE rb.oid = a.oid)
                WHEN 'reindex' THEN 'REINDEX of its least recently rebuilt index, or a rebuild of the table (campmon.history)'
                ELSE 'the latest of campmon.history''s VACUUM and PostgreSQL''s last vacuum and autovacuum' END AS how
-    FROM applies a
+    FROM sized a
     WHERE a.every IS NOT NULL
       -- nothing to re-index in a table without a B-tree
       AND (a.maintenance <> 'reindex' OR EXISTS (SELECT FROM idx x WHERE x.oid = a.oid))
@@ -102,3 +112,11 @@ END $fn$;
 
 REVOKE ALL ON FUNCTION campmon._cadence_due() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._cadence_due() TO campmon_reader, pg_monitor;
+
+CREATE OR REPLACE VIEW campmon.maintenance_due AS SELECT * FROM campmon._cadence_due();
+
+COMMENT ON VIEW campmon.maintenance_due IS
+'Per table and maintenance a cadence of campmon.maintenance_cadence applies to: when it was last done (campmon.history, PostgreSQL''s last vacuums), and whether it is overdue; plan() plans the overdue ones';
+
+REVOKE ALL ON campmon.maintenance_due FROM PUBLIC;
+GRANT SELECT ON campmon.maintenance_due TO campmon_reader, pg_monitor;

@@ -2,7 +2,8 @@
  * estimates.sql -- how long a step takes on this server, learnt from its
  * own history: per kind of step (action), a fixed cost and a rate in bytes
  * of the target (with TOAST and indexes, as the history's size_before) per
- * second, fitted to the last steps done.  plan() estimates a step's
+ * second, fitted to the last steps done -- or, where that fits them better
+ * (a DROP, an ANALYZE, whose time is not their size's), the median duration.  plan() estimates a step's
  * duration from them (campmon._estimated_seconds), and falls back to
  * campmon's constants where the history has too little to say; the step's
  * reason says which.
@@ -38,25 +39,36 @@ WITH done AS (
 fit AS (
     SELECT d.action, count(*) AS steps,
            regr_slope(d.secs, d.bytes) AS slope, regr_intercept(d.secs, d.bytes) AS intercept,
-           sum(d.bytes) / sum(d.secs) AS mean_rate, max(d.finished_at) AS last_step_at
+           sum(d.bytes) / sum(d.secs) AS mean_rate,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY d.secs) AS median_secs,
+           max(d.finished_at) AS last_step_at
     FROM done d WHERE d.recent <= 50
     GROUP BY d.action
 ),
-model AS (
+line AS (
     -- a straight line through the points when it rises and starts at or
     -- above zero; else all bytes over all seconds, with no fixed cost
-    SELECT f.action, f.steps, f.last_step_at,
+    SELECT f.*,
            CASE WHEN f.steps >= 3 AND f.slope > 0 AND f.intercept >= 0 THEN f.intercept ELSE 0 END AS fixed,
            CASE WHEN f.steps >= 3 AND f.slope > 0 AND f.intercept >= 0 THEN 1 / f.slope ELSE f.mean_rate END AS rate
     FROM fit f
+),
+model AS (
+    -- the line, or the median duration whatever the size when that fits the
+    -- steps better (a DROP, an ANALYZE's sample: their time is not their size's)
+    SELECT l.*,
+           (SELECT avg(abs(l.fixed + d.bytes / l.rate - d.secs) / d.secs) FROM done d
+            WHERE d.action = l.action AND d.recent <= 50 AND l.rate > 0) AS line_error,
+           (SELECT avg(abs(l.median_secs - d.secs) / d.secs) FROM done d
+            WHERE d.action = l.action AND d.recent <= 50) AS median_error
+    FROM line l
 )
-SELECT m.action, m.steps, round(m.fixed::numeric, 3), round(m.rate::numeric),
-       -- how far the model is from the steps it was fitted to
-       (SELECT round(avg(abs(m.fixed + d.bytes / m.rate - d.secs) / d.secs)::numeric * 100, 1)
-        FROM done d WHERE d.action = m.action AND d.recent <= 50),
+SELECT m.action, m.steps,
+       round((CASE WHEN m.median_error < m.line_error OR m.line_error IS NULL THEN m.median_secs ELSE m.fixed END)::numeric, 3),
+       CASE WHEN m.median_error < m.line_error OR m.line_error IS NULL THEN NULL ELSE round(m.rate::numeric) END,
+       round((least(m.line_error, m.median_error) * 100)::numeric, 1),
        m.last_step_at
 FROM model m
-WHERE m.rate > 0
 ORDER BY m.action;
 END $fn$;
 
@@ -81,13 +93,17 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 SELECT CASE WHEN r.action IS NOT NULL AND bytes IS NOT NULL
-            THEN round(r.fixed_seconds + bytes / r.bytes_per_second, 1) ELSE fallback END,
-       CASE WHEN r.action IS NOT NULL AND bytes IS NOT NULL
-            THEN format('estimated from this server''s last %s %s steps (%s/s%s)', r.steps, action,
+            THEN round(r.fixed_seconds + coalesce(bytes / r.bytes_per_second, 0), 2) ELSE fallback END,
+       CASE WHEN r.action IS NOT NULL AND bytes IS NOT NULL AND r.bytes_per_second IS NULL
+            THEN format('estimate from this server''s last %s %s steps (%s s each)', r.steps, action, r.fixed_seconds)
+            WHEN r.action IS NOT NULL AND bytes IS NOT NULL
+            THEN format('estimate from this server''s last %s %s steps (%s/s%s)', r.steps, action,
                         pg_size_pretty(r.bytes_per_second), CASE WHEN r.fixed_seconds > 0 THEN format(' + %s s', r.fixed_seconds) END)
-            ELSE 'estimated at campmon''s default rate (no history of such steps on this server yet)' END
+            ELSE 'estimate at campmon''s default rate' END
 FROM (SELECT 1) one
-LEFT JOIN LATERAL (SELECT x.* FROM unnest(rates) x WHERE x.action = _estimated_seconds.action AND x.steps >= 3 AND x.bytes_per_second > 0 LIMIT 1) r ON true $$;
+LEFT JOIN LATERAL (SELECT x.* FROM unnest(rates) x
+                   WHERE x.action = _estimated_seconds.action AND x.steps >= 3
+                     AND (x.bytes_per_second IS NULL OR x.bytes_per_second > 0) LIMIT 1) r ON true $$;
 
 REVOKE ALL ON FUNCTION campmon._estimated_seconds(text,bigint,numeric,campmon.step_rates[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._estimated_seconds(text,bigint,numeric,campmon.step_rates[]) TO campmon_reader, pg_monitor;

@@ -27,7 +27,9 @@ DECLARE
     q text;
     copy_rel oid;
     log_rel oid;
-    heap bigint := pg_relation_size(rel);
+    -- sizes from the files, without a lock (pg_repack takes ACCESS
+    -- EXCLUSIVE at its start and its swap: the view must not wait)
+    heap bigint;
     copied bigint;
     built integer;
     indexes integer := (SELECT count(*) FROM pg_index WHERE indrelid = rel AND indisvalid);
@@ -43,13 +45,17 @@ BEGIN
     LIMIT 1;
     copy_rel := to_regclass(format('repack.%I', 'table_' || rel));
     log_rel := to_regclass(format('repack.%I', 'log_' || rel));
-    copied := CASE WHEN copy_rel IS NOT NULL THEN pg_relation_size(copy_rel) END;
+    -- the table with its TOAST, without its indexes: what the copy fills
+    heap := campmon._total_bytes(rel)
+            - coalesce((SELECT sum(campmon._total_bytes(i.indexrelid)) FROM pg_index i WHERE i.indrelid = rel), 0);
+    copied := CASE WHEN copy_rel IS NOT NULL THEN campmon._total_bytes(copy_rel)
+                   - coalesce((SELECT sum(campmon._total_bytes(i.indexrelid)) FROM pg_index i WHERE i.indrelid = copy_rel), 0) END;
     built := (SELECT count(*) FROM pg_index WHERE indrelid = copy_rel);
     copy_f := least(coalesce(copied, 0)::numeric / greatest(heap, 8192), 1);
     detail := concat_ws(', ',
         CASE WHEN copied IS NOT NULL THEN format('copy %s of %s', pg_size_pretty(copied), pg_size_pretty(heap)) END,
         CASE WHEN copy_rel IS NOT NULL THEN format('%s of %s indexes built', built, indexes) END,
-        CASE WHEN log_rel IS NOT NULL THEN format('log of writes to replay %s', pg_size_pretty(pg_relation_size(log_rel))) END);
+        CASE WHEN log_rel IS NOT NULL THEN format('log of writes to replay %s', pg_size_pretty(campmon._total_bytes(log_rel))) END);
     basis := CASE WHEN q IS NOT NULL THEN 'pg_repack''s query, the size of its copy and log'
                   ELSE 'the size of pg_repack''s copy and log (its query is not visible to this role)' END;
     phase := CASE
@@ -100,9 +106,12 @@ BEGIN
     END IF;
     IF FOUND THEN
         -- the table, then its TOAST table: each its share of the pages
-        SELECT c.reltoastrelid, pg_relation_size(c.oid) INTO toast, main FROM pg_class c WHERE c.oid = rel;
+        -- (sizes from the files: no lock on the table)
+        SELECT c.reltoastrelid INTO toast FROM pg_class c WHERE c.oid = rel;
         IF toast <> 0 THEN
-            share := main::numeric / greatest(main + pg_relation_size(toast), 1);
+            main := campmon._total_bytes(rel) - campmon._total_bytes(toast)
+                    - coalesce((SELECT sum(campmon._total_bytes(i.indexrelid)) FROM pg_index i WHERE i.indrelid = rel), 0);
+            share := main::numeric / greatest(main + campmon._total_bytes(toast), 1);
         END IF;
         f := CASE v.phase
             WHEN 'initializing' THEN 0

@@ -26,8 +26,8 @@ SELECT 'maintenance_overdue',
                    THEN format('%s %s ago (%s), due again in %s', v.done, campmon._human(now() - d.last_done), d.last_how,
                                campmon._human(d.last_done + d.every - now()))
                    WHEN d.overdue
-                   THEN format('not %s since campmon''s history began %s ago (nothing recorded)', v.done,
-                               campmon._human(now() - d.history_since))
+                   THEN format('not %s in the last %s, as far as campmon''s history tells (it began %s ago)', v.done,
+                               campmon._human(d.every), campmon._human(now() - d.history_since))
                    WHEN d.history_since IS NULL
                    THEN format('no %s recorded: campmon has no history of runs yet', v.noun)
                    ELSE format('no %s recorded yet: campmon''s history began %s ago, less than the cadence', v.noun,
