@@ -10,8 +10,12 @@ OBJS = \
 	src/sampling.o \
 	src/table_bloat.o \
 	src/btree_scan.o \
+	src/btree_leaf.o \
 	src/btree_estimate.o \
+	src/btree_key.o \
+	src/btree_stats.o \
 	src/btree_heapcheck.o \
+	src/btree_runs.o \
 	src/index_bloat.o \
 	src/relation_files.o \
 	src/catalog_stats.o \
@@ -33,8 +37,9 @@ OBJS = \
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
 # SQL_STATE makes what an upgrade must not recreate (tables and their seed
-# rows); SQL_CODE only CREATE OR REPLACE functions and views, grants and
-# comments, so that an upgrade script can rerun it whole after its own DDL.
+# rows, row types); SQL_CODE only CREATE OR REPLACE functions and views,
+# grants and comments, so that an upgrade script can rerun it whole after
+# its own DDL.
 # Never edit campmon--$(EXTVERSION).sql: it is generated.
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\\(.*\\)'/\\1/p" campmon.control)
 SQL_STATE = \
@@ -44,10 +49,16 @@ SQL_STATE = \
 	src/sql/check_registry.sql \
 	src/sql/cadences.sql \
 	src/sql/runs.sql \
+	src/sql/plan_types.sql \
 	src/sql/snapshots.sql
 # one file per check or family of checks (src/sql/checks/), each
 # registering itself in campmon.check_definitions: a new check is a new file
 CHECKS = $(sort $(wildcard src/sql/checks/*.sql))
+# plan()'s phases, one file each (src/sql/plan/): a new phase is a new file
+# there (and its call in plan()).  They install in name order, after the
+# types and helpers they use and before plan.sql; a phase uses no other
+# phase file.
+PLAN_PHASES = $(sort $(wildcard src/sql/plan/*.sql))
 SQL_CODE = \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
@@ -63,6 +74,8 @@ SQL_CODE = \
 	src/sql/history.sql \
 	src/sql/run_rules.sql \
 	src/sql/estimates.sql \
+	src/sql/drop_work_table.sql \
+	$(PLAN_PHASES) \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
 	src/sql/progress.sql \
@@ -91,6 +104,9 @@ SQL_SOURCES = \
 	src/sql/history.sql \
 	src/sql/run_rules.sql \
 	src/sql/estimates.sql \
+	src/sql/drop_work_table.sql \
+	src/sql/plan_types.sql \
+	$(PLAN_PHASES) \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
 	src/sql/progress.sql \
@@ -109,9 +125,9 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view default_mode demo campaign plan hostile snapshots rewrite_models
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models
 REGRESS_OPTS =
-ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
+ISOLATION = concurrent_drop run_plan concurrent_writes drop_race stats_overwritten
 ISOLATION_OPTS =
 
 EXTRA_CLEAN = results/ output_iso/ log/ $(EXTENSION)-$(EXTVERSION).tar.gz
@@ -141,7 +157,7 @@ dist:
 	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).tar.gz HEAD
 
 # PGXS does not track header dependencies: every object depends on ours.
-$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/run_shared.h
+$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/listing_default.h src/btree_leaf.h src/run_shared.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation
