@@ -787,7 +787,21 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_repack_progress', $$SELECT phase FROM campmon._repack_progress(4294967295, '')$$, 'ok'),
 ('_step_progress', $$SELECT basis FROM campmon._step_progress(NULL, NULL, NULL)$$, 'ok'),
 ('_step_progress', $$SELECT basis FROM campmon._step_progress(pg_backend_pid(), 'VACUUM', 'ho.ho_table'::regclass)$$, 'ok'),
-('_check_maintenance_overdue', $$SELECT count(*) >= 0 FROM campmon._check_maintenance_overdue()$$, 'ok');
+('_check_maintenance_overdue', $$SELECT count(*) >= 0 FROM campmon._check_maintenance_overdue()$$, 'ok'),
+-- plan()'s cadence phase: no context or no cadence, one with nothing but
+-- flags, every table due (overdue or not), a due row for no table
+('_plan_cadence_note', $$SELECT campmon._plan_cadence_note(NULL, NULL, NULL)$$, 'ok'),
+('_plan_cadence_note', $$SELECT count(*) FROM campmon._plan_cadence_note(ARRAY(SELECT d FROM campmon.maintenance_due d), 'ho.ho_table'::regclass, 'rebuild')$$, 'ok'),
+('_plan_cadence_note', $$SELECT campmon._plan_cadence_note(ARRAY[jsonb_populate_record(NULL::campmon.maintenance_due, '{"relid": 0, "maintenance": "reindex", "overdue": true}')], 0, 'reindex')$$, 'ok'),
+('_plan_cadence_rewrites', $$SELECT campmon._plan_cadence_rewrites(NULL, NULL) IS NULL$$, 'ok'),
+('_plan_cadence_rewrites', $$SELECT cardinality((campmon._plan_cadence_rewrites(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'), ARRAY(SELECT d FROM campmon.maintenance_due d))).rewrite_online)$$, 'ok'),
+('_plan_cadence_rewrites', $$SELECT cardinality((campmon._plan_cadence_rewrites(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d))).rewrite_online) >= 0$$, 'ok'),
+('_plan_cadence_reindex', $$SELECT count(*) FROM campmon._plan_cadence_reindex(NULL, NULL)$$, 'ok'),
+('_plan_cadence_reindex', $$SELECT count(*) FROM campmon._plan_cadence_reindex(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'), ARRAY(SELECT d FROM campmon.maintenance_due d))$$, 'ok'),
+('_plan_cadence_reindex', $$SELECT count(*) >= 0 FROM campmon._plan_cadence_reindex(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d))$$, 'ok'),
+('_plan_cadence_vacuum', $$SELECT count(*) FROM campmon._plan_cadence_vacuum(NULL, NULL, NULL)$$, 'ok'),
+('_plan_cadence_vacuum', $$SELECT count(*) FROM campmon._plan_cadence_vacuum(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'), ARRAY(SELECT d FROM campmon.maintenance_due d), '{}')$$, 'ok'),
+('_plan_cadence_vacuum', $$SELECT count(*) >= 0 FROM campmon._plan_cadence_vacuum(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d), ARRAY(SELECT s FROM campmon._plan_vacuum(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user)) s))$$, 'ok');
 
 INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
 ('start_plan', $$SET campmon.maintenance_window = '25:00-01:00'$$, $$SELECT 1$$, '22023'),
@@ -812,6 +826,11 @@ INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
 
 INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('_cadence_due', 'regress_ho_evil', $$SELECT count(*) FROM campmon._cadence_due()$$, '42501'),
+('_plan_cadence_note', 'regress_ho_evil', $$SELECT campmon._plan_cadence_note(NULL, NULL, NULL)$$, '42501'),
+('_plan_cadence_rewrites', 'regress_ho_evil', $$SELECT campmon._plan_cadence_rewrites(NULL, NULL) IS NULL$$, '42501'),
+('_plan_cadence_reindex', 'regress_ho_evil', $$SELECT count(*) FROM campmon._plan_cadence_reindex(NULL, NULL)$$, '42501'),
+('_plan_cadence_vacuum', 'regress_ho_evil', $$SELECT count(*) FROM campmon._plan_cadence_vacuum(NULL, NULL, NULL)$$, '42501'),
+('_plan_cadence_reindex', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon._plan_cadence_reindex(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d))$$, 'ok'),
 ('_cleanup_at_work', 'regress_ho_evil', $$SELECT count(*) FROM campmon._cleanup_at_work()$$, '42501'),
 ('_step_rates', 'regress_ho_evil', $$SELECT count(*) FROM campmon.step_rates$$, '42501'),
 ('_estimated_seconds', 'regress_ho_evil', $$SELECT seconds FROM campmon._estimated_seconds('VACUUM', 1, 1, NULL)$$, '42501'),

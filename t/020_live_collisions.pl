@@ -366,6 +366,31 @@ is(step_row($run, 'public.rf_w3'), 'done||false', 'inside campmon.maintenance_wi
 like(sql("SELECT options ->> 'maintenance_window' FROM campmon.run WHERE run_id = $run"),
 	qr/^\Q$now_window\E \(campmon.maintenance_window\)$/, 'the run records its window');
 
+# the window against the step's estimate, from this server's history: made
+# up here (1 kB/s for a VACUUM, the only history), so that the step would
+# pass the window's end
+bloated_table('rf_w4', 2000);
+sql(q{DELETE FROM campmon.run;
+	  INSERT INTO campmon.run (run_id, dry_run, status, started_at, finished_at, options)
+	  VALUES (-1, false, 'done', now() - interval '1 day', now() - interval '1 day', '{"cost_delay_ms": 2}');
+	  INSERT INTO campmon.run_step (run_id, step, action, target, outcome, started_at, finished_at, size_before, attempts)
+	  SELECT -1, g, 'VACUUM', 'public.made_up_' || g, 'done', now() - interval '1 day',
+	         now() - interval '1 day' + make_interval(secs => g * 100), g * 102400, 1
+	  FROM generate_series(1, 3) g;});
+like(sql("$exact SELECT estimated_seconds || ' ' || reason FROM campmon.plan(targets => ARRAY['rf_w4'::regclass])"),
+	qr/^\d+\.\d+ .*estimate from this server's last 3 VACUUM steps \(1024 bytes\/s\)$/,
+	'the plan\'s estimate comes from this server\'s history, and says so');
+$run = start_run('', "actions => ARRAY['VACUUM'], targets => ARRAY['rf_w4'::regclass], window_end => now() + interval '1 minute'");
+wait_run($run);
+is(step_row($run, 'public.rf_w4'), 'skipped|maintenance_window|false', 'a step whose estimate passes the window\'s end does not start');
+like(step_row($run, 'public.rf_w4', 'error'),
+	qr/^not started: its estimated \d+\.\d s would pass the end of the maintenance window until \d\d:\d\d \(window_end\) \(\d+ s left\)$/,
+	'the history gives the estimate and the time left');
+like(sql("SELECT summary FROM campmon.run WHERE run_id = $run"),
+	qr/1 step not started by maintenance_window \(about \d+ min.*left for the next window\)/,
+	'the run says how much it left for the next window');
+sql('DELETE FROM campmon.run WHERE run_id = -1');
+
 ###########################################################################
 # wal_budget: no step starts once the run has written that much WAL
 ###########################################################################
