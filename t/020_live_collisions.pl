@@ -144,9 +144,11 @@ like(step_row($run, 'public.rf_manual', 'waited_for'),
 ###########################################################################
 # autovacuum_running: a regular autovacuum on the target
 ###########################################################################
-# slow enough to be seen (about 10 s), short enough to end by itself
-bloated_table('rf_auto', 1500,
-	'autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 30, autovacuum_vacuum_cost_limit = 1'
+# slow enough to be seen (about 20 s: the worker plans before its step's
+# gate, seconds on a loaded machine, and a 5 s autovacuum was over by then),
+# short enough to end by itself
+bloated_table('rf_auto', 2000,
+	'autovacuum_vacuum_threshold = 0, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1'
 );
 my $autovac = qq{SELECT p.pid FROM pg_stat_progress_vacuum p JOIN pg_stat_activity a USING (pid)
 	WHERE a.backend_type = 'autovacuum worker' AND p.relid = 'rf_auto'::regclass};
