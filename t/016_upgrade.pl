@@ -20,20 +20,22 @@ use Test::More;
 
 my ($default) = slurp_file('campmon.control') =~ /^default_version\s*=\s*'([^']+)'/m;
 my $node = PostgreSQL::Test::Cluster->new('main');
-# the install scripts the server has (campmon--V.sql, not campmon--V--W.sql):
-# the released versions, frozen, and the default one
+$node->init;
+$node->start;
+# the versions the server can update from to the default one: its own
+# update paths (released install scripts frozen in src/sql/released/ and
+# installed beside the update scripts)
 my $extdir = $node->config_data('--sharedir') . '/extension';
-my @installed = sort map { m{/campmon--([^-]+)\.sql$} ? $1 : () } glob("$extdir/campmon--*.sql");
-ok((grep { $_ eq $default } @installed), "the server has campmon ${default}'s install script");
-my @older = grep { $_ ne $default } @installed;
+ok(-f "$extdir/campmon--$default.sql", "the server has campmon ${default}'s install script");
+my @older = split /\n/, $node->safe_psql('postgres',
+	"SELECT source FROM pg_extension_update_paths('campmon') WHERE target = '$default' AND path IS NOT NULL ORDER BY 1");
 if (!@older)
 {
 	# 1.0, before its release: nothing to update from yet
+	$node->stop;
 	done_testing();
 	exit 0;
 }
-$node->init;
-$node->start;
 
 # every row of the configuration, the history and the snapshots, as text
 my %contents = (
