@@ -162,7 +162,7 @@ for scale in "${scales[@]}"; do
         db="payoff_$v"
         opts=""
         [ "$v" != repack_40 ] || opts="-c campmon.bloat_critical_pct=40"
-        t0=$(date +%s.%N)
+        t0=$(date +%s%N)
         case "$v" in
             before) ;;
             control)
@@ -172,7 +172,7 @@ for scale in "${scales[@]}"; do
                 say "   $v: CALL campmon.run_plan(dry_run => false)${opts:+ with $opts}"
                 PGOPTIONS="$opts" sql -d "$db" -c "CALL campmon.run_plan(dry_run => false)" > "$OUT/run_${scale}_$v.log" ;;
         esac
-        secs=$(echo "$(date +%s.%N) - $t0" | bc)
+        secs=$(( ($(date +%s%N) - t0) / 1000000 ))e-3
         steps="" failed=0
         case "$v" in
             before|control) ;;
