@@ -1030,6 +1030,9 @@ SET search_path = evil, pg_catalog, public;
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id);
 SELECT campmon.cancel_run(:run_id);
+-- what run_plan calls, in its caller's search_path, when a worker is gone
+-- (its history UPDATE compares run ids and statuses over campmon.run's rows)
+SELECT campmon._run_worker_gone(0);
 SELECT campmon.relation_last_write('pg_class'), campmon._human('1 day'), campmon.family_of('public', 'wkf1_');
 \o
 RESET search_path;

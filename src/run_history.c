@@ -31,6 +31,7 @@
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -68,8 +69,19 @@ history_execute(const char *sql, int nargs, Oid *types, Datum *values, const cha
 {
 	Oid			save_userid;
 	int			save_sec;
+	int			guc_level;
 	int			rc;
 
+	/*
+	 * pg_catalog only in search_path: the statements' operators (run_id = $1,
+	 * status IN (...)) would otherwise resolve in a schema the caller puts
+	 * first -- run_plan, a procedure, cannot SET search_path, and calls
+	 * _run_worker_gone in the caller's.  An error unwinds the nest level
+	 * with the transaction.
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", SAFE_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(history_owner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
@@ -81,6 +93,7 @@ history_execute(const char *sql, int nargs, Oid *types, Datum *values, const cha
 		SetUserIdAndSecContext(save_userid, save_sec);
 	}
 	PG_END_TRY();
+	AtEOXact_GUC(true, guc_level);
 	if (rc < 0)
 		elog(ERROR, "campmon: could not write the run's history: %s", sql);
 	return rc;
