@@ -81,7 +81,8 @@ SQL_CODE = \
 	src/sql/progress.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
-	src/sql/report.sql
+	src/sql/report.sql \
+	src/sql/run_effects.sql
 # install order: each file after what it uses
 SQL_SOURCES = \
 	src/sql/roles.sql \
@@ -113,7 +114,8 @@ SQL_SOURCES = \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
-	src/sql/report.sql
+	src/sql/report.sql \
+	src/sql/run_effects.sql
 # Upgrades (README, "Developing"): once a version is released its install
 # script is frozen in src/sql/released/, and the next version's upgrade
 # script campmon--OLD--NEW.sql is built from src/sql/updates/ (the DDL and

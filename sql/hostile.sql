@@ -912,6 +912,9 @@ INSERT INTO ho.hostile_case (fn, as_role, setup, call, expected) VALUES
 ('_svg_spark', NULL, NULL, $$SELECT campmon._svg_spark(ARRAY[1, NULL, 3]::float8[]) LIKE '<svg%'$$, 'ok'),
 ('_svg_spark', NULL, NULL, $$SELECT campmon._svg_spark(NULL)$$, 'ok'),
 ('_svg_spark', 'regress_ho_evil', NULL, $$SELECT campmon._svg_spark(NULL)$$, '42501'),
+('_report_run_effects', NULL, NULL, $$SELECT campmon._report_run_effects(NULL) ~ 'id="run-effects"' AND position('<script' IN campmon._report_run_effects('-infinity')) = 0$$, 'ok'),
+('_report_run_effects', 'regress_ho_reader', NULL, $$SELECT campmon._report_run_effects('infinity') LIKE '%id="run-effects"%'$$, 'ok'),
+('_report_run_effects', 'regress_ho_evil', NULL, $$SELECT campmon._report_run_effects(now())$$, '42501'),
 ('_no_trend', NULL, NULL, $$SELECT campmon._no_trend(1, 3, '<7 days>', '1 min', '1 day')$$, 'ok'),
 ('_no_trend', NULL, NULL, $$SELECT campmon._no_trend(5, 3, '7 days', '8 min', '1 day')$$, 'ok'),
 ('_no_trend', NULL, NULL, $$SELECT campmon._no_trend(NULL, NULL, NULL, NULL, NULL)$$, 'ok'),
@@ -1116,6 +1119,9 @@ SET search_path = evil, pg_catalog, public;
 CALL campmon.run_plan(families => ARRAY['none']) \gset
 SELECT ho.wait_for_run(:run_id);
 SELECT campmon.cancel_run(:run_id);
+-- what run_plan calls, in its caller's search_path, when a worker is gone
+-- (its history UPDATE compares run ids and statuses over campmon.run's rows)
+SELECT campmon._run_worker_gone(0);
 SELECT campmon.relation_last_write('pg_class'), campmon._human('1 day'), campmon.family_of('public', 'wkf1_');
 \o
 RESET search_path;

@@ -211,6 +211,13 @@ VALUES (9001, false, 'done', '2026-01-02 02:00+00', '2026-01-02 03:00+00');
 INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, outcome, size_before, size_after)
 VALUES (9001, 1, 'VACUUM FULL', 'fx.nmsbroadlogfy', 99002, 'done', 5000, 3000),
        (9001, 2, 'VACUUM', 'fx.nmsbroadlogfx', 99001, 'failed', NULL, NULL);
+-- a second run, between the third and the fourth snapshot, rebuilt the
+-- index with the hostile name: REINDEX CONCURRENTLY gave it a new OID (99993)
+-- under its old name, and run_effects finds its snapshot rows by that name
+INSERT INTO campmon.run (run_id, dry_run, status, started_at, finished_at)
+VALUES (9002, false, 'done', '2026-01-03 02:00+00', '2026-01-03 03:00+00');
+INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, outcome, size_before, size_after)
+VALUES (9002, 1, 'REINDEX INDEX CONCURRENTLY', format('%I.%I', 'fx', '<script>alert("x")</script>''é'), 99993, 'done', 500, 300);
 
 SET ROLE regress_snap_reader;
 SELECT schema_name, relation_name, kind, family, points, first_at, last_at, bytes, total_bytes, bloat_bytes, bloat_pct,
@@ -221,6 +228,12 @@ SELECT * FROM campmon.tablespace_trends;
 SELECT * FROM campmon.sequence_trends ORDER BY 1;
 SELECT * FROM campmon.check_timeline ORDER BY 1;
 SELECT * FROM campmon.run_gains WHERE run_id = 9001;
+-- relation by relation: the history's sizes, the snapshots' size and bloat
+-- before and after (the failed step is not there)
+SELECT * FROM campmon.run_effects WHERE run_id >= 9001 ORDER BY run_id, target;
+-- a reader without pg_stat_scan_tables and no SELECT on them: none of them
+SET ROLE regress_snap_limited;
+SELECT count(*) AS run_effects_limited FROM campmon.run_effects WHERE run_id >= 9001;
 RESET ROLE;
 
 -- the trend checks (an alert floor of 0 so that bytes this small count)
@@ -261,6 +274,7 @@ SELECT :'html' LIKE '<!DOCTYPE html>%' AS doctype,
        :'html' LIKE '%id="chart-checks"%' AS checks_chart,
        :'html' LIKE '%id="forecasts"%' AS forecasts,
        :'html' LIKE '%id="runs"%' AS runs,
+       :'html' ~ '<table id="run-effects">.*<tr data-run="9002"><td class="n">9002</td><td>fx.&quot;&lt;script&gt;alert\(&quot;&quot;x&quot;&quot;\)&lt;/script&gt;&#39;é&quot;</td>.*<td class="n">20% \(100 bytes\) → 30% \(150 bytes\)</td></tr><tr data-run="9001"><td class="n">9001</td><td>fx.nmsbroadlogfy</td><td>VACUUM FULL</td><td class="n">5000 bytes → 3000 bytes</td>' AS run_effects,
        :'html' LIKE '%id="plan"%' AS plan,
        :'html' LIKE '%id="synthetic-warning"%' AS synthetic_said,
        -- (quote_ident's quotes, then the HTML entities)
@@ -285,7 +299,7 @@ SELECT status FROM campmon.checks WHERE check_name = 'tablespace_filling';
 DELETE FROM campmon.snapshot_taken WHERE snapshot_id >= 950;
 
 -- clean up
-DELETE FROM campmon.run WHERE run_id = 9001;
+DELETE FROM campmon.run WHERE run_id IN (9001, 9002);
 DELETE FROM campmon.family WHERE family = 'snaptest';
 DROP SCHEMA snap_s, snap_t CASCADE;
 DROP ROLE regress_snap_limited;

@@ -105,6 +105,10 @@ my ($reclaimable) = $dom =~ /(<table id="reclaimable">.*?<\/table>)/s;
 cmp_ok(scalar(() = ($reclaimable // '') =~ /<tr data-relation=/g), '>=', 10, 'the largest reclaimable relations are listed');
 like($reclaimable // '', qr/<svg[^>]*class="spark"/, 'with their trend (a sparkline)');
 like($dom, qr/<table id="runs">.*?<td class="n">1<\/td>.*?done/s, 'the run is listed');
+# what the run changed: the delivery log it vacuumed, with the sizes the
+# history recorded and the bloat the snapshots before and after measured
+like($dom, qr{<table id="run-effects">.*?<td>public\.nmsbroadlogrcp</td><td>VACUUM</td><td class="n">[0-9.]+ [kM]B → [0-9.]+ [kM]B</td><td class="n">\d+ → \d+</td><td class="n">[0-9.]+ [kM]B → [0-9.]+ [kM]B</td><td class="n">[0-9.]+% \([^)]+\) → [0-9.]+% \([^)]+\)</td>}s,
+	'what the run changed: the vacuumed delivery log, size and dead rows (history), size and bloat (snapshots) before and after');
 like($dom, qr/<table id="plan">/, "tonight's plan");
 like($dom, qr/<table id="forecasts">.*?full in .*? days.*?wraps in .*? days/s, 'the forecasts: disk full, xtknewid wrap');
 like($dom, qr/<table id="checks-now">.*?cleanup_workflow/s, 'the checks not ok');

@@ -288,6 +288,8 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
     doc := doc || '<h2>Last runs</h2>'
                || CASE WHEN rows IS NULL THEN '<p class="empty" id="runs">No run of campmon.run_plan yet.</p>'
                        ELSE '<table id="runs"><tr><th>run</th><th>started</th><th>status</th><th>steps done</th><th>gained (history)</th><th>targets (snapshots)</th><th>all tables (snapshots)</th></tr>' || rows || '</table>' END;
+    -- what they changed, relation by relation (run_effects.sql)
+    doc := doc || campmon._report_run_effects(period_start);
 
     -- tonight's plan
     BEGIN

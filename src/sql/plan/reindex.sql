@@ -3,9 +3,11 @@
  * B-trees (campmon.reindex_min_bloat_pct and campmon.reindex_min_size of
  * bloat), rebuilt without blocking writes.  Not in the system schemas
  * (REINDEX CONCURRENTLY refuses the catalogs'), nor the indexes of a table
- * this plan rewrites: the rewrite rebuilds them.  The reason says when an
- * index was never scanned (dropping it may be the better step) or backs a
- * constraint.
+ * this plan rewrites: the rewrite rebuilds them.  Ordered by the reads the
+ * rebuild saves (entries read since the statistics reset times bloat over
+ * what is left), then those nothing read by their bytes, as phase 4.  The
+ * reason says when an index was never scanned (dropping it may be the better
+ * step) or backs a constraint.
  */
 
 CREATE OR REPLACE FUNCTION campmon._plan_reindex(ctx campmon._plan_context)
@@ -20,7 +22,13 @@ SELECT 5, 'REINDEX INDEX CONCURRENTLY'::text, i.indexrelid, format('%I.%I', i.sc
               CASE WHEN i.idx_scan = 0 THEN '; never scanned since the statistics reset: consider dropping it instead' ELSE '' END,
               CASE WHEN i.constraint_name IS NOT NULL THEN format('; backs constraint %s', i.constraint_name) ELSE '' END),
        i.bloat_bytes, 'SHARE UPDATE EXCLUSIVE', round(i.index_bytes / 50e6 + 0.5, 1),
-       format('REINDEX INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name), i.bloat_bytes
+       format('REINDEX INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name),
+       -- the index entries its scans read since the statistics reset, times
+       -- the extra leaf pages per entry its bloat makes them read
+       -- (an index nothing read: after every one read, by its bloat)
+       CASE WHEN coalesce(i.idx_tup_read, 0) > 0
+            THEN least(i.idx_tup_read::numeric * i.bloat_pct / greatest(100 - i.bloat_pct, 1) + 1, 9e18)::bigint
+            ELSE i.bloat_bytes - 9e18::bigint END
 FROM unnest(ctx.indexes) i
 WHERE i.is_valid AND i.access_method = 'btree'
   AND i.schema_name NOT IN ('pg_catalog', 'pg_toast', 'information_schema')
