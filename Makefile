@@ -25,7 +25,9 @@ OBJS = \
 	src/run_history.o \
 	src/run_repack.o \
 	src/run_repack_guard.o \
-	src/tablespace.o
+	src/tablespace.o \
+	src/vacuum_horizon.o \
+	src/run_horizon.o
 
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
@@ -60,6 +62,8 @@ SQL_CODE = \
 	src/sql/run_plan.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
+	src/sql/vacuum_blockers.sql \
+	src/sql/wraparound.sql \
 	src/sql/report.sql
 # install order: each file after what it uses
 SQL_SOURCES = \
@@ -84,6 +88,8 @@ SQL_SOURCES = \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
+	src/sql/vacuum_blockers.sql \
+	src/sql/wraparound.sql \
 	src/sql/report.sql
 # Upgrades (README, "Developing"): once a version is released its install
 # script is frozen in src/sql/released/, and the next version's upgrade

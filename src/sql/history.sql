@@ -26,7 +26,14 @@ SELECT s.run_id, r.run_by, r.dry_run, r.status AS run_status, s.step, s.action, 
             THEN greatest(s.size_before - s.size_after, 0) END AS reusable_bytes,
        s.dead_rows_before, s.dead_rows_after,
        s.started_at, s.finished_at, s.finished_at - s.started_at AS duration,
-       s.output
+       s.output,
+       -- what a VACUUM did, by PostgreSQL's counts before and after it: the
+       -- dead rows it removed, and those it left because the horizon held
+       -- them (not yet removable; output names what held it)
+       CASE WHEN s.action IN ('VACUUM', 'VACUUM (FREEZE)') AND s.outcome = 'done'
+            THEN greatest(s.dead_rows_before - s.dead_rows_after, 0) END AS dead_rows_removed,
+       CASE WHEN s.action IN ('VACUUM', 'VACUUM (FREEZE)') AND s.outcome = 'done'
+            THEN s.dead_rows_after END AS dead_rows_not_removable
 FROM campmon.run_step s JOIN campmon.run r USING (run_id);
 
 COMMENT ON VIEW campmon.history IS 'Every planned, executed or skipped step of campmon.run_plan, newest runs last';

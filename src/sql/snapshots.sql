@@ -188,3 +188,34 @@ SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_tablespace', '');
 
 REVOKE ALL ON campmon.snapshot_tablespace FROM PUBLIC;
 GRANT SELECT ON campmon.snapshot_tablespace TO campmon_reader, pg_monitor;
+
+-- What stops VACUUM and how far wraparound is, per snapshot: the
+-- transaction and multixact counters (their pace gives the days left to
+-- the wraparound limits, campmon.wraparound, and the time a slot's or a
+-- standby's xmin was taken, campmon.vacuum_blockers), the database's and
+-- its oldest table's ages, and the age of the oldest input of the xmin
+-- horizon (campmon.vacuum_blockers).  Figures every role may read in
+-- PostgreSQL's own views (pg_database, pg_class, the xids of
+-- pg_stat_activity, pg_prepared_xacts and pg_replication_slots): no
+-- query, no user, no start time of another role's session, which
+-- pg_stat_activity hides from readers without pg_read_all_stats.
+CREATE TABLE campmon.snapshot_horizon (
+    snapshot_id             bigint PRIMARY KEY REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
+    next_xid                bigint NOT NULL,    -- the next transaction id, with its epoch (pg_current_snapshot's xmax)
+    next_mxid               bigint NOT NULL,    -- the next multixact id (32 bits: the pace is taken modulo 2^32)
+    xid_age                 bigint,             -- age(datfrozenxid) of this database
+    mxid_age                bigint,             -- mxid_age(datminmxid) of this database
+    oldest_table_xid_age    bigint,             -- the oldest table's (TOAST included) age(relfrozenxid)
+    oldest_table_mxid_age   bigint,             -- ... and mxid_age(relminmxid)
+    horizon_xid_age         bigint,             -- the oldest input of the xmin horizon: its age in transactions
+    horizon_kind            text,               -- what it is (campmon.vacuum_blockers.kind), NULL when none
+    blockers                integer NOT NULL    -- rows of campmon.vacuum_blockers
+);
+
+COMMENT ON TABLE campmon.snapshot_horizon IS
+'Per snapshot, the transaction and multixact counters, the database''s and its oldest table''s wraparound ages, and the age of the oldest input of the xmin horizon';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_horizon', '');
+
+REVOKE ALL ON campmon.snapshot_horizon FROM PUBLIC;
+GRANT SELECT ON campmon.snapshot_horizon TO campmon_reader, pg_monitor;
