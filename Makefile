@@ -64,6 +64,7 @@ SQL_CODE = \
 	src/sql/trends.sql \
 	src/sql/vacuum_blockers.sql \
 	src/sql/wraparound.sql \
+	src/sql/autovacuum.sql \
 	src/sql/report.sql
 # install order: each file after what it uses
 SQL_SOURCES = \
@@ -90,6 +91,7 @@ SQL_SOURCES = \
 	src/sql/trends.sql \
 	src/sql/vacuum_blockers.sql \
 	src/sql/wraparound.sql \
+	src/sql/autovacuum.sql \
 	src/sql/report.sql
 # Upgrades (README, "Developing"): once a version is released its install
 # script is frozen in src/sql/released/, and the next version's upgrade
@@ -102,7 +104,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view default_mode demo campaign plan hostile snapshots rewrite_models
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view default_mode demo campaign plan hostile snapshots vacuum rewrite_models
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
 ISOLATION_OPTS =

@@ -29,6 +29,21 @@ SELECT pg_has_role(current_user, 'pg_stat_scan_tables', 'USAGE')
 REVOKE ALL ON FUNCTION campmon._may_see_figures(oid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._may_see_figures(oid) TO campmon_reader, pg_monitor;
 
+-- Whether the current role may see a check row that snapshot() (as the
+-- extension's owner) computed from what pg_stat_activity shows only to
+-- pg_read_all_stats: another role's session times (xmin_horizon's status
+-- rests on them) and the autovacuum workers.  The same rule as
+-- PostgreSQL's.
+CREATE FUNCTION campmon._may_see_session_figures(check_name text, target text) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT NOT (check_name = 'xmin_horizon' OR (check_name = 'autovacuum_debt' AND target = 'autovacuum workers'))
+       OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') $$;
+
+REVOKE ALL ON FUNCTION campmon._may_see_session_figures(text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._may_see_session_figures(text,text) TO campmon_reader, pg_monitor;
+
 CREATE TABLE campmon.snapshot_taken (
     snapshot_id     bigserial PRIMARY KEY,
     taken_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -148,7 +163,9 @@ SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_check', '');
 REVOKE ALL ON campmon.snapshot_check FROM PUBLIC;
 GRANT SELECT ON campmon.snapshot_check TO campmon_reader, pg_monitor;
 ALTER TABLE campmon.snapshot_check ENABLE ROW LEVEL SECURITY;
-CREATE POLICY readable ON campmon.snapshot_check FOR SELECT USING (target_relid IS NULL OR campmon._may_see_figures(target_relid));
+CREATE POLICY readable ON campmon.snapshot_check FOR SELECT
+    USING ((target_relid IS NULL OR campmon._may_see_figures(target_relid))
+           AND campmon._may_see_session_figures(check_name, target));
 
 -- The xtknewid sequences' positions: used is the count of identifiers
 -- handed out of the 2^31 before the wrap (a negative last_value, after a

@@ -230,7 +230,7 @@ SELECT CASE b.kind
         format('prepared transaction %L (owner %s, prepared %s)', b.name, b.user_name, to_char(b.since, 'YYYY-MM-DD HH24:MI:SS'))
     WHEN 'replication slot' THEN
         format('replication slot %L (%s%s)', b.name, b.state, coalesce(', database ' || b.database, ''))
-    ELSE
+    WHEN 'standby feedback' THEN
         format('standby %s''s hot_standby_feedback (walsender pid %s%s)', b.application_name, b.pid, coalesce(', ' || b.client, ''))
 END $$;
 
@@ -254,7 +254,7 @@ SELECT CASE kind
                                             name, user_name, to_char(since, 'YYYY-MM-DD HH24:MI'), xid_age)
     WHEN 'replication slot' THEN format('replication slot %L%s, %s transactions old', name,
                                         CASE WHEN pid IS NULL THEN ' (inactive)' ELSE format(' (pid %s)', pid) END, xid_age)
-    ELSE format('standby %s''s hot_standby_feedback (walsender pid %s), %s transactions old', application_name, pid, xid_age)
+    WHEN 'standby feedback' THEN format('standby %s''s hot_standby_feedback (walsender pid %s), %s transactions old', application_name, pid, xid_age)
 END $$;
 
 REVOKE ALL ON FUNCTION campmon._blocker_label(text,integer,text,text,text,integer,timestamptz) FROM PUBLIC;
@@ -355,7 +355,7 @@ DECLARE
     b record;
     is_catalog boolean;
 BEGIN
-    IF rel IS NULL OR coalesce(dead_left, 0) = 0 THEN
+    IF rel IS NULL OR coalesce(dead_left, 0) <= 0 THEN
         RETURN NULL;
     END IF;
     is_catalog := EXISTS (SELECT FROM pg_class c WHERE c.oid = rel AND (c.relnamespace = 'pg_catalog'::regnamespace

@@ -3,82 +3,13 @@
  * (tables past their own vacuum thresholds -- the global settings and their
  * reloptions -- and not vacuumed for longer than a setting; autovacuum
  * disabled on a table with dead rows past its threshold; autovacuum off;
- * every worker busy; an anti-wraparound autovacuum running) and
- * stale_statistics (tables whose rows changed well past their autoanalyze
- * threshold since the last ANALYZE).  The thresholds are autovacuum's own
- * (PostgreSQL, "Routine Vacuuming", "The Autovacuum Daemon"): a table is
- * vacuumed when its dead rows pass autovacuum_vacuum_threshold +
- * autovacuum_vacuum_scale_factor x reltuples, or its inserts since the
- * last vacuum the insert threshold; analyzed when its changes pass
- * autovacuum_analyze_threshold + autovacuum_analyze_scale_factor x
- * reltuples; a TOAST table with its own toast.* values or else its table's.
- * Campaign's work tables and lists are left out: they live for a workflow's
- * run and are dropped, not vacuumed.
+ * every worker busy while tables wait; an anti-wraparound autovacuum
+ * running) and stale_statistics (tables whose rows changed well past their
+ * autoanalyze threshold since the last ANALYZE), from
+ * campmon.autovacuum_tables (autovacuum.sql: the thresholds as autovacuum
+ * computes them).  Prior art: check_postgres' last_autovacuum and
+ * last_autoanalyze actions watch the times alone.
  */
-
--- This database's tables past one of their autovacuum thresholds, with
--- what autovacuum compares (only the tables the caller may measure)
-CREATE OR REPLACE FUNCTION campmon._autovacuum_tables()
-RETURNS TABLE (relid oid, schema_name text, table_name text, label text, is_toast boolean, enabled boolean,
-               dead bigint, vacuum_threshold numeric, inserted bigint, insert_threshold numeric,
-               changed bigint, analyze_threshold numeric, vacuumed_at timestamptz, analyzed_at timestamptz,
-               seen_before timestamptz)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-SET jit = off
-AS $$
-WITH g AS (
-    SELECT current_setting('autovacuum_vacuum_threshold')::numeric AS vt,
-           current_setting('autovacuum_vacuum_scale_factor')::numeric AS vs,
-           current_setting('autovacuum_vacuum_insert_threshold')::numeric AS it,
-           current_setting('autovacuum_vacuum_insert_scale_factor')::numeric AS "is",
-           current_setting('autovacuum_analyze_threshold')::numeric AS at,
-           current_setting('autovacuum_analyze_scale_factor')::numeric AS "as"
-),
-c AS (
-    SELECT c.oid, c.relkind, n.nspname, c.relname, greatest(c.reltuples, 0)::numeric AS tuples,
-           -- a TOAST table without reloptions of its own follows its table's
-           CASE WHEN c.relkind = 't' AND c.reloptions IS NULL THEN p.reloptions ELSE c.reloptions END AS opts,
-           coalesce(pn.nspname, n.nspname) AS owner_schema, coalesce(p.relname, c.relname) AS owner_name,
-           CASE WHEN p.oid IS NOT NULL THEN format('%I.%I (TOAST %I.%I)', pn.nspname, p.relname, n.nspname, c.relname)
-                ELSE format('%I.%I', n.nspname, c.relname) END AS label,
-           pg_stat_get_dead_tuples(c.oid) AS dead, pg_stat_get_ins_since_vacuum(c.oid) AS ins,
-           CASE WHEN c.relkind <> 't' AND c.oid <> 'pg_catalog.pg_statistic'::regclass
-                THEN pg_stat_get_mod_since_analyze(c.oid) END AS mods
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_class p ON c.relkind = 't' AND p.reltoastrelid = c.oid
-    LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
-    WHERE c.relkind IN ('r', 'm', 't') AND c.relpersistence <> 't'
-),
-t AS (
-    SELECT c.*,
-           coalesce(campmon._reloption(c.opts, 'autovacuum_enabled')::boolean, true) AS enabled,
-           coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_threshold')::numeric, g.vt)
-             + coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_scale_factor')::numeric, g.vs) * c.tuples AS vthr,
-           CASE WHEN coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_insert_threshold')::numeric, g.it) >= 0
-                THEN coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_insert_threshold')::numeric, g.it)
-                     + coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_insert_scale_factor')::numeric, g."is") * c.tuples END AS ithr,
-           coalesce(campmon._reloption(c.opts, 'autovacuum_analyze_threshold')::numeric, g.at)
-             + coalesce(campmon._reloption(c.opts, 'autovacuum_analyze_scale_factor')::numeric, g."as") * c.tuples AS athr
-    FROM c CROSS JOIN g
-    -- something changed at all (the rest is cheap to leave out)
-    WHERE c.dead > 0 OR c.ins > 0 OR c.mods > 0
-)
-SELECT t.oid, t.nspname::text, t.relname::text, t.label, t.relkind = 't', t.enabled,
-       t.dead, t.vthr, t.ins, t.ithr, t.mods, t.athr,
-       greatest(pg_stat_get_last_vacuum_time(t.oid), pg_stat_get_last_autovacuum_time(t.oid)),
-       greatest(pg_stat_get_last_analyze_time(t.oid), pg_stat_get_last_autoanalyze_time(t.oid)),
-       -- the oldest snapshot that already listed it: how long a table never
-       -- vacuumed has existed, at least
-       (SELECT min(s.taken_at) FROM campmon.snapshot_relation r JOIN campmon.snapshot_taken s ON s.snapshot_id = r.snapshot_id
-        WHERE r.schema_name = t.nspname AND r.relation_name = t.relname AND r.relid = t.oid)
-FROM t
-WHERE (t.dead > t.vthr OR t.ins > t.ithr OR t.mods > t.athr)
-  AND coalesce(campmon.family_of(t.owner_schema, t.owner_name), '') NOT IN ('work_table', 'list')
-  AND campmon._may_see_figures(t.oid) $$;
-
-REVOKE ALL ON FUNCTION campmon._autovacuum_tables() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._autovacuum_tables() TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon._check_autovacuum()
 RETURNS TABLE (check_name text, status text, target text, value numeric, threshold numeric, message text)
@@ -95,22 +26,15 @@ DECLARE
     sees boolean := pg_has_role(current_user, 'pg_read_all_stats', 'USAGE');
 BEGIN
     -- one pass of the catalogs and statistics for both checks
+    -- (campmon.autovacuum_tables is installed after the checks: plpgsql
+    -- finds it when called)
     RETURN QUERY
-    WITH a AS MATERIALIZED (SELECT * FROM campmon._autovacuum_tables()),
-    -- autovacuum_debt: past a vacuum threshold, autovacuum on for it, and no
-    -- VACUUM for longer than campmon.autovacuum_debt_min_age (a table never
-    -- vacuumed: listed by a snapshot that long ago)
-    d AS (SELECT a.*, row_number() OVER (ORDER BY a.dead DESC, a.label) AS n FROM a
-          WHERE av_on AND a.enabled AND (a.dead > a.vacuum_threshold OR a.inserted > a.insert_threshold)
-            AND coalesce(a.vacuumed_at, a.seen_before) < now() - min_age),
-    -- autovacuum disabled on a table that needs it
-    x AS (SELECT a.*, row_number() OVER (ORDER BY a.dead DESC, a.label) AS n FROM a
-          WHERE NOT a.enabled AND a.dead > a.vacuum_threshold),
-    -- stale_statistics: changed since the last ANALYZE by
-    -- campmon.stale_statistics_factor times the autoanalyze threshold
+    WITH a AS MATERIALIZED (SELECT * FROM campmon.autovacuum_tables),
+    d AS (SELECT a.*, row_number() OVER (ORDER BY a.dead DESC, a.label) AS n FROM a WHERE a.in_debt),
+    x AS (SELECT a.*, row_number() OVER (ORDER BY a.dead DESC, a.label) AS n FROM a WHERE a.disabled_with_dead_rows),
     st AS (SELECT a.*, a.changed / greatest(a.analyze_threshold, 1) AS ratio,
                   row_number() OVER (ORDER BY a.changed / greatest(a.analyze_threshold, 1) DESC, a.label) AS n FROM a
-           WHERE a.changed >= factor * a.analyze_threshold AND coalesce(a.analyzed_at, a.seen_before) < now() - min_age),
+           WHERE a.stale_statistics),
     nd AS (SELECT count(*) AS n, string_agg(d.label, ', ' ORDER BY d.n) FILTER (WHERE d.n <= 3) AS worst FROM d),
     nx AS (SELECT count(*) AS n FROM x),
     ns AS (SELECT count(*) AS n, string_agg(st.label, ', ' ORDER BY st.n) FILTER (WHERE st.n <= 3) AS worst FROM st)
@@ -167,9 +91,7 @@ BEGIN
         debt := 0;
         IF r.busy >= current_setting('autovacuum_max_workers')::integer THEN
             -- do tables wait meanwhile?
-            SELECT count(*) INTO debt FROM campmon._autovacuum_tables() a
-            WHERE av_on AND a.enabled AND (a.dead > a.vacuum_threshold OR a.inserted > a.insert_threshold)
-              AND coalesce(a.vacuumed_at, a.seen_before) < now() - min_age;
+            SELECT count(*) INTO debt FROM campmon.autovacuum_tables a WHERE a.in_debt;
         END IF;
         RETURN QUERY SELECT 'autovacuum_debt'::text,
             CASE WHEN r.wrap IS NOT NULL OR (r.busy >= current_setting('autovacuum_max_workers')::integer AND debt > 0)
