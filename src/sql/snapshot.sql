@@ -174,7 +174,7 @@ BEGIN
            b.xid_age, b.kind, coalesce(b.n, 0)
     FROM pg_database d
     LEFT JOIN LATERAL (SELECT x.xid_age, x.kind, count(*) OVER () AS n FROM campmon.vacuum_blockers x
-                       ORDER BY x.xid_age DESC LIMIT 1) b ON true
+                       ORDER BY x.xid_age DESC, x.sets_horizon DESC LIMIT 1) b ON true
     WHERE d.datname = current_database();
 
     -- the xtknewid position (readable sequences only)

@@ -104,7 +104,10 @@ raw AS (
                 WHEN age(a.backend_xid) >= age(a.backend_xmin) THEN a.backend_xid ELSE a.backend_xmin END AS xmin,
            NULL::bigint AS wal_retained_bytes,
            left((regexp_match(a.query, '^\s*([^\n]*)'))[1], 200) AS query,
-           false AS estimated
+           false AS estimated,
+           -- its xmin is its own transaction (not a snapshot that sees an
+           -- older one running: such a snapshot follows the real holder)
+           a.backend_xid IS NOT NULL AND (a.backend_xmin IS NULL OR age(a.backend_xid) >= age(a.backend_xmin)) AS own
     FROM pg_stat_activity a
     WHERE a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
       AND a.pid <> pg_backend_pid() AND a.usesysid IS NOT NULL
@@ -116,7 +119,7 @@ raw AS (
     -- prepared transactions of this database: nothing ends them but
     -- COMMIT PREPARED or ROLLBACK PREPARED, not even a restart
     SELECT 'prepared transaction', 'rows', NULL, p.owner::text, NULL, NULL, p.database::text, 'prepared', p.gid,
-           p.prepared, 'when it was prepared (pg_prepared_xacts.prepared)', p.transaction, NULL, NULL, false
+           p.prepared, 'when it was prepared (pg_prepared_xacts.prepared)', p.transaction, NULL, NULL, false, true
     FROM pg_prepared_xacts p WHERE p.database = current_database()
     UNION ALL
     -- replication slots (any database's: a slot's xmin holds every
@@ -126,21 +129,21 @@ raw AS (
            format('%s %s%s%s', s.slot_type, CASE WHEN s.active THEN 'active' ELSE 'inactive' END,
                   coalesce(', plugin ' || s.plugin, ''), coalesce(', WAL ' || s.wal_status, '')),
            s.slot_name::text, NULL, NULL, coalesce(s.xmin, s.catalog_xmin),
-           pg_wal_lsn_diff((SELECT wal.lsn FROM wal), s.restart_lsn)::bigint, NULL, true
+           pg_wal_lsn_diff((SELECT wal.lsn FROM wal), s.restart_lsn)::bigint, NULL, true, true
     FROM pg_replication_slots s WHERE s.xmin IS NOT NULL OR s.catalog_xmin IS NOT NULL
     UNION ALL
     -- standbys' feedback (hot_standby_feedback without a slot: the
     -- walsender holds the standby's oldest snapshot)
     SELECT 'standby feedback', 'rows', r.pid, r.usename::text, r.application_name::text,
            host(r.client_addr) || coalesce(':' || r.client_port, ''), NULL, r.state, r.application_name::text,
-           NULL, NULL, r.backend_xmin, NULL, NULL, true
+           NULL, NULL, r.backend_xmin, NULL, NULL, true, true
     FROM pg_stat_replication r WHERE r.backend_xmin IS NOT NULL
 ),
 timed AS (
     SELECT r.kind, r.holds, r.pid, r.user_name, r.application_name, r.client, r.database, r.state, r.name,
            CASE WHEN r.estimated THEN e.since ELSE r.since END AS since,
            CASE WHEN r.estimated THEN e.basis ELSE r.age_basis END AS age_basis,
-           r.xmin, age(r.xmin) AS xid_age, r.wal_retained_bytes, r.query
+           r.xmin, age(r.xmin) AS xid_age, r.wal_retained_bytes, r.query, r.own
     FROM raw r
     LEFT JOIN LATERAL campmon._xid_time(campmon._full_xid(r.xmin)) e ON r.estimated
 ),
@@ -157,7 +160,7 @@ tabs AS MATERIALIZED (
 held AS (
     SELECT t.*, h.left_rows, h.left_tables, h.reach_rows, h.reach_tables,
            max(t.xid_age) FILTER (WHERE t.holds = 'rows') OVER () AS oldest_rows,
-           max(t.xid_age) FILTER (WHERE t.holds = 'catalogs') OVER () AS oldest_catalogs
+           row_number() OVER (PARTITION BY t.holds ORDER BY t.xid_age DESC, t.own DESC, t.since NULLS FIRST, t.pid) AS n
     FROM timed t
     LEFT JOIN LATERAL (
         SELECT sum(b.dead) FILTER (WHERE b.vacuumed_at > t.since) AS left_rows,
@@ -179,8 +182,9 @@ SELECT h.kind, h.holds, h.pid, h.user_name, h.application_name, h.client, h.data
                   CASE WHEN h.holds = 'catalogs' THEN 'system catalogs (of every database)'
                        WHEN h.reach_tables = 1 THEN 'table' ELSE 'tables' END,
                   CASE WHEN h.since IS NULL THEN ', taken at a time unknown' ELSE '' END, current_user)),
-       CASE WHEN h.holds = 'rows' THEN h.xid_age = h.oldest_rows
-            ELSE h.xid_age = h.oldest_catalogs AND h.xid_age > coalesce(h.oldest_rows, -1) END,
+       -- the one that sets it: the oldest of its kind (a catalog_xmin only
+       -- when older than every rows' input: those hold the catalogs too)
+       h.n = 1 AND (h.holds = 'rows' OR h.xid_age > coalesce(h.oldest_rows, -1)),
        CASE h.kind
            WHEN 'transaction' THEN
                CASE WHEN h.state LIKE 'idle in transaction%'
@@ -199,7 +203,7 @@ SELECT h.kind, h.holds, h.pid, h.user_name, h.application_name, h.client, h.data
                format('a query on standby %s (hot_standby_feedback) keeps this snapshot: end it there, or bound such queries with statement_timeout on the standby', h.application_name)
        END
 FROM held h
-ORDER BY h.xid_age DESC, h.pid $$;
+ORDER BY h.xid_age DESC, h.own DESC, h.since NULLS FIRST, h.pid $$;
 
 REVOKE ALL ON FUNCTION campmon._vacuum_blockers() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._vacuum_blockers() TO campmon_reader, pg_monitor;
@@ -313,15 +317,19 @@ BEGIN
         END IF;
         dead_pct := campmon._setting_num('campmon.vacuum_min_dead_pct');
         dead := pg_stat_get_dead_tuples(rel);
-        live := pg_stat_get_live_tuples(rel);
-        -- the dead rows VACUUM could remove, in the sample's proportion
+        -- the rows the last VACUUM or ANALYZE counted (the statistics'
+        -- running count drifts when a load and its VACUUM share a session)
+        live := (SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint ELSE pg_stat_get_live_tuples(rel) END
+                 FROM pg_class c WHERE c.oid = rel);
+        -- the dead rows VACUUM could remove, in the sample's proportion:
+        -- enough for the plan's own rule (campmon.vacuum_min_dead_pct)?
         IF dead * d.removable::numeric / (d.removable + d.not_removable) > dead_pct / 100 * greatest(live, 1) THEN
             RETURN NULL;
         END IF;
         is_catalog := EXISTS (SELECT FROM pg_class c WHERE c.oid = rel AND (c.relnamespace = 'pg_catalog'::regnamespace
                                                                           OR (c.relnamespace = 'pg_toast'::regnamespace AND c.oid < 16384)));
         SELECT * INTO b FROM campmon._vacuum_blockers() x
-        WHERE x.holds = 'rows' OR is_catalog ORDER BY x.xid_age DESC LIMIT 1;
+        WHERE x.holds = 'rows' OR is_catalog ORDER BY x.xid_age DESC, x.sets_horizon DESC, x.since NULLS FIRST LIMIT 1;
         RETURN format('the horizon makes it useless: %s of the %s dead rows in a sample of %s pages (%s read) are not yet removable, held by %s (campmon.vacuum_blockers)',
                       d.not_removable, d.removable + d.not_removable, d.pages_sampled, d.pages_read,
                       coalesce(campmon._blocker_label(b.kind, b.pid, b.user_name, b.application_name, b.name, b.xid_age, b.since),
@@ -360,7 +368,8 @@ BEGIN
     END IF;
     is_catalog := EXISTS (SELECT FROM pg_class c WHERE c.oid = rel AND (c.relnamespace = 'pg_catalog'::regnamespace
                                                                       OR (c.relnamespace = 'pg_toast'::regnamespace AND c.oid < 16384)));
-    SELECT * INTO b FROM campmon._vacuum_blockers() x WHERE x.holds = 'rows' OR is_catalog ORDER BY x.xid_age DESC LIMIT 1;
+    SELECT * INTO b FROM campmon._vacuum_blockers() x WHERE x.holds = 'rows' OR is_catalog
+    ORDER BY x.xid_age DESC, x.sets_horizon DESC, x.since NULLS FIRST LIMIT 1;
     RETURN format('%s dead rows left, not yet removable (PostgreSQL''s count after the VACUUM)%s', dead_left,
                   CASE WHEN b.kind IS NOT NULL
                        THEN ': the horizon was held by ' || campmon._blocker_label(b.kind, b.pid, b.user_name, b.application_name, b.name, b.xid_age, b.since)

@@ -45,7 +45,7 @@ BEGIN
     FROM campmon.vacuum_blockers x
     ORDER BY CASE WHEN x.age >= crit_age OR x.xid_age >= crit_x THEN 2
                   WHEN x.age >= warn_age OR x.xid_age >= warn_x THEN 1 ELSE 0 END DESC,
-             x.xid_age DESC, x.age DESC NULLS LAST
+             x.xid_age DESC, x.sets_horizon DESC, x.age DESC NULLS LAST
     LIMIT 1;
     IF b.kind IS NULL THEN
         RETURN QUERY SELECT 'xmin_horizon'::text, 'ok'::text, 'xmin horizon'::text, 0::numeric, warn_x::numeric,
