@@ -49,6 +49,7 @@ CHECKS = $(sort $(wildcard src/sql/checks/*.sql))
 SQL_CODE = \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
+	src/sql/freeze.sql \
 	src/sql/measure.sql \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
@@ -71,6 +72,7 @@ SQL_SOURCES = \
 	src/sql/roles.sql \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
+	src/sql/freeze.sql \
 	src/sql/measure.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \

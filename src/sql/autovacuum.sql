@@ -30,6 +30,9 @@ RETURNS TABLE (relid oid, schema_name text, table_name text, label text, is_toas
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+-- one snapshot of every table's statistics, read in one go, rather than a
+-- lookup in the shared statistics per call (five times faster at 40,000)
+SET stats_fetch_consistency = snapshot
 AS $$
 WITH g AS (
     SELECT current_setting('autovacuum')::boolean AND current_setting('track_counts')::boolean AS av_on,
@@ -42,65 +45,74 @@ WITH g AS (
            current_setting('autovacuum_analyze_threshold')::numeric AS at,
            current_setting('autovacuum_analyze_scale_factor')::numeric AS "as"
 ),
-c AS (
-    SELECT c.oid, c.relkind, n.nspname, c.relname, greatest(c.reltuples, 0)::numeric AS tuples,
-           -- a TOAST table without reloptions of its own follows its table's
-           CASE WHEN c.relkind = 't' AND c.reloptions IS NULL THEN p.reloptions ELSE c.reloptions END AS opts,
-           coalesce(pn.nspname, n.nspname) AS owner_schema, coalesce(p.relname, c.relname) AS owner_name,
-           CASE WHEN p.oid IS NOT NULL THEN format('%I.%I (TOAST %I.%I)', pn.nspname, p.relname, n.nspname, c.relname)
-                ELSE format('%I.%I', n.nspname, c.relname) END AS label,
+-- what changed at all: one pass of pg_class and the statistics (tens of
+-- thousands of work tables at Campaign: nothing else is computed for a
+-- table that did not change)
+c AS MATERIALIZED (
+    SELECT c.oid, c.relkind, c.relnamespace, c.relname, greatest(c.reltuples, 0)::numeric AS tuples, c.reloptions,
            pg_stat_get_dead_tuples(c.oid) AS dead, pg_stat_get_ins_since_vacuum(c.oid) AS ins,
            CASE WHEN c.relkind <> 't' AND c.oid <> 'pg_catalog.pg_statistic'::regclass
                 THEN pg_stat_get_mod_since_analyze(c.oid) END AS mods
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_class p ON c.relkind = 't' AND p.reltoastrelid = c.oid
-    LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+    FROM pg_class c
     WHERE c.relkind IN ('r', 'm', 't') AND c.relpersistence <> 't'
 ),
-t AS (
-    SELECT c.*,
-           coalesce(campmon._reloption(c.opts, 'autovacuum_enabled')::boolean, true) AS enabled,
-           coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_threshold')::numeric, g.vt)
-             + coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_scale_factor')::numeric, g.vs) * c.tuples AS vthr,
-           CASE WHEN coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_insert_threshold')::numeric, g.it) >= 0
-                THEN coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_insert_threshold')::numeric, g.it)
-                     + coalesce(campmon._reloption(c.opts, 'autovacuum_vacuum_insert_scale_factor')::numeric, g."is") * c.tuples END AS ithr,
-           coalesce(campmon._reloption(c.opts, 'autovacuum_analyze_threshold')::numeric, g.at)
-             + coalesce(campmon._reloption(c.opts, 'autovacuum_analyze_scale_factor')::numeric, g."as") * c.tuples AS athr,
-           g.av_on, g.min_age, g.factor
-    FROM c CROSS JOIN g
-    -- something changed at all (the rest is cheap to leave out)
+o AS (
+    SELECT c.*, p.relnamespace AS owner_nsp, p.relname AS owner_name,
+           -- a TOAST table without reloptions of its own follows its table's
+           CASE WHEN c.relkind = 't' AND c.reloptions IS NULL THEN p.reloptions ELSE c.reloptions END AS opts
+    FROM c LEFT JOIN pg_class p ON c.relkind = 't' AND p.reltoastrelid = c.oid
     WHERE c.dead > 0 OR c.ins > 0 OR c.mods > 0
+),
+-- the thresholds, each from the reloptions when set (parsed only then)
+t AS (
+    SELECT o.*,
+           CASE WHEN o.opts IS NULL THEN true
+                ELSE coalesce(campmon._reloption(o.opts, 'autovacuum_enabled')::boolean, true) END AS enabled,
+           CASE WHEN o.opts IS NULL THEN g.vt + g.vs * o.tuples
+                ELSE coalesce(campmon._reloption(o.opts, 'autovacuum_vacuum_threshold')::numeric, g.vt)
+                     + coalesce(campmon._reloption(o.opts, 'autovacuum_vacuum_scale_factor')::numeric, g.vs) * o.tuples END AS vthr,
+           CASE WHEN o.opts IS NULL THEN CASE WHEN g.it >= 0 THEN g.it + g."is" * o.tuples END
+                WHEN coalesce(campmon._reloption(o.opts, 'autovacuum_vacuum_insert_threshold')::numeric, g.it) >= 0
+                THEN coalesce(campmon._reloption(o.opts, 'autovacuum_vacuum_insert_threshold')::numeric, g.it)
+                     + coalesce(campmon._reloption(o.opts, 'autovacuum_vacuum_insert_scale_factor')::numeric, g."is") * o.tuples END AS ithr,
+           CASE WHEN o.opts IS NULL THEN g.at + g."as" * o.tuples
+                ELSE coalesce(campmon._reloption(o.opts, 'autovacuum_analyze_threshold')::numeric, g.at)
+                     + coalesce(campmon._reloption(o.opts, 'autovacuum_analyze_scale_factor')::numeric, g."as") * o.tuples END AS athr,
+           g.av_on, g.min_age, g.factor
+    FROM o CROSS JOIN g
+),
+-- past a threshold: named, Campaign's work tables and lists left out, and
+-- what the caller may not measure
+f AS (
+    SELECT t.*, n.nspname, pn.nspname AS owner_nspname,
+           greatest(pg_stat_get_last_vacuum_time(t.oid), pg_stat_get_last_autovacuum_time(t.oid)) AS vacuumed_at,
+           greatest(pg_stat_get_last_analyze_time(t.oid), pg_stat_get_last_autoanalyze_time(t.oid)) AS analyzed_at,
+           -- the oldest snapshot that already listed it: how long a table
+           -- never vacuumed has existed, at least
+           (SELECT min(s.taken_at) FROM campmon.snapshot_relation r JOIN campmon.snapshot_taken s ON s.snapshot_id = r.snapshot_id
+            WHERE r.schema_name = n.nspname AND r.relation_name = t.relname AND r.relid = t.oid) AS seen_before,
+           -- campmon.autovacuum_debt_min_age = 0: at once, whatever the table's age
+           CASE WHEN t.min_age <= interval '0' THEN '-infinity'::timestamptz END AS at_once
+    FROM t JOIN pg_namespace n ON n.oid = t.relnamespace
+    LEFT JOIN pg_namespace pn ON pn.oid = t.owner_nsp
+    WHERE (t.dead > t.vthr OR t.ins > t.ithr OR t.mods > t.athr)
+      AND coalesce(campmon.family_of(coalesce(pn.nspname, n.nspname), coalesce(t.owner_name, t.relname)), '') NOT IN ('work_table', 'list')
+      AND campmon._may_see_figures(t.oid)
 )
-SELECT f.oid, f.nspname::text, f.relname::text, f.label, f.relkind = 't', f.enabled,
+SELECT f.oid, f.nspname::text, f.relname::text,
+       CASE WHEN f.owner_name IS NOT NULL THEN format('%I.%I (TOAST %I.%I)', f.owner_nspname, f.owner_name, f.nspname, f.relname)
+            ELSE format('%I.%I', f.nspname, f.relname) END,
+       f.relkind = 't', f.enabled,
        f.dead, f.vthr, f.ins, f.ithr, f.mods, f.athr, f.vacuumed_at, f.analyzed_at, f.seen_before,
        -- past a vacuum threshold, autovacuum on for it, and no VACUUM for
-       -- longer than campmon.autovacuum_debt_min_age (a table never
-       -- vacuumed: listed by a snapshot that long ago)
+       -- longer than campmon.autovacuum_debt_min_age
        coalesce(f.av_on AND f.enabled AND (f.dead > f.vthr OR f.ins > f.ithr)
                 AND coalesce(f.vacuumed_at, f.seen_before, f.at_once) < now() - f.min_age, false),
        coalesce(NOT f.enabled AND f.dead > f.vthr, false),
        -- changed since the last ANALYZE by campmon.stale_statistics_factor
        -- times its autoanalyze threshold, for as long
        coalesce(f.mods >= f.factor * f.athr AND coalesce(f.analyzed_at, f.seen_before, f.at_once) < now() - f.min_age, false)
-FROM (
-    SELECT t.*,
-           greatest(pg_stat_get_last_vacuum_time(t.oid), pg_stat_get_last_autovacuum_time(t.oid)) AS vacuumed_at,
-           greatest(pg_stat_get_last_analyze_time(t.oid), pg_stat_get_last_autoanalyze_time(t.oid)) AS analyzed_at,
-           -- the oldest snapshot that already listed it: how long a table
-           -- never vacuumed has existed, at least
-           (SELECT min(s.taken_at) FROM campmon.snapshot_relation r JOIN campmon.snapshot_taken s ON s.snapshot_id = r.snapshot_id
-            WHERE r.schema_name = t.nspname AND r.relation_name = t.relname AND r.relid = t.oid) AS seen_before,
-           -- campmon.autovacuum_debt_min_age = 0: at once, whatever the table's age
-           CASE WHEN t.min_age <= interval '0' THEN '-infinity'::timestamptz END AS at_once
-    FROM t
-    WHERE (t.dead > t.vthr OR t.ins > t.ithr OR t.mods > t.athr)
-      AND coalesce(campmon.family_of(t.owner_schema, t.owner_name), '') NOT IN ('work_table', 'list')
-      AND campmon._may_see_figures(t.oid)) f $$;
-
-REVOKE ALL ON FUNCTION campmon._autovacuum_tables() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._autovacuum_tables() TO campmon_reader, pg_monitor;
-
+FROM f $$;
 
 REVOKE ALL ON FUNCTION campmon._autovacuum_tables() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._autovacuum_tables() TO campmon_reader, pg_monitor;

@@ -86,6 +86,8 @@ RETURNS TABLE (kind text, holds text, pid integer, user_name text, application_n
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+-- the dead rows of every table: one snapshot of the statistics
+SET stats_fetch_consistency = snapshot
 AS $$
 WITH wal AS (
     SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END AS lsn

@@ -67,37 +67,41 @@ CROSS JOIN LATERAL (SELECT CASE WHEN f.span <= interval '0' THEN 'no pace yet: n
 REVOKE ALL ON FUNCTION campmon._counter_pace() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._counter_pace() TO campmon_reader, pg_monitor;
 
--- A table's own value of a storage parameter (an autovacuum setting in
--- its reloptions; a TOAST table's are its toast.* ones), or NULL
-CREATE OR REPLACE FUNCTION campmon._reloption(reloptions text[], option text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT o.option_value FROM pg_options_to_table(reloptions) o WHERE o.option_name = option LIMIT 1 $$;
-
-REVOKE ALL ON FUNCTION campmon._reloption(text[],text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._reloption(text[],text) TO campmon_reader, pg_monitor;
-
--- This database's tables (TOAST tables named after theirs) with their
--- ages; another session's temporary table is one that autovacuum cannot
--- freeze (an orphaned one holds the database's age back for ever)
-CREATE OR REPLACE FUNCTION campmon._wraparound_tables()
-RETURNS TABLE (oid oid, label text, reloptions text[], xid_age bigint, mxid_age bigint, temp_note text)
+-- This database's oldest tables by transaction-ID and by multixact age,
+-- TOAST tables included (named after their table), with their reloptions
+-- (a TOAST table's are its toast.* ones): one pass of pg_class, names for
+-- the few kept.  Another session's temporary table is one that autovacuum
+-- cannot freeze (an orphaned one holds the database's age back for ever).
+CREATE OR REPLACE FUNCTION campmon._wraparound_tables(tables integer DEFAULT 5)
+RETURNS TABLE (counter text, oid oid, label text, reloptions text[], age bigint, temp_note text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
-SELECT c.oid,
-       CASE WHEN p.oid IS NOT NULL THEN format('%I.%I (TOAST %I.%I)', pn.nspname, p.relname, n.nspname, c.relname)
-            ELSE format('%I.%I', n.nspname, c.relname) END,
-       c.reloptions, age(c.relfrozenxid)::bigint, mxid_age(c.relminmxid)::bigint,
-       CASE WHEN c.relpersistence = 't' AND pg_is_other_temp_schema(c.relnamespace)
+WITH c AS MATERIALIZED (
+    -- narrow: the ages only (at 50,000 relations, the rest is for the few kept)
+    SELECT c.oid, age(c.relfrozenxid)::bigint AS xa, mxid_age(c.relminmxid)::bigint AS ma
+    FROM pg_class c WHERE c.relkind IN ('r', 'm', 't')
+),
+top AS (
+    SELECT k.counter, k.oid, k.age, r.relkind, r.relnamespace, r.relname, r.reloptions, r.relpersistence
+    FROM ((SELECT 'xid'::text AS counter, c.oid, c.xa AS age FROM c ORDER BY c.xa DESC, c.oid LIMIT tables)
+          UNION ALL
+          (SELECT 'multixact', c.oid, c.ma FROM c ORDER BY c.ma DESC, c.oid LIMIT tables)) k
+    JOIN pg_class r ON r.oid = k.oid
+)
+SELECT t.counter, t.oid,
+       CASE WHEN p.oid IS NOT NULL THEN format('%I.%I (TOAST %I.%I)', pn.nspname, p.relname, n.nspname, t.relname)
+            ELSE format('%I.%I', n.nspname, t.relname) END,
+       t.reloptions, t.age,
+       CASE WHEN t.relpersistence = 't' AND pg_is_other_temp_schema(t.relnamespace)
             THEN 'a temporary table of another session: autovacuum cannot freeze it, only that session can; if the session is gone, drop it (an orphaned temporary table)' END
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_class p ON c.relkind = 't' AND p.reltoastrelid = c.oid
-LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
-WHERE c.relkind IN ('r', 'm', 't') $$;
+FROM top t JOIN pg_namespace n ON n.oid = t.relnamespace
+LEFT JOIN pg_class p ON t.relkind = 't' AND p.reltoastrelid = t.oid
+LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace $$;
 
-REVOKE ALL ON FUNCTION campmon._wraparound_tables() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._wraparound_tables() TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._wraparound_tables(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._wraparound_tables(integer) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon._wraparound(tables integer DEFAULT 5)
 RETURNS TABLE (counter text, scope text, name text, relid oid, age bigint, freeze_max_age bigint, failsafe_age bigint,
@@ -128,15 +132,12 @@ objects AS (
     UNION ALL
     -- this database's oldest tables, TOAST tables with them, each with its
     -- own (lower) freeze age when its reloptions set one
-    (SELECT 'xid', 'table', t.label, t.oid, t.xid_age,
-            least(g.xid_max, campmon._reloption(t.reloptions, 'autovacuum_freeze_max_age')::bigint), t.temp_note
-     FROM campmon._wraparound_tables() t CROSS JOIN cfg g
-     ORDER BY t.xid_age DESC, t.oid LIMIT tables)
-    UNION ALL
-    (SELECT 'multixact', 'table', t.label, t.oid, t.mxid_age,
-            least(g.mxid_max, campmon._reloption(t.reloptions, 'autovacuum_multixact_freeze_max_age')::bigint), t.temp_note
-     FROM campmon._wraparound_tables() t CROSS JOIN cfg g
-     ORDER BY t.mxid_age DESC, t.oid LIMIT tables)
+    SELECT t.counter, 'table', t.label, t.oid, t.age,
+           CASE WHEN t.counter = 'xid'
+                THEN least(g.xid_max, campmon._reloption(t.reloptions, 'autovacuum_freeze_max_age')::bigint)
+                ELSE least(g.mxid_max, campmon._reloption(t.reloptions, 'autovacuum_multixact_freeze_max_age')::bigint) END,
+           t.temp_note
+    FROM campmon._wraparound_tables(tables) t CROSS JOIN cfg g
 )
 SELECT o.counter, o.scope, o.name, o.relid, o.age, o.freeze_max,
        CASE WHEN o.counter = 'xid' THEN g.xid_failsafe ELSE g.mxid_failsafe END,
