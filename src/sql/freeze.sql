@@ -23,24 +23,46 @@ GRANT EXECUTE ON FUNCTION campmon._reloption(text[],text) TO campmon_reader, pg_
 
 -- The tables (ordinary and materialized views, not temporary: autovacuum
 -- and campmon cannot reach another session's) past campmon.freeze_age_pct
--- of one of their freeze ages, each with every reason in words.  One pass
--- of pg_class with its TOAST tables; reloptions parsed only where set.
+-- of one of their freeze ages, each with every reason in words.  One
+-- narrow pass of pg_class; names, TOAST tables and reloptions only for the
+-- few that may need it.
 CREATE OR REPLACE FUNCTION campmon._freeze_needed(freeze_pct numeric)
 RETURNS TABLE (relid oid, reason text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
-WITH g AS (
+WITH g AS MATERIALIZED (
+    -- the settings and the global limits, computed once (not per relation)
     SELECT current_setting('autovacuum_freeze_max_age')::bigint AS xmax,
-           current_setting('autovacuum_multixact_freeze_max_age')::bigint AS mmax
+           current_setting('autovacuum_multixact_freeze_max_age')::bigint AS mmax,
+           floor(freeze_pct / 100 * current_setting('autovacuum_freeze_max_age')::bigint)::bigint AS xlim,
+           floor(freeze_pct / 100 * current_setting('autovacuum_multixact_freeze_max_age')::bigint)::bigint AS mlim
+),
+-- the few that may need it, in one pass of pg_class (50,000 relations at
+-- Campaign): past the global ages, or with an age of their own in their
+-- reloptions
+cand AS MATERIALIZED (
+    SELECT c.oid, c.relkind FROM pg_class c CROSS JOIN g
+    WHERE c.relkind IN ('r', 'm', 't') AND c.relpersistence <> 't'
+      AND (c.reloptions IS NOT NULL OR age(c.relfrozenxid) > g.xlim OR mxid_age(c.relminmxid) > g.mlim)
+),
+-- their tables: a candidate table, the table of a candidate TOAST table
+-- (pg_class read again only when there is one)
+tabs AS (
+    SELECT cand.oid FROM cand WHERE cand.relkind IN ('r', 'm')
+    UNION
+    SELECT p.oid FROM pg_class p
+    WHERE EXISTS (SELECT FROM cand WHERE cand.relkind = 't')
+      AND p.reltoastrelid IN (SELECT cand.oid FROM cand WHERE cand.relkind = 't')
 ),
 c AS (
-    SELECT c.oid, c.reloptions AS opts, t.reloptions AS topts,
-           age(c.relfrozenxid)::bigint AS xa, mxid_age(c.relminmxid)::bigint AS ma,
-           age(t.relfrozenxid)::bigint AS txa, mxid_age(t.relminmxid)::bigint AS tma
-    FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
-    WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
+    -- their TOAST tables looked up by OID (a join hashed all of pg_class)
+    SELECT c.oid, c.reloptions AS opts, age(c.relfrozenxid)::bigint AS xa, mxid_age(c.relminmxid)::bigint AS ma,
+           (SELECT t.reloptions FROM pg_class t WHERE t.oid = c.reltoastrelid) AS topts,
+           (SELECT age(t.relfrozenxid)::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) AS txa,
+           (SELECT mxid_age(t.relminmxid)::bigint FROM pg_class t WHERE t.oid = c.reltoastrelid) AS tma
+    FROM pg_class c WHERE c.oid IN (SELECT tabs.oid FROM tabs)
 ),
 l AS (
     SELECT c.*,
