@@ -26,28 +26,50 @@
 
 #include "run_shared.h"
 
-/* One text from SQL, or NULL, copied into the caller's memory context. */
+/*
+ * One text from SQL, or NULL, copied into the caller's memory context.  An
+ * error (a query that cannot run now) is logged and taken as NULL: the
+ * look at the horizon is advice to the run, never a reason for the worker
+ * to stop.
+ */
 static char *
 text_from_sql(const char *sql, int nargs, Oid *types, Datum *values)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *result = NULL;
+	char	   *volatile result = NULL;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	if (SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1) == SPI_OK_SELECT &&
-		SPI_processed == 1)
+	PG_TRY();
 	{
-		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		if (SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1) == SPI_OK_SELECT &&
+			SPI_processed == 1)
+		{
+			char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 
-		if (v != NULL)
-			result = MemoryContextStrdup(oldcxt, v);
+			if (v != NULL)
+				result = MemoryContextStrdup(oldcxt, v);
+		}
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
 	}
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(LOG,
+				(errmsg("campmon run: could not look at the xmin horizon: %s", edata->message)));
+		FreeErrorData(edata);
+		result = NULL;
+	}
+	PG_END_TRY();
 	MemoryContextSwitchTo(oldcxt);
 	return result;
 }
