@@ -50,6 +50,13 @@ SELECT dead_rows_left, dead_rows_in_reach >= 500 AS in_reach,
 FROM campmon.vacuum_blockers;
 SELECT regexp_replace(campmon._horizon_blocks('vac.held'::regclass, 'VACUUM'), 'pid \d+|\d+ transactions old', '<n>', 'g') AS blocks;
 SELECT regexp_replace(campmon._horizon_note('vac.held'::regclass, 500), 'pid \d+|\d+ transactions old', '<n>', 'g') AS note;
+-- plan() keeps the VACUUM that cannot gain, naming the blocker (it looks
+-- at blockers older than campmon.vacuum_blocker_min_age)
+SET campmon.vacuum_blocker_min_age = 0;
+SELECT action, regexp_replace(reason, 'pid \d+|\d+ transactions old|in a sample of \d+ pages \(\d+ read\)|\(\d+ dead rows .*$', '<n>', 'g') AS reason
+FROM campmon.plan(show_kept => true, actions => ARRAY['VACUUM'], targets => ARRAY['vac.held'::regclass]);
+RESET campmon.vacuum_blocker_min_age;
+SELECT action FROM campmon.plan(show_kept => true, actions => ARRAY['VACUUM'], targets => ARRAY['vac.held'::regclass]) AS young_blocker;
 -- REINDEX CONCURRENTLY would wait for it, once it is older than campmon.vacuum_blocker_min_age
 SELECT campmon._horizon_blocks('vac.held_pkey'::regclass, 'REINDEX INDEX CONCURRENTLY') IS NULL AS young_enough;
 SET campmon.vacuum_blocker_min_age = 0;
@@ -93,6 +100,9 @@ SELECT dblink_disconnect('bi');
 SELECT count(*) AS blockers FROM campmon.vacuum_blockers;
 SELECT removable > 0 AS removable, not_removable FROM campmon._dead_rows_now('vac.held'::regclass);
 SELECT campmon._horizon_blocks('vac.held'::regclass, 'VACUUM') AS blocks;
+SET campmon.vacuum_blocker_min_age = 0;
+SELECT action FROM campmon.plan(show_kept => true, actions => ARRAY['VACUUM'], targets => ARRAY['vac.held'::regclass]);
+RESET campmon.vacuum_blocker_min_age;
 SELECT status FROM campmon.checks WHERE check_name = 'xmin_horizon';
 
 -- autovacuum's thresholds, as autovacuum computes them: the global

@@ -360,6 +360,26 @@ END $fn$;
 REVOKE ALL ON FUNCTION campmon._horizon_blocks(oid,text,boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._horizon_blocks(oid,text,boolean) TO campmon_reader, pg_monitor;
 
+-- The plan's look at its steps (plan.sql): for each VACUUM, REINDEX INDEX
+-- CONCURRENTLY or REPACK step the arguments keep, why the xmin horizon
+-- makes it useless, or NULL.  Only when plan() looks at all (look).
+CREATE OR REPLACE FUNCTION campmon._plan_held(steps campmon._plan_step[], look boolean,
+                                              families text[], actions text[], targets regclass[])
+RETURNS TABLE (relid oid, action text, why text)
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+SELECT s.relid, s.action, campmon._horizon_blocks(s.relid, s.action, true)
+FROM unnest(steps) s
+WHERE look AND s.action IN ('VACUUM', 'REINDEX INDEX CONCURRENTLY', 'REPACK')
+  AND (families IS NULL OR s.family = ANY (families))
+  AND (actions IS NULL OR s.action = ANY (actions))
+  AND (targets IS NULL OR s.relid = ANY (targets::oid[])) $$;
+
+REVOKE ALL ON FUNCTION campmon._plan_held(campmon._plan_step[],boolean,text[],text[],regclass[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._plan_held(campmon._plan_step[],boolean,text[],text[],regclass[]) TO campmon_reader, pg_monitor;
+
 -- What a VACUUM left behind, for the history: the dead rows it could not
 -- remove and the oldest input of the horizon then (what every role may
 -- read of it), or NULL when it left none.
