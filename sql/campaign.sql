@@ -390,7 +390,10 @@ SELECT check_name, status, count(*) FROM campmon.checks WHERE check_name IN ('ta
 SELECT status, value >= 60 AS above_critical_pct, regexp_replace(message, '^[0-9.]+% bloat \([^)]*\)', '<figures>') AS message
 FROM campmon.checks WHERE check_name = 'table_bloat' AND target = 'public.nmsdeliverypart';
 SET campmon.bloat_alert_min_size = 0;
-SELECT check_name, status, count(*) FROM campmon.checks WHERE check_name IN ('table_bloat', 'index_bloat') GROUP BY 1, 2 ORDER BY 1, 2;
+-- (the demo's relations: the catalogs' indexes follow the server's past --
+-- the OIDs a server has handed out decide where their keys land -- not the demo's)
+SELECT check_name, status, count(*) FROM campmon.checks
+WHERE check_name IN ('table_bloat', 'index_bloat') AND target NOT LIKE 'pg\_catalog.%' GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT target, status FROM campmon.checks
 WHERE check_name = 'table_bloat' AND target IN ('public.nmsdeliverypart', 'public.xtkworkflowtask', 'pg_catalog.pg_attribute', 'public.nmsdelivery')
 ORDER BY 1;
