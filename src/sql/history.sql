@@ -33,7 +33,11 @@ SELECT s.run_id, r.run_by, r.dry_run, r.status AS run_status, s.step, s.action, 
        CASE WHEN s.action IN ('VACUUM', 'VACUUM (FREEZE)') AND s.outcome = 'done'
             THEN greatest(s.dead_rows_before - s.dead_rows_after, 0) END AS dead_rows_removed,
        CASE WHEN s.action IN ('VACUUM', 'VACUUM (FREEZE)') AND s.outcome = 'done'
-            THEN s.dead_rows_after END AS dead_rows_not_removable
+            THEN s.dead_rows_after END AS dead_rows_not_removable,
+       -- on a live database (run_gate.c): the plan's estimate, the WAL the
+       -- step wrote, the rule that deferred or skipped it, how long and why
+       -- it waited, how many times it asked for its lock
+       s.estimated_seconds, s.wal_bytes, s.rule, s.waited, s.waited_for, s.attempts
 FROM campmon.run_step s JOIN campmon.run r USING (run_id);
 
 COMMENT ON VIEW campmon.history IS 'Every planned, executed or skipped step of campmon.run_plan, newest runs last';
