@@ -32,7 +32,9 @@ OBJS = \
 	src/run_gate.o \
 	src/run_collisions.o \
 	src/run_pacing.o \
-	src/tablespace.o
+	src/tablespace.o \
+	src/vacuum_horizon.o \
+	src/run_horizon.o
 
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
@@ -62,6 +64,7 @@ PLAN_PHASES = $(sort $(wildcard src/sql/plan/*.sql))
 SQL_CODE = \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
+	src/sql/freeze.sql \
 	src/sql/measure.sql \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
@@ -81,6 +84,9 @@ SQL_CODE = \
 	src/sql/progress.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
+	src/sql/vacuum_blockers.sql \
+	src/sql/wraparound.sql \
+	src/sql/autovacuum.sql \
 	src/sql/report.sql \
 	src/sql/run_effects.sql
 # install order: each file after what it uses
@@ -88,6 +94,7 @@ SQL_SOURCES = \
 	src/sql/roles.sql \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
+	src/sql/freeze.sql \
 	src/sql/measure.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
@@ -114,6 +121,9 @@ SQL_SOURCES = \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
+	src/sql/vacuum_blockers.sql \
+	src/sql/wraparound.sql \
+	src/sql/autovacuum.sql \
 	src/sql/report.sql \
 	src/sql/run_effects.sql
 # Upgrades (README, "Developing"): once a version is released its install
@@ -127,7 +137,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models cadences leave_no_trace
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots vacuum rewrite_models cadences leave_no_trace
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race stats_overwritten
 ISOLATION_OPTS =

@@ -92,6 +92,9 @@ extern void history_write(const char *sql, int nargs, Oid *types, Datum *values,
 extern const char *run_step(int64 run_id, StepToRun *s, char **error,
 							char **output);
 
+/* run_horizon.c: the horizon before a step, and what a VACUUM left */
+extern char *step_held_by_horizon(StepToRun *s);
+extern char *vacuum_left_note(StepToRun *s, int64 dead_after);
 /*
  * On a live database (run_gate.c, run_collisions.c, run_pacing.c): before a
  * step starts, its window, the collisions and the pacing rules are checked;

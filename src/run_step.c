@@ -180,6 +180,11 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 			*error = denied;
 			return "failed";
 		}
+
+		/* the plan may be hours old: is the horizon holding it back now? */
+		*error = step_held_by_horizon(s);
+		if (*error != NULL)
+			return "skipped";
 	}
 
 	snprintf(buf, sizeof(buf), "%d", my_shared->lock_timeout_ms);

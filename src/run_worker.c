@@ -433,6 +433,8 @@ campmon_run_worker(Datum main_arg)
 
 		/* ... and when it ends: what a VACUUM could not remove is still counted dead */
 		target_now(s, &bytes, &dead, &dead_null);
+		if (output == NULL && strcmp(outcome, "done") == 0 && !dead_null)
+			output = vacuum_left_note(s, dead);
 		values[2] = CStringGetTextDatum(outcome);
 		nulls[2] = ' ';
 		values[3] = error ? CStringGetTextDatum(error) : (Datum) 0;

@@ -64,6 +64,21 @@ static int	campmon_trend_full_warning_days = 30;
 static int	campmon_trend_full_critical_days = 7;
 static int	campmon_trend_wrap_warning_days = 365;
 static int	campmon_trend_wrap_critical_days = 90;
+/* what stops VACUUM, wraparound, autovacuum (vacuum_blockers.sql, checks/) */
+static int	campmon_vacuum_blocker_min_age = 60;
+static int	campmon_xmin_horizon_warning_age = 3600;
+static int	campmon_xmin_horizon_critical_age = 6 * 3600;
+static int	campmon_xmin_horizon_warning_xids = 20000000;
+static int	campmon_xmin_horizon_critical_xids = 100000000;
+static int	campmon_prepared_transaction_warning_age = 300;
+static int	campmon_prepared_transaction_critical_age = 3600;
+static int	campmon_slot_wal_warning_size = 1024;	/* MB */
+static int	campmon_slot_wal_critical_size = 10240; /* MB */
+static int	campmon_wraparound_warning_pct = 125;
+static int	campmon_wraparound_critical_days = 7;
+static int	campmon_autovacuum_debt_min_age = 3600;
+static double campmon_stale_statistics_factor = 2;
+
 /* a run on a live database (run_gate.c, run_collisions.c, run_pacing.c) */
 char	   *campmon_maintenance_window = NULL;
 int			campmon_run_autovacuum = RUN_AUTOVACUUM_WAIT;
@@ -463,6 +478,67 @@ _PG_init(void)
 							"campmon.checks is critical when xtknewid wraps within this many days.",
 							NULL, &campmon_trend_wrap_critical_days, 90, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+
+	/*
+	 * What stops VACUUM (campmon.vacuum_blockers), wraparound and
+	 * autovacuum.  None widens what a run does: a blocker only turns steps
+	 * into keep rows or skipped steps.
+	 */
+	DefineCustomIntVariable("campmon.vacuum_blocker_min_age",
+							"campmon.plan reads its VACUUM candidates' pages for the horizon, and keeps REINDEX CONCURRENTLY and REPACK back, only for a blocker at least this old.",
+							"A younger snapshot is taken to be a short query that ends before the step runs; the run always looks again before each step.",
+							&campmon_vacuum_blocker_min_age, 60, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.xmin_horizon_warning_age",
+							"campmon.checks warns when the oldest input of the xmin horizon is older than this.",
+							NULL, &campmon_xmin_horizon_warning_age, 3600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.xmin_horizon_critical_age",
+							"campmon.checks is critical when the oldest input of the xmin horizon is older than this.",
+							NULL, &campmon_xmin_horizon_critical_age, 6 * 3600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.xmin_horizon_warning_xids",
+							"campmon.checks warns when the oldest input of the xmin horizon is this many transactions old.",
+							NULL, &campmon_xmin_horizon_warning_xids, 20000000, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.xmin_horizon_critical_xids",
+							"campmon.checks is critical when the oldest input of the xmin horizon is this many transactions old.",
+							NULL, &campmon_xmin_horizon_critical_xids, 100000000, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.prepared_transaction_warning_age",
+							"campmon.checks warns of prepared transactions older than this.",
+							NULL, &campmon_prepared_transaction_warning_age, 300, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.prepared_transaction_critical_age",
+							"campmon.checks is critical about prepared transactions older than this.",
+							NULL, &campmon_prepared_transaction_critical_age, 3600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.slot_wal_warning_size",
+							"campmon.checks warns of an inactive replication slot retaining more WAL than this.",
+							NULL, &campmon_slot_wal_warning_size, 1024, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.slot_wal_critical_size",
+							"campmon.checks is critical about a replication slot retaining more WAL than this.",
+							NULL, &campmon_slot_wal_critical_size, 10240, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.wraparound_warning_pct",
+							"campmon.checks warns when a database's or table's ID age passes this share of its freeze age (percent).",
+							"Autovacuum freezes at the freeze age (autovacuum_freeze_max_age, autovacuum_multixact_freeze_max_age or the table's own): an age well past it says it does not keep up.",
+							&campmon_wraparound_warning_pct, 125, 1, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.wraparound_critical_days",
+							"campmon.checks is critical when an age past the freeze age reaches the wraparound limit within this many days at the snapshots' pace.",
+							"Also critical, whatever the pace, past VACUUM's failsafe age.",
+							&campmon_wraparound_critical_days, 7, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.autovacuum_debt_min_age",
+							"campmon.checks warns of tables past their autovacuum threshold and not vacuumed for longer than this.",
+							NULL, &campmon_autovacuum_debt_min_age, 3600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomRealVariable("campmon.stale_statistics_factor",
+							 "campmon.checks warns of tables whose rows changed since the last ANALYZE by this many times their autoanalyze threshold.",
+							 NULL, &campmon_stale_statistics_factor, 2, 1, 1000,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
 
 	/*
 	 * A run on a live database: its window, what it waits for or skips, what

@@ -194,8 +194,9 @@ my $wrap = qq{SELECT p.pid FROM pg_stat_progress_vacuum p JOIN pg_stat_activity 
 	WHERE a.backend_type = 'autovacuum worker' AND p.relid = 'rf_wrap'::regclass AND a.query LIKE '%to prevent wraparound%'};
 ok($node->poll_query_until($db, "SELECT EXISTS ($wrap)"), 'an anti-wraparound autovacuum works on rf_wrap');
 my $wrap_pid = sql($wrap);
+# (past its own autovacuum_freeze_max_age, plan() freezes it: VACUUM (FREEZE))
 $run = start_run("SET campmon.run_autovacuum = 'skip'; SET campmon.run_collision_wait = '3s';",
-	"actions => ARRAY['VACUUM'], targets => ARRAY['rf_wrap'::regclass]");
+	"actions => ARRAY['VACUUM', 'VACUUM (FREEZE)'], targets => ARRAY['rf_wrap'::regclass]");
 wait_run($run);
 is(step_row($run, 'public.rf_wrap'), 'skipped|autovacuum_wraparound|true',
 	'anti-wraparound autovacuum: waited for (whatever campmon.run_autovacuum says), skipped at campmon.run_collision_wait');

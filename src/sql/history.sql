@@ -27,6 +27,13 @@ SELECT s.run_id, r.run_by, r.dry_run, r.status AS run_status, s.step, s.action, 
        s.dead_rows_before, s.dead_rows_after,
        s.started_at, s.finished_at, s.finished_at - s.started_at AS duration,
        s.output,
+       -- what a VACUUM did, by PostgreSQL's counts before and after it: the
+       -- dead rows it removed, and those it left because the horizon held
+       -- them (not yet removable; output names what held it)
+       CASE WHEN s.action IN ('VACUUM', 'VACUUM (FREEZE)') AND s.outcome = 'done'
+            THEN greatest(s.dead_rows_before - s.dead_rows_after, 0) END AS dead_rows_removed,
+       CASE WHEN s.action IN ('VACUUM', 'VACUUM (FREEZE)') AND s.outcome = 'done'
+            THEN s.dead_rows_after END AS dead_rows_not_removable,
        -- on a live database (run_gate.c): the plan's estimate, the WAL the
        -- step wrote, the rule that deferred or skipped it, how long and why
        -- it waited, how many times it asked for its lock

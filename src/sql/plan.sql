@@ -150,6 +150,13 @@ DECLARE
     valid_actions text[] := ARRAY['DROP TABLE', 'DROP INDEX CONCURRENTLY', 'VACUUM', 'VACUUM (FREEZE)',
                                   'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'REPACK cleanup', 'REPACK', 'VACUUM (FULL)', 'keep'];
     a text;
+    -- what stops VACUUM (vacuum_blockers.sql): whether to look at all, and
+    -- the steps of the phases read first that were looked at (relid,
+    -- action, and why the xmin horizon makes it useless, or NULL)
+    look boolean;
+    held_relids oid[] := '{}';
+    held_actions text[] := '{}';
+    held_whys text[] := '{}';
 BEGIN
     PERFORM campmon.version();
     wait_s := (SELECT greatest(ceil(setting::numeric / 1000), 1) FROM pg_settings WHERE name = 'campmon.run_lock_timeout');
@@ -173,6 +180,9 @@ BEGIN
     END LOOP;
 
     ctx := campmon._plan_prepare(families, actions, min_gain_bytes, include_suspect, allow_blocking, show_kept, runner);
+    -- only when some input of the horizon is old enough to last until the
+    -- step (campmon.vacuum_blocker_min_age), or of an age we cannot see
+    look := campmon._horizon_held();
     -- overdue rebuilds join the rewrites phases 7 and 8 plan, whatever their bloat
     due := ARRAY(SELECT d FROM campmon.maintenance_due d WHERE d.overdue);
     ctx := campmon._plan_cadence_rewrites(ctx, due);
@@ -182,7 +192,12 @@ BEGIN
     -- leaves out the tables it repacks (the copy leaves the dead rows
     -- behind) unless they need freezing.
     early := ARRAY(SELECT s FROM campmon._plan_repack(ctx) s);
-    ctx.repacked := ARRAY(SELECT s.relid FROM unnest(early) s WHERE s.action = 'REPACK');
+    SELECT held_relids || coalesce(array_agg(h.relid), '{}'), held_actions || coalesce(array_agg(h.action), '{}'),
+           held_whys || coalesce(array_agg(h.why), '{}')
+    INTO held_relids, held_actions, held_whys FROM campmon._plan_held(early, look, families, actions, targets) h;
+    ctx.repacked := ARRAY(SELECT s.relid FROM unnest(early) s WHERE s.action = 'REPACK'
+                          AND NOT EXISTS (SELECT FROM unnest(held_relids, held_actions, held_whys) h(relid, action, why)
+                                          WHERE h.relid = s.relid AND h.action = 'REPACK' AND h.why IS NOT NULL));
     -- VACUUM FULL and VACUUM: phases 5 and 6 leave out the tables this plan
     -- rewrites (the rewrite rebuilds the indexes, ANALYZE follows it), phase
     -- 6 those it vacuums (VACUUM (ANALYZE)) -- the steps the arguments keep
@@ -190,6 +205,12 @@ BEGIN
     early := early || ARRAY(SELECT s FROM campmon._plan_vacuum_full(ctx) s
                             UNION ALL SELECT s FROM campmon._plan_vacuum(ctx) s);
     early := early || ARRAY(SELECT s FROM campmon._plan_cadence_vacuum(ctx, due, early) s);
+    -- a VACUUM the horizon makes useless is a keep row: not one that
+    -- analyzes its table for phase 6
+    SELECT held_relids || coalesce(array_agg(h.relid), '{}'), held_actions || coalesce(array_agg(h.action), '{}'),
+           held_whys || coalesce(array_agg(h.why), '{}')
+    INTO held_relids, held_actions, held_whys
+    FROM campmon._plan_held(ARRAY(SELECT s FROM unnest(early) s WHERE s.action = 'VACUUM'), look, families, actions, targets) h;
     SELECT ctx.repacked || coalesce(array_agg(s.relid) FILTER (WHERE s.action = 'VACUUM (FULL)'), '{}'),
            coalesce(array_agg(s.relid) FILTER (WHERE s.action <> 'VACUUM (FULL)'), '{}')
     INTO ctx.rewritten, ctx.vacuumed
@@ -197,7 +218,9 @@ BEGIN
     WHERE s.action IN ('VACUUM (FULL)', 'VACUUM', 'VACUUM (FREEZE)')
       AND (families IS NULL OR s.family = ANY (families))
       AND (actions IS NULL OR s.action = ANY (actions))
-      AND (s.gain >= min_gain_bytes OR s.action = 'VACUUM (FREEZE)');
+      AND (s.gain >= min_gain_bytes OR s.action = 'VACUUM (FREEZE)')
+      AND NOT EXISTS (SELECT FROM unnest(held_relids, held_actions, held_whys) h(relid, action, why)
+                      WHERE h.relid = s.relid AND h.action = s.action AND h.why IS NOT NULL);
 
     RETURN QUERY
     -- every phase's steps (plan/<phase>.sql; the drops straight from their
@@ -219,8 +242,16 @@ BEGIN
     -- per use of denied below (inlined, 25,000 drops asked it seven times
     -- each: 5 s at 50,000 relations)
     allowed AS MATERIALIZED (
-        SELECT c.*, CASE WHEN c.action <> 'keep' AND NOT ctx.runner_super
-                         THEN campmon._maintain_denied(c.relid, c.action, runner) END AS denied
+        SELECT c.*, coalesce(CASE WHEN c.action <> 'keep' AND NOT ctx.runner_super
+                                  THEN campmon._maintain_denied(c.relid, c.action, runner) END,
+                             -- the xmin horizon makes it useless: the early
+                             -- phases' steps were looked at above, the others here
+                             CASE WHEN NOT look OR c.action NOT IN ('VACUUM', 'REINDEX INDEX CONCURRENTLY', 'REPACK') THEN NULL
+                                  WHEN EXISTS (SELECT FROM unnest(held_relids, held_actions) h(relid, action)
+                                               WHERE h.relid = c.relid AND h.action = c.action)
+                                  THEN (SELECT h.why FROM unnest(held_relids, held_actions, held_whys) h(relid, action, why)
+                                        WHERE h.relid = c.relid AND h.action = c.action LIMIT 1)
+                                  ELSE campmon._horizon_blocks(c.relid, c.action, look) END) AS denied
         FROM candidates c
         WHERE (families IS NULL OR c.family = ANY (families))
           AND (actions IS NULL OR c.action = ANY (actions))

@@ -113,6 +113,62 @@ $$;
 REVOKE ALL ON FUNCTION campmon._svg_spark(double precision[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._svg_spark(double precision[]) TO campmon_reader, pg_monitor;
 
+-- The section "What stops VACUUM": what holds the xmin horizon now (as
+-- the caller may see it), how far wraparound is, whether autovacuum keeps
+-- up, and the horizon's and the database's ages over the period from the
+-- snapshots (snapshot_horizon).
+CREATE OR REPLACE FUNCTION campmon._report_vacuum(period_start timestamptz) RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $fn$
+DECLARE
+    doc text := '<h2>What stops VACUUM</h2>';
+    rows text;
+    names text[];
+    xs timestamptz[];
+    ys double precision[];
+BEGIN
+    SELECT string_agg(format('<tr data-kind="%s"><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td>%s</td><td>%s</td><td>%s</td></tr>',
+                             campmon._html(b.kind), campmon._html(b.kind), campmon._html(campmon._blocker_detail(b)),
+                             CASE WHEN b.holds = 'rows' THEN 'dead rows of every table' ELSE 'dead rows of the system catalogs' END,
+                             b.xid_age, campmon._html(coalesce(campmon._human(b.age), 'unknown')),
+                             campmon._html(b.dead_rows_note), campmon._html(b.advice)), '' ORDER BY b.xid_age DESC)
+    INTO rows FROM (SELECT * FROM campmon.vacuum_blockers LIMIT 10) b;
+    doc := doc || CASE WHEN rows IS NULL
+                       THEN '<p class="empty" id="blockers">Nothing holds the xmin horizon back: VACUUM can remove the dead rows of every finished transaction.</p>'
+                       ELSE '<table id="blockers"><tr><th>what</th><th>who</th><th>holds</th><th>transactions old</th><th>for</th><th>held</th><th>advice (campmon never acts on it)</th></tr>'
+                            || rows || '</table>' END;
+
+    SELECT string_agg(format('<tr class="%s"><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s%%</td><td class="n">%s</td><td class="n">%s</td></tr>',
+                             CASE WHEN w.age >= w.failsafe_age THEN 'critical' WHEN w.age > w.freeze_max_age THEN 'warning' ELSE 'ok' END,
+                             CASE w.counter WHEN 'xid' THEN 'transaction IDs' ELSE 'multixacts' END, campmon._html(w.name), w.age,
+                             round(100.0 * w.age / w.freeze_max_age), w.remaining, coalesce(w.days_left::text, '—')),
+                      '' ORDER BY w.counter DESC, w.scope, w.age DESC)
+    INTO rows
+    FROM (SELECT x.*, row_number() OVER (PARTITION BY x.counter ORDER BY x.age DESC) AS n FROM campmon.wraparound x
+          WHERE x.scope = 'table' OR x.name = current_database()) w
+    WHERE w.scope = 'database' OR w.n <= 2;
+    doc := doc || '<table id="wraparound"><tr><th>counter</th><th>database or table</th><th>age</th><th>of its freeze age</th><th>left to the limit</th><th>days left</th></tr>'
+               || coalesce(rows, '') || '</table>';
+
+    SELECT string_agg(format('<li class="%s">%s: %s</li>', campmon._html(c.status), campmon._html(c.check_name), campmon._html(c.message)), '' ORDER BY c.check_name)
+    INTO rows FROM campmon.checks c WHERE c.check_name IN ('autovacuum_debt', 'stale_statistics') AND c.target IN ('autovacuum', 'autovacuum workers', 'statistics');
+    doc := doc || '<ul id="autovacuum">' || coalesce(rows, '') || '</ul>';
+
+    -- the ages over the period
+    SELECT array_agg(v.name ORDER BY s.taken_at), array_agg(s.taken_at ORDER BY s.taken_at), array_agg(v.age ORDER BY s.taken_at)
+    INTO names, xs, ys
+    FROM campmon.snapshot_horizon h JOIN campmon.snapshot_taken s ON s.snapshot_id = h.snapshot_id AND s.taken_at > period_start
+    CROSS JOIN LATERAL (VALUES ('oldest input of the horizon', coalesce(h.horizon_xid_age, 0)::float8),
+                               ('database transaction ID age', h.xid_age::float8),
+                               ('database multixact age', h.mxid_age::float8)) v(name, age);
+    RETURN doc || campmon._svg_lines('chart-horizon', 'The horizon''s and the database''s ages (transactions, multixacts)', 'count', names, xs, ys);
+END $fn$;
+
+REVOKE ALL ON FUNCTION campmon._report_vacuum(timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._report_vacuum(timestamptz) TO campmon_reader, pg_monitor;
+
 CREATE OR REPLACE FUNCTION campmon.report(days integer DEFAULT 28) RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -262,6 +318,8 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
                        ELSE '<table id="checks-now"><tr><th>check</th><th>target</th><th>status</th><th>since</th><th>for</th></tr>' || rows || '</table>'
                             || CASE WHEN k > 25 THEN format('<p>and %s more: SELECT * FROM campmon.check_timeline WHERE status &lt;&gt; &#39;ok&#39;</p>', k - 25) ELSE '' END END;
 
+    doc := doc || campmon._report_vacuum(period_start);
+
     -- forecasts
     SELECT string_agg(x.line, '') INTO rows FROM (
         SELECT format('<tr><td>tablespace %s</td><td>%s available of %s</td><td>%s a day</td><td>%s</td></tr>',
@@ -310,7 +368,7 @@ $h$, campmon._html(current_database()), campmon._html(current_database()));
 END $fn$;
 
 COMMENT ON FUNCTION campmon.report(integer) IS
-'A self-contained HTML report (inline SVG charts, no script) of the last days of snapshots: bloat per family, work tables by verdict, largest reclaimable relations with their trend, checks'' timeline, forecasts, last runs, tonight''s plan';
+'A self-contained HTML report (inline SVG charts, no script) of the last days of snapshots: bloat per family, work tables by verdict, largest reclaimable relations with their trend, checks'' timeline, what stops VACUUM, forecasts, last runs, tonight''s plan';
 
 REVOKE ALL ON FUNCTION campmon.report(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.report(integer) TO campmon_reader, pg_monitor;

@@ -108,10 +108,14 @@ REVOKE ALL ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,bo
 GRANT EXECUTE ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],timestamptz,bigint,text) TO campmon_admin;
 
 -- the history's own writer (run_history.c): marks the run interrupted when
--- its worker is gone (no worker holds the run lock); run_plan calls it
+-- its worker is gone (no worker holds the run lock); run_plan calls it.  Its
+-- SQL runs with pg_catalog's operators, never the caller's search_path (an
+-- evil.=(bigint,bigint) in front of it sprang in hostile's trap test when a
+-- worker ended between run_plan's status read and its pid check)
 CREATE OR REPLACE FUNCTION campmon._run_worker_gone(run_id bigint) RETURNS boolean
 AS 'MODULE_PATHNAME', 'campmon_run_worker_gone'
-LANGUAGE C STRICT VOLATILE;
+LANGUAGE C STRICT VOLATILE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION campmon._run_worker_gone(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._run_worker_gone(bigint) TO campmon_admin;

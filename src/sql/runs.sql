@@ -49,7 +49,7 @@ CREATE TABLE campmon.run_step (
     outcome              text NOT NULL DEFAULT 'pending'
                          CHECK (outcome IN ('pending', 'running', 'done', 'skipped', 'failed', 'cancelled', 'interrupted')),
     error                text,
-    output               text,          -- a REPACK step: the tail of pg_repack's output
+    output               text,          -- a REPACK step: the tail of pg_repack's output; a VACUUM: the dead rows it left and what held them
     started_at           timestamptz,
     finished_at          timestamptz,
     size_before          bigint,

@@ -161,6 +161,22 @@ BEGIN
            c.check_name, c.target, c.status, c.value, c.threshold, campmon._target_relation(nullif(c.target, ''))
     FROM unnest(chk) c;
 
+    -- the counters, the wraparound ages and the horizon's oldest input
+    -- (only what every role may read: campmon.vacuum_blockers' kind and
+    -- age in transactions, not its session's times or query)
+    INSERT INTO campmon.snapshot_horizon (snapshot_id, next_xid, next_mxid, xid_age, mxid_age, oldest_table_xid_age,
+                                          oldest_table_mxid_age, horizon_xid_age, horizon_kind, blockers)
+    SELECT id, pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+           (d.datminmxid::text::bigint + mxid_age(d.datminmxid)) % 4294967296,
+           age(d.datfrozenxid), mxid_age(d.datminmxid),
+           (SELECT max(age(c.relfrozenxid)) FROM pg_class c WHERE c.relkind IN ('r', 'm', 't')),
+           (SELECT max(mxid_age(c.relminmxid)) FROM pg_class c WHERE c.relkind IN ('r', 'm', 't')),
+           b.xid_age, b.kind, coalesce(b.n, 0)
+    FROM pg_database d
+    LEFT JOIN LATERAL (SELECT x.xid_age, x.kind, count(*) OVER () AS n FROM campmon.vacuum_blockers x
+                       ORDER BY x.xid_age DESC, x.sets_horizon DESC LIMIT 1) b ON true
+    WHERE d.datname = current_database();
+
     -- the xtknewid position (readable sequences only)
     INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid)
     SELECT id, format('%I.%I', n.nspname, c.relname), ps.last_value,
@@ -201,7 +217,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$ SELECT campmon._snapshot_take(current_user) $$;
 
 COMMENT ON FUNCTION campmon.snapshot() IS
-'Records the listings, work tables by verdict, campmon.checks, the xtknewid position and the tablespaces'' free space in campmon''s snapshot tables; prunes snapshots older than campmon.snapshot_retention; returns the new snapshot_id';
+'Records the listings, work tables by verdict, campmon.checks, the transaction counters, wraparound ages and the horizon, the xtknewid position and the tablespaces'' free space in campmon''s snapshot tables; prunes snapshots older than campmon.snapshot_retention; returns the new snapshot_id';
 
 REVOKE ALL ON FUNCTION campmon.snapshot() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.snapshot() TO campmon_admin;

@@ -29,6 +29,21 @@ SELECT pg_has_role(current_user, 'pg_stat_scan_tables', 'USAGE')
 REVOKE ALL ON FUNCTION campmon._may_see_figures(oid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._may_see_figures(oid) TO campmon_reader, pg_monitor;
 
+-- Whether the current role may see a check row that snapshot() (as the
+-- extension's owner) computed from what pg_stat_activity shows only to
+-- pg_read_all_stats: another role's session times (xmin_horizon's status
+-- rests on them) and the autovacuum workers.  The same rule as
+-- PostgreSQL's.
+CREATE FUNCTION campmon._may_see_session_figures(check_name text, target text) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT NOT (check_name = 'xmin_horizon' OR (check_name = 'autovacuum_debt' AND target = 'autovacuum workers'))
+       OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') $$;
+
+REVOKE ALL ON FUNCTION campmon._may_see_session_figures(text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._may_see_session_figures(text,text) TO campmon_reader, pg_monitor;
+
 CREATE TABLE campmon.snapshot_taken (
     snapshot_id     bigserial PRIMARY KEY,
     taken_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -148,7 +163,9 @@ SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_check', '');
 REVOKE ALL ON campmon.snapshot_check FROM PUBLIC;
 GRANT SELECT ON campmon.snapshot_check TO campmon_reader, pg_monitor;
 ALTER TABLE campmon.snapshot_check ENABLE ROW LEVEL SECURITY;
-CREATE POLICY readable ON campmon.snapshot_check FOR SELECT USING (target_relid IS NULL OR campmon._may_see_figures(target_relid));
+CREATE POLICY readable ON campmon.snapshot_check FOR SELECT
+    USING ((target_relid IS NULL OR campmon._may_see_figures(target_relid))
+           AND campmon._may_see_session_figures(check_name, target));
 
 -- The xtknewid sequences' positions: used is the count of identifiers
 -- handed out of the 2^31 before the wrap (a negative last_value, after a
@@ -188,3 +205,34 @@ SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_tablespace', '');
 
 REVOKE ALL ON campmon.snapshot_tablespace FROM PUBLIC;
 GRANT SELECT ON campmon.snapshot_tablespace TO campmon_reader, pg_monitor;
+
+-- What stops VACUUM and how far wraparound is, per snapshot: the
+-- transaction and multixact counters (their pace gives the days left to
+-- the wraparound limits, campmon.wraparound, and the time a slot's or a
+-- standby's xmin was taken, campmon.vacuum_blockers), the database's and
+-- its oldest table's ages, and the age of the oldest input of the xmin
+-- horizon (campmon.vacuum_blockers).  Figures every role may read in
+-- PostgreSQL's own views (pg_database, pg_class, the xids of
+-- pg_stat_activity, pg_prepared_xacts and pg_replication_slots): no
+-- query, no user, no start time of another role's session, which
+-- pg_stat_activity hides from readers without pg_read_all_stats.
+CREATE TABLE campmon.snapshot_horizon (
+    snapshot_id             bigint PRIMARY KEY REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
+    next_xid                bigint NOT NULL,    -- the next transaction id, with its epoch (pg_current_snapshot's xmax)
+    next_mxid               bigint NOT NULL,    -- the next multixact id (32 bits: the pace is taken modulo 2^32)
+    xid_age                 bigint,             -- age(datfrozenxid) of this database
+    mxid_age                bigint,             -- mxid_age(datminmxid) of this database
+    oldest_table_xid_age    bigint,             -- the oldest table's (TOAST included) age(relfrozenxid)
+    oldest_table_mxid_age   bigint,             -- ... and mxid_age(relminmxid)
+    horizon_xid_age         bigint,             -- the oldest input of the xmin horizon: its age in transactions
+    horizon_kind            text,               -- what it is (campmon.vacuum_blockers.kind), NULL when none
+    blockers                integer NOT NULL    -- rows of campmon.vacuum_blockers
+);
+
+COMMENT ON TABLE campmon.snapshot_horizon IS
+'Per snapshot, the transaction and multixact counters, the database''s and its oldest table''s wraparound ages, and the age of the oldest input of the xmin horizon';
+
+SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_horizon', '');
+
+REVOKE ALL ON campmon.snapshot_horizon FROM PUBLIC;
+GRANT SELECT ON campmon.snapshot_horizon TO campmon_reader, pg_monitor;

@@ -19,6 +19,8 @@ SELECT 3, 'VACUUM'::text, t.relid, format('%I.%I', t.schema_name, t.table_name),
 FROM unnest(ctx.tables) t
 WHERE t.family = 'catalog'
   AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic')
+  -- one that needs freezing is phase 4's (VACUUM (FREEZE))
+  AND t.relid NOT IN (SELECT f.relid FROM campmon._freeze_needed(ctx.freeze_pct) f)
   -- dead rows (not free space, which VACUUM cannot give back), or
   -- the dead rows this plan's drops are about to leave there
   AND (coalesce(t.dead_bytes, 0) >= greatest(ctx.dead_pct, 1) / 100 * t.table_bytes
