@@ -53,12 +53,15 @@ SQL_CODE = \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/key_sequences.sql \
+	src/sql/instance_roles.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/history.sql \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
 	src/sql/snapshot.sql \
+	src/sql/index_hygiene.sql \
 	src/sql/trends.sql \
 	src/sql/report.sql
 # install order: each file after what it uses
@@ -75,6 +78,8 @@ SQL_SOURCES = \
 	src/sql/repack.sql \
 	src/sql/check_registry.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/key_sequences.sql \
+	src/sql/instance_roles.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/runs.sql \
@@ -83,6 +88,7 @@ SQL_SOURCES = \
 	src/sql/run_plan.sql \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
+	src/sql/index_hygiene.sql \
 	src/sql/trends.sql \
 	src/sql/report.sql
 # Upgrades (README, "Developing"): once a version is released its install
