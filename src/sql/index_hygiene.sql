@@ -14,7 +14,7 @@
  * drops an index: plan() shows these as keep advice.
  */
 
-CREATE OR REPLACE FUNCTION campmon._index_hygiene(min_age interval)
+CREATE OR REPLACE FUNCTION campmon._index_hygiene_rows(min_age interval)
 RETURNS TABLE (schema_name text, table_name text, index_name text, indexrelid oid, table_relid oid,
                origin text, finding text, duplicate_of text, keys text, predicate text,
                index_bytes bigint, idx_scan bigint, stats_since timestamptz, table_writes bigint, advice text)
@@ -27,7 +27,10 @@ WITH ix AS MATERIALIZED (
            am.amname, i.indnatts, i.indnkeyatts, i.indkey, i.indclass, i.indcollation, i.indoption,
            pg_get_expr(i.indexprs, i.indrelid) AS exprs, pg_get_expr(i.indpred, i.indrelid) AS pred,
            (i.indisprimary OR i.indisunique OR i.indisexclusion OR i.indisreplident
-            OR EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid)) AS protected
+            OR EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid)) AS protected,
+           -- Campaign names an index <table>_<name of its dbindex>; PostgreSQL
+           -- names one it is not given <table>_<columns>_idx
+           (left(c.relname, length(t.relname) + 1) = t.relname || '_' AND c.relname !~ '_idx[0-9]*$') AS campaign_named
     FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
@@ -54,12 +57,8 @@ pair AS (
             AND a.indcollation::text = b.indcollation::text AND a.indoption::text = b.indoption::text
             AND a.exprs IS NOT DISTINCT FROM b.exprs
             -- of two equal unprotected ones, the DBA's goes (else the newer)
-            AND (b.protected
-                 OR (a.iname LIKE replace(replace(a.tname, '_', '\_'), '%', '\%') || '\_%')
-                    < (b.iname LIKE replace(replace(b.tname, '_', '\_'), '%', '\%') || '\_%')
-                 OR ((a.iname LIKE replace(replace(a.tname, '_', '\_'), '%', '\%') || '\_%')
-                     = (b.iname LIKE replace(replace(b.tname, '_', '\_'), '%', '\%') || '\_%')
-                     AND a.indexrelid > b.indexrelid)))
+            AND (b.protected OR a.campaign_named < b.campaign_named
+                 OR (a.campaign_named = b.campaign_named AND a.indexrelid > b.indexrelid)))
            OR (a.amname = 'btree' AND a.indnkeyatts < b.indnkeyatts AND a.indnatts = a.indnkeyatts AND a.exprs IS NULL
                AND NOT (0 = ANY ((b.indkey::int2[])[0:a.indnkeyatts - 1]))
                AND (a.indkey::int2[])[0:a.indnkeyatts - 1] = (b.indkey::int2[])[0:a.indnkeyatts - 1]
@@ -75,7 +74,7 @@ since AS (
     FROM pg_stat_database d WHERE d.datname = current_database()
 )
 SELECT x.nsp, x.tname, x.iname, x.indexrelid, x.indrelid,
-       CASE WHEN x.iname LIKE replace(replace(x.tname, '_', '\_'), '%', '\%') || '\_%' THEN 'campaign' ELSE 'dba' END,
+       CASE WHEN x.campaign_named THEN 'campaign' ELSE 'dba' END,
        coalesce(p.finding, 'unused'), p.other,
        (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), ', ' ORDER BY k) FROM generate_series(1, x.indnkeyatts) k),
        x.pred,
@@ -86,7 +85,7 @@ SELECT x.nsp, x.tname, x.iname, x.indexrelid, x.indrelid,
             THEN format('%s serves the same queries (%s)', p.other,
                         CASE p.finding WHEN 'duplicate' THEN 'the same keys and predicate' ELSE 'these keys lead its own, with the same predicate' END)
             ELSE format('no scan since %s', to_char(w.t, 'YYYY-MM-DD HH24:MI')) END
-       || CASE WHEN x.iname LIKE replace(replace(x.tname, '_', '\_'), '%', '\%') || '\_%'
+       || CASE WHEN x.campaign_named
                THEN ': named as Campaign names its indexes -- change it in the Campaign schema, never drop a native index of an out-of-the-box table (Adobe)'
                ELSE ': not named as Campaign names its indexes (the DBA''s own?) -- check with its owner, then DROP INDEX CONCURRENTLY; campmon never drops it' END
 FROM ix x
@@ -98,11 +97,11 @@ WHERE NOT x.protected
   AND (p.finding IS NOT NULL OR (s.idx_scan = 0 AND w.t <= now() - min_age))
 ORDER BY 1, 2, 3 $$;
 
-REVOKE ALL ON FUNCTION campmon._index_hygiene(interval) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._index_hygiene(interval) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._index_hygiene_rows(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._index_hygiene_rows(interval) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE VIEW campmon.index_hygiene AS
-SELECT * FROM campmon._index_hygiene(campmon._seconds('campmon.index_unused_min_age'));
+SELECT * FROM campmon._index_hygiene_rows(campmon._seconds('campmon.index_unused_min_age'));
 
 COMMENT ON VIEW campmon.index_hygiene IS
 'Indexes that serve no query another index does not (duplicate, prefix) or that nothing scanned since the statistics count (unused, after campmon.index_unused_min_age): keys, predicate, scans, since when, size, the writes they cost; never a primary key, unique, exclusion, constraint or replica-identity index; origin campaign or dba by name';

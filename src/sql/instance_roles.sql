@@ -33,7 +33,8 @@ BEGIN
     IF forced <> '' THEN
         RETURN QUERY
         SELECT x.r, 'set by campmon.instance_roles'::text
-        FROM (SELECT DISTINCT trim(u) AS r FROM unnest(string_to_array(forced, ',')) u) x
+        -- read as the setting's check did: quotes dropped, case folded
+        FROM (SELECT DISTINCT lower(trim(both ' "' FROM u)) AS r FROM unnest(string_to_array(forced, ',')) u) x
         WHERE x.r <> '' ORDER BY 1;
         RETURN;
     END IF;

@@ -66,7 +66,7 @@ RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-SELECT CASE WHEN cardinality(r.filter_columns) = 0 THEN 'true'
+SELECT CASE WHEN coalesce(cardinality(r.filter_columns), 0) = 0 THEN 'true'
             WHEN bool_and(campmon._has_column(rel, f.c)) THEN string_agg(format('%I %s %s', f.c, f.op, f.v), ' AND ' ORDER BY f.k) END
 FROM unnest(r.filter_columns, r.filter_ops, r.filter_values) WITH ORDINALITY f(c, op, v, k)
 WHERE f.op = ANY ('{=,<>,<,>,<=,>=}') $$;
@@ -132,7 +132,7 @@ BEGIN
 
     IF oldest IS NULL THEN
         RETURN QUERY SELECT 'purge_backlog', 'ok', rel::text, 0::numeric, 1::numeric,
-            format('%s has no row %s purges (retention %s; %s; %s)', rel, r.task,
+            format('%s has no row %s purges; retention %s (%s; %s)', rel, r.task,
                    CASE WHEN dl.delay = interval '0' THEN 'none' ELSE campmon._human(dl.delay) END, dl.how, found_by);
         RETURN;
     END IF;

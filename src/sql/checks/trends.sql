@@ -68,7 +68,10 @@ BEGIN
                     format('%s identifiers a day over %s snapshots, %s%% used: %s (value and threshold in days)',
                            t.ids_per_day, t.points, t.used_pct,
                            CASE WHEN t.days_to_wrap IS NULL THEN 'not advancing'
-                                ELSE format('wraps at %s in %s days at this rate', t.wrap_at, t.days_to_wrap) END))
+                                ELSE format('wraps at %s in %s days at this rate',
+                                            CASE t.wrap_at WHEN 2147483648 THEN '2^31' WHEN 9223372036854775808 THEN '2^63'
+                                                           WHEN 32768 THEN '2^15' ELSE t.wrap_at::text END,
+                                            t.days_to_wrap) END))
     FROM campmon.sequence_trends t
     ORDER BY 3;
 END $fn$;
