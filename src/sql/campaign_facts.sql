@@ -120,6 +120,7 @@ GRANT EXECUTE ON FUNCTION campmon._last_cleanup(regclass) TO campmon_reader, pg_
 CREATE OR REPLACE FUNCTION campmon._purge_tables(s text, r campmon.purge_rule)
 RETURNS TABLE (rel regclass, found_by text)
 LANGUAGE plpgsql STABLE
+ROWS 5
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $fn$

@@ -28,11 +28,12 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 WITH seq AS MATERIALIZED (
+    -- from pg_sequence (a few rows), not from the 50,000 of pg_class
     SELECT c.oid, n.nspname::text AS nsp, c.relname::text AS name, s.seqmax, s.seqtypid
-    FROM pg_class c
+    FROM pg_sequence s
+    JOIN pg_class c ON c.oid = s.seqrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_sequence s ON s.seqrelid = c.oid
-    WHERE c.relkind = 'S' AND n.nspname = ANY (campmon._work_table_schemas())
+    WHERE n.nspname = ANY (campmon._work_table_schemas())
 ),
 -- the columns whose defaults call the sequence (nextval in a default, or an
 -- identity column's own sequence)

@@ -73,14 +73,16 @@ SELECT 'log_table_rows'::text,
                              THEN format(': more than campmon.log_rows_max (%s); Adobe advises no more than about a billion at a time: shorten the retention (%s)',
                                          max_rows, x.option_name)
                              ELSE '' END) END
-FROM (SELECT DISTINCT ON (t.rel) t.rel, r.option_name,
-             CASE WHEN c.reltuples >= 0 THEN round(c.reltuples::numeric) ELSE pg_stat_get_live_tuples(c.oid) END AS n,
-             CASE WHEN c.reltuples >= 0 THEN 'pg_class.reltuples' ELSE 'statistics of a table never analyzed' END AS how
-      FROM campmon.purge_rule r
-      CROSS JOIN LATERAL campmon._purge_tables(s, r) t
-      JOIN pg_class c ON c.oid = t.rel
-      WHERE r.mapping_columns IS NOT NULL AND campmon._editor_may_read(r.edited_by, c.oid)
-      ORDER BY t.rel, r.rule) x
+FROM (SELECT y.rel, y.option_name,
+             CASE WHEN y.reltuples >= 0 THEN round(y.reltuples::numeric) ELSE pg_stat_get_live_tuples(y.rel) END AS n,
+             CASE WHEN y.reltuples >= 0 THEN 'pg_class.reltuples' ELSE 'statistics of a table never analyzed' END AS how
+      FROM (SELECT DISTINCT ON (t.rel) t.rel, r.option_name,
+                   -- a lookup per table (a join would hash all of pg_class)
+                   (SELECT pc.reltuples FROM pg_class pc WHERE pc.oid = t.rel) AS reltuples
+            FROM campmon.purge_rule r
+            CROSS JOIN LATERAL campmon._purge_tables(s, r) t
+            WHERE r.mapping_columns IS NOT NULL AND campmon._editor_may_read(r.edited_by, t.rel)
+            ORDER BY t.rel, r.rule) y) x
 ORDER BY x.rel::text $$;
 
 REVOKE ALL ON FUNCTION campmon._log_table_rows(text,numeric) FROM PUBLIC;
