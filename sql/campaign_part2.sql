@@ -64,6 +64,18 @@ DELETE FROM campmon.snapshot_taken;
 SELECT campmon.snapshot() > 0 AS taken;
 SELECT sequence_name, last_value, used, wrap_at FROM campmon.snapshot_sequence ORDER BY 1;
 SELECT sequence_name, used_pct, note IS NOT NULL AS no_trend_yet FROM campmon.sequence_trends ORDER BY 1;
+-- a reader without pg_stat_scan_tables sees the positions of the sequences
+-- it may read only (row-level security on sequence_relid)
+CREATE ROLE regress_p2_limited IN ROLE campmon_reader;
+GRANT SELECT ON SEQUENCE nmsbroadlogid TO regress_p2_limited;
+SET ROLE regress_p2_limited;
+SELECT sequence_name FROM campmon.snapshot_sequence ORDER BY 1;
+SELECT sequence_name FROM campmon.sequence_trends ORDER BY 1;
+SELECT sequence_name, readable, last_value FROM campmon.key_sequences WHERE schema_name = 'public' ORDER BY 1;
+SELECT target, status, left(message, 60) AS message FROM campmon.checks WHERE check_name = 'key_sequence' ORDER BY 1;
+RESET ROLE;
+DROP OWNED BY regress_p2_limited;
+DROP ROLE regress_p2_limited;
 DELETE FROM campmon.snapshot_taken;
 
 --
