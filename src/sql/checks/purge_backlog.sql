@@ -120,9 +120,16 @@ BEGIN
                JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
                WHERE i.indrelid = rel AND a.attname = date_column AND am.amname = 'btree' AND i.indisvalid
                  AND i.indpred IS NULL) THEN
-        EXECUTE format('SELECT min(x.d) FROM (SELECT %1$I::timestamptz AS d, %3$s AS ok FROM %2$s WHERE %1$I IS NOT NULL ORDER BY %1$I LIMIT 10000) x WHERE x.ok',
-                       date_column, rel, filter) INTO oldest;
-        how := CASE WHEN filter = 'true' THEN 'index' ELSE 'index, the first 10,000 rows in date order' END;
+        -- without a filter the first row in date order is the oldest (one
+        -- index probe, as before); with one, the first 10,000 rows are read
+        IF filter = 'true' THEN
+            EXECUTE format('SELECT %1$I::timestamptz FROM %2$s WHERE %1$I IS NOT NULL ORDER BY %1$I LIMIT 1', date_column, rel) INTO oldest;
+            how := 'index';
+        ELSE
+            EXECUTE format('SELECT min(x.d) FROM (SELECT %1$I::timestamptz AS d, %3$s AS ok FROM %2$s WHERE %1$I IS NOT NULL ORDER BY %1$I LIMIT 10000) x WHERE x.ok',
+                           date_column, rel, filter) INTO oldest;
+            how := 'index, the first 10,000 rows in date order';
+        END IF;
     END IF;
     IF oldest IS NULL AND (how IS NULL OR filter <> 'true') THEN
         EXECUTE format('SELECT min(%1$I)::timestamptz FROM %2$s TABLESAMPLE SYSTEM (%3$s) REPEATABLE (1) WHERE %4$s',
