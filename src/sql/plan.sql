@@ -74,11 +74,11 @@ BEGIN
     -- work tables first: they are dropped or kept, never vacuumed or
     -- reindexed, so the listings leave them (tens of thousands on a busy
     -- instance) out before measuring anything
-    WITH w AS MATERIALIZED (SELECT w FROM campmon.stale_tables w),
+    WITH w AS MATERIALIZED (SELECT * FROM campmon._stale_tables()),
     t0 AS MATERIALIZED (SELECT t FROM campmon.tables t
-                        WHERE NOT EXISTS (SELECT FROM w WHERE (w.w).relid = t.relid)),
+                        WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = t.relid)),
     i0 AS MATERIALIZED (SELECT i FROM campmon.indexes i
-                        WHERE NOT EXISTS (SELECT FROM w WHERE (w.w).relid = i.table_relid)),
+                        WHERE NOT EXISTS (SELECT FROM w WHERE w.relid = i.table_relid)),
     -- a table with an unreadable page, or with such an index, is left alone:
     -- VACUUM or REINDEX would only fail on it (or spread the damage); a
     -- keep row says why (in the modes that read pages only)
@@ -89,7 +89,7 @@ BEGIN
         SELECT (i0.i).table_relid, (t0.t).schema_name, (t0.t).table_name, (t0.t).family,
                format('index %I: %s', (i0.i).index_name, (i0.i).basis)
         FROM i0 JOIN t0 ON (t0.t).relid = (i0.i).table_relid WHERE (i0.i).method = 'unreadable')
-    SELECT ARRAY(SELECT w.w FROM w),
+    SELECT ARRAY(SELECT ROW(w.*)::campmon.stale_tables FROM w),
            ARRAY(SELECT t0.t FROM t0 WHERE NOT EXISTS (SELECT FROM unreadable u WHERE u.relid = (t0.t).relid)),
            ARRAY(SELECT i0.i FROM i0 WHERE NOT EXISTS (SELECT FROM unreadable u WHERE u.relid = (i0.i).table_relid)),
            ARRAY(SELECT ROW(9, 'keep', u.relid, format('%I.%I', u.schema_name, u.table_name), u.family,
