@@ -89,7 +89,8 @@ BEGIN
         SELECT (i0.i).table_relid, (t0.t).schema_name, (t0.t).table_name, (t0.t).family,
                format('index %I: %s', (i0.i).index_name, (i0.i).basis)
         FROM i0 JOIN t0 ON (t0.t).relid = (i0.i).table_relid WHERE (i0.i).method = 'unreadable')
-    SELECT ARRAY(SELECT ROW(w.*)::campmon.stale_tables FROM w),
+    SELECT ARRAY(SELECT ROW(w.relid, w.schema_name, w.table_name, w.verdict, w.reason, w.total_bytes)::campmon._plan_work_table
+                 FROM w),
            ARRAY(SELECT t0.t FROM t0 WHERE NOT EXISTS (SELECT FROM unreadable u WHERE u.relid = (t0.t).relid)),
            ARRAY(SELECT i0.i FROM i0 WHERE NOT EXISTS (SELECT FROM unreadable u WHERE u.relid = (i0.i).table_relid)),
            ARRAY(SELECT ROW(9, 'keep', u.relid, format('%I.%I', u.schema_name, u.table_name), u.family,

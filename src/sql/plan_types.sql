@@ -1,14 +1,14 @@
 /*
- * plan_types.sql -- the two row types plan() (plan.sql) and its phases
+ * plan_types.sql -- the row types plan() (plan.sql) and its phases
  * (src/sql/plan/) pass each other: a step as a phase proposes it, and the
  * context every phase reads, computed once per plan (_plan_prepare).
  *
  * State, not code: CREATE TYPE cannot be run again, so an upgrade that
  * changes a type says how in its src/sql/updates/ script (ALTER TYPE ...
  * ADD ATTRIBUTE), as for a table.  The context holds rows of the views
- * campmon.stale_tables, campmon.tables and campmon.indexes: a view may gain
- * columns, but dropping or renaming one means dropping the context type
- * first (and its functions with it) and creating it again.
+ * campmon.tables and campmon.indexes: a view may gain columns, but dropping
+ * or renaming one means dropping the context type first (and its functions
+ * with it) and creating it again.
  */
 
 -- One step as a phase proposes it; plan() filters, orders and numbers them.
@@ -29,6 +29,22 @@ CREATE TYPE campmon._plan_step AS (
 COMMENT ON TYPE campmon._plan_step IS 'A maintenance step as a phase of plan() proposes it (internal)';
 REVOKE ALL ON TYPE campmon._plan_step FROM PUBLIC;
 GRANT USAGE ON TYPE campmon._plan_step TO campmon_reader, pg_monitor;
+
+-- A work table as phase 1 (drops) and phase 3 (catalogs) read it: the
+-- columns of campmon.stale_tables they use, no more (40,000 of them make
+-- the largest part of the context).
+CREATE TYPE campmon._plan_work_table AS (
+    relid oid,
+    schema_name text,
+    table_name text,
+    verdict text,           -- stale, suspect, held
+    reason text,
+    total_bytes bigint
+);
+
+COMMENT ON TYPE campmon._plan_work_table IS 'A work table and its verdict as plan()''s phases read it (internal)';
+REVOKE ALL ON TYPE campmon._plan_work_table FROM PUBLIC;
+GRANT USAGE ON TYPE campmon._plan_work_table TO campmon_reader, pg_monitor;
 
 -- What the phases share.  Arrays of rows rather than temporary tables:
 -- plan() runs on a hot standby and must not churn the catalogs it measures.
@@ -55,7 +71,7 @@ CREATE TYPE campmon._plan_context AS (
     spc_oids oid[],              -- the tablespaces whose file system could be read,
     spc_avail bigint[],          -- and what it has left
     -- the listings
-    work_tables campmon.stale_tables[],
+    work_tables campmon._plan_work_table[],
     tables campmon.tables[],     -- no work table, no table with an unreadable page
     indexes campmon.indexes[],   -- the indexes of those tables
     unreadable campmon._plan_step[],       -- keep rows: the tables left out for an unreadable page
