@@ -283,8 +283,61 @@ SELECT pg_stat_force_next_flush();
 SELECT index_name, finding, idx_scan FROM campmon.index_hygiene WHERE table_name = 'p2_ix' ORDER BY 1;
 SELECT count(*) FILTER (WHERE p.indisprimary OR p.indisunique OR p.indisreplident) AS protected_listed, count(*) > 0 AS some_listed
 FROM campmon.index_hygiene h JOIN pg_index p ON p.indexrelid = h.indexrelid;
+-- in plan(): keep rows with the evidence, only with show_kept, never a command
+SELECT action, target, command IS NULL AS no_command, expected_gain_bytes, lock_level,
+       reason ~ '^index hygiene \(campmon.index_hygiene\), (duplicate|prefix|unused)' AND reason ~ 'campmon never drops an index' AS says_why
+FROM campmon.plan(show_kept => true, targets => ARRAY['dba_p2_a', 'dba_p2_bc', 'p2_ix_b', 'p2_ix_a_key', 'p2_ix_pkey']::regclass[])
+ORDER BY target;
+SELECT count(*) AS hygiene_rows_without_show_kept FROM campmon.plan() WHERE reason LIKE 'index hygiene%';
 RESET campmon.index_unused_min_age;
 DROP TABLE p2_ix;
+
+--
+-- 8b. plan(): the tables of Adobe's routine rebuild list are rewritten from
+-- campmon.bloat_warning_pct (another table from campmon.bloat_critical_pct),
+-- VACUUM FULL when blocking is allowed, else REPACK or a keep row; the
+-- list's tables that need no rewrite are keep rows; a list row an admin who
+-- is no superuser wrote covers only the tables that admin owns
+--
+SELECT count(*) AS seeded_routine_tables, bool_and(source ~ 'RDBMS-specific recommendations') AS cited FROM campmon.routine_rebuild;
+CREATE SCHEMA p2_rt;
+CREATE TABLE p2_rt.xtkjoblog (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+CREATE TABLE p2_rt.nmsaddress (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+CREATE TABLE p2_rt.p2_custom (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+INSERT INTO p2_rt.xtkjoblog SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 20000) g;
+INSERT INTO p2_rt.p2_custom SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 20000) g;
+INSERT INTO p2_rt.nmsaddress SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 2000) g;
+DELETE FROM p2_rt.xtkjoblog WHERE id % 5 < 2;           -- 40%: above the warning, below the critical
+DELETE FROM p2_rt.p2_custom WHERE id % 5 < 2;
+VACUUM (ANALYZE) p2_rt.xtkjoblog, p2_rt.p2_custom, p2_rt.nmsaddress;
+SET campmon.work_table_schemas = 'p2_rt';
+SET campmon.tables_mode = 'exact';
+SET campmon.indexes_mode = 'exact';
+SET campmon.reindex_min_size = '64kB';
+SELECT table_name, bloat_pct BETWEEN current_setting('campmon.bloat_warning_pct')::numeric
+                                 AND current_setting('campmon.bloat_critical_pct')::numeric AS between_thresholds
+FROM campmon.tables WHERE schema_name = 'p2_rt' AND table_name <> 'nmsaddress' ORDER BY 1;
+SELECT action, target, command, reason
+FROM campmon.plan(allow_blocking => true, show_kept => true, actions => '{VACUUM (FULL),REPACK,keep}')
+WHERE target LIKE 'p2_rt.%' ORDER BY target;
+-- without allow_blocking: pg_repack's (a keep row here, without the extension)
+SELECT action, target, reason ~ 'on Adobe''s routine rebuild list' AS routine_named, command IS NULL AS no_command
+FROM campmon.plan(show_kept => true, actions => '{VACUUM (FULL),REPACK,keep}')
+WHERE target LIKE 'p2_rt.%' AND reason LIKE 'a rewrite%' ORDER BY target;
+-- an admin's row for a table another role owns changes nothing; once the
+-- admin owns the table, it is rewritten from the warning threshold too
+SET ROLE regress_p2_admin;
+INSERT INTO campmon.routine_rebuild (table_name, source) VALUES ('p2_custom', 'a DBA''s much-updated table');
+RESET ROLE;
+SELECT count(*) AS custom_rewrites FROM campmon.plan(allow_blocking => true, actions => '{VACUUM (FULL)}') WHERE target = 'p2_rt.p2_custom';
+ALTER TABLE p2_rt.p2_custom OWNER TO regress_p2_admin;
+SELECT action, target FROM campmon.plan(allow_blocking => true, actions => '{VACUUM (FULL)}') WHERE target = 'p2_rt.p2_custom';
+DELETE FROM campmon.routine_rebuild WHERE NOT seeded;
+RESET campmon.reindex_min_size;
+RESET campmon.indexes_mode;
+RESET campmon.tables_mode;
+RESET campmon.work_table_schemas;
+DROP SCHEMA p2_rt CASCADE;
 
 --
 -- 9. a database without these tables or options: no rows, or warning rows

@@ -251,9 +251,10 @@ GRANT DELETE, INSERT, UPDATE ON campmon.workflow_option TO campmon_admin;
 GRANT SELECT ON campmon.workflow_option TO campmon_reader, pg_monitor;
 
 -- Adobe's routine VACUUM (FULL, ANALYZE) list ("RDBMS-specific
--- recommendations", PostgreSQL maintenance plan): plan() proposes them
--- (REPACK when pg_repack is there, else VACUUM FULL with allow_blocking),
--- smallest first, never the delivery logs.
+-- recommendations", PostgreSQL maintenance plan): plan() rewrites them from
+-- campmon.bloat_warning_pct rather than bloat_critical_pct (REPACK when
+-- pg_repack may, else VACUUM FULL with allow_blocking), smallest first,
+-- never the delivery logs; a keep row for each that needs no rewrite.
 CREATE TABLE campmon.routine_rebuild (
     table_name   text PRIMARY KEY CHECK (table_name ~ '^[a-z][a-z0-9_]*$'),
     source       text NOT NULL,
