@@ -291,6 +291,22 @@ ORDER BY target;
 SELECT count(*) AS hygiene_rows_without_show_kept FROM campmon.plan() WHERE reason LIKE 'index hygiene%';
 RESET campmon.index_unused_min_age;
 DROP TABLE p2_ix;
+-- a bloated index nothing scanned: REINDEX, the reason pointing to index
+-- hygiene; never "drop it" of a primary key
+CREATE TABLE p2_rx (id int PRIMARY KEY, b int) WITH (autovacuum_enabled = false);
+CREATE INDEX p2_rx_b ON p2_rx (b);
+INSERT INTO p2_rx SELECT g, g FROM generate_series(1, 20000) g;
+DELETE FROM p2_rx WHERE id % 10 <> 0;
+VACUUM p2_rx;
+SET campmon.indexes_mode = 'exact';
+SET campmon.reindex_min_size = '8kB';
+SELECT target, reason ~ 'never scanned' AS never_scanned, reason ~ 'drop' AND reason !~ 'never drops' AS says_drop,
+       reason ~ 'enforces a key' AS stays, reason ~ 'campmon.index_hygiene' AS hygiene
+FROM campmon.plan(actions => '{REINDEX INDEX CONCURRENTLY}', targets => ARRAY['p2_rx_pkey', 'p2_rx_b']::regclass[])
+ORDER BY target;
+RESET campmon.reindex_min_size;
+RESET campmon.indexes_mode;
+DROP TABLE p2_rx;
 
 --
 -- 8b. plan(): the tables of Adobe's routine rebuild list are rewritten from
