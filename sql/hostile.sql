@@ -36,6 +36,9 @@ ALTER TABLE ho_dropped DROP COLUMN a, DROP COLUMN b, DROP COLUMN c;  -- only dro
 CREATE INDEX ho_dup ON ho_empty (flag);
 INSERT INTO ho_empty SELECT NULL, true FROM generate_series(1, 1000);  -- one key, deduplicated
 DELETE FROM ho_empty;                                                  -- ... and every row dead
+-- (its counts reach the activity statistics now, not whenever this session next idles:
+-- stats mode reads them)
+DO $flush$ BEGIN PERFORM pg_stat_force_next_flush(); END $flush$;
 SELECT format('CREATE TABLE ho_wide (%s) WITH (autovacuum_enabled = false)',
               string_agg(format('c%s int', g), ', ')) FROM generate_series(1, 1600) g \gexec
 INSERT INTO ho_wide (c1, c1600) SELECT g, g FROM generate_series(1, 100) g;
