@@ -71,6 +71,8 @@ SQL_CODE = \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/key_sequences.sql \
+	src/sql/instance_roles.sql \
 	src/sql/cadence_due.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
@@ -83,6 +85,7 @@ SQL_CODE = \
 	src/sql/run_plan.sql \
 	src/sql/progress.sql \
 	src/sql/snapshot.sql \
+	src/sql/index_hygiene.sql \
 	src/sql/trends.sql \
 	src/sql/vacuum_blockers.sql \
 	src/sql/wraparound.sql \
@@ -105,6 +108,8 @@ SQL_SOURCES = \
 	src/sql/repack.sql \
 	src/sql/check_registry.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/key_sequences.sql \
+	src/sql/instance_roles.sql \
 	src/sql/cadence_due.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
@@ -120,6 +125,7 @@ SQL_SOURCES = \
 	src/sql/progress.sql \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
+	src/sql/index_hygiene.sql \
 	src/sql/trends.sql \
 	src/sql/vacuum_blockers.sql \
 	src/sql/wraparound.sql \
@@ -137,7 +143,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots vacuum rewrite_models cadences leave_no_trace
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign campaign_part2 plan hostile snapshots vacuum rewrite_models cadences leave_no_trace
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race stats_overwritten
 ISOLATION_OPTS =

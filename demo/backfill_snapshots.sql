@@ -14,7 +14,7 @@
  * workflow started failing about a third of the way in, so stale work
  * tables pile up from then on; each check that is not ok today turned
  * warning, then critical, at a point of the period fixed by a hash of its
- * name; xtknewid took 150,000 identifiers a day; the tablespace lost
+ * name; each key sequence took 150,000 identifiers a day; the tablespace lost
  * 1 GB of free space a day.
  */
 \set ON_ERROR_STOP 1
@@ -88,10 +88,10 @@ FROM synth_id s CROSS JOIN campmon.snapshot_check c
 CROSS JOIN LATERAL (SELECT 0.15 + (abs(hashtext(c.check_name || c.target)) % 50) / 100.0 AS turn) t
 WHERE c.snapshot_id = :model;
 
--- xtknewid: 150,000 identifiers a day
-INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid)
+-- the key sequences: 150,000 identifiers a day each
+INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid, wrap_at)
 SELECT s.snapshot_id, q.sequence_name, greatest(q.used - round(150000 * s.days_ago), 0), greatest(q.used - round(150000 * s.days_ago), 0),
-       q.sequence_relid
+       q.sequence_relid, q.wrap_at
 FROM synth_id s CROSS JOIN campmon.snapshot_sequence q WHERE q.snapshot_id = :model;
 
 -- the tablespace: 1 GB of free space a day

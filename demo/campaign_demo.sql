@@ -193,8 +193,16 @@ BEGIN
                       'nmsmirrorpagesearch','nmsemailerrorstat','nmsgroup','nmssimulation',
                       'xtkworkflow','xtkworkflowtask','xtkworkflowjob','xtkworkflowevent','xtkworkflowlog',
                       'xtkjob','xtkjoblog','xtkoption','nmsdeliverymapping','xtksessioninfo','nmsmirrorpageinfo',
-                      'nmsrtevent','nmsbatchevent','nmseventhisto','cusbroadlogcustomer','xtknewid')
+                      'nmsrtevent','nmsbatchevent','nmseventhisto','cusbroadlogcustomer','xtknewid',
+                      'xtkreject','xtkworkflowlogin','nmsvisitor','nmssubscription','nmsprovidermsgid','xtkaudit',
+                      'nmstrackingstats','xtkfolder','cusloyalty','cusexportlog','nmsbroadlogid','nmstrackinglogid',
+                      'auto_cusloyalty_seq')
     AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'campmon demo%';
+  -- the execution instance's schema, when it is not the demo's
+  IF foreign_tables IS NULL AND EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = 'mcexec'
+                                        AND coalesce(obj_description(n.oid, 'pg_namespace'), '') NOT LIKE 'campmon demo%') THEN
+    foreign_tables := 'schema mcexec';
+  END IF;
   IF foreign_tables IS NOT NULL THEN
     RAISE EXCEPTION 'campaign_demo.sql: public already holds tables it did not create (%); refusing to drop them', foreign_tables
       USING HINT = 'Run the demo in an empty scratch database.';
@@ -215,6 +223,14 @@ BEGIN
   LOOP
     EXECUTE format('DROP %s IF EXISTS %s CASCADE', CASE r.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.t);
   END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p
+           WHERE p.pronamespace = 'public'::regnamespace AND obj_description(p.oid, 'pg_proc') LIKE 'campmon demo%'
+  LOOP
+    EXECUTE format('DROP FUNCTION IF EXISTS %s', r.f);
+  END LOOP;
+  IF EXISTS (SELECT FROM pg_namespace n WHERE n.nspname = 'mcexec' AND obj_description(n.oid, 'pg_namespace') LIKE 'campmon demo%') THEN
+    DROP SCHEMA mcexec CASCADE;
+  END IF;
 END
 $drop$;
 
@@ -269,6 +285,8 @@ CREATE TABLE xtkworkflow (
   tsprocessing   timestamp,
   iruncount      integer      NOT NULL DEFAULT 0,
   sserver        varchar(64),
+  ihistory       smallint     NOT NULL DEFAULT 30,  -- History in days (the cleanup purges its logs after it)
+  mdata          text,                               -- the workflow's XML (its properties: keepResult, showSQL...)
   CONSTRAINT xtkworkflow_pkey PRIMARY KEY (iworkflowid)
 ) :tabopts;
 CREATE UNIQUE INDEX xtkworkflow_internalname ON xtkworkflow (sinternalname);
@@ -282,7 +300,7 @@ CREATE TABLE xtkworkflowtask (
   istatus        smallint     NOT NULL DEFAULT 0,
   ierrorcode     integer      NOT NULL DEFAULT 0,
   tscreated      timestamp,
-  tscompleted    timestamp,
+  tscompletion   timestamp,
   CONSTRAINT xtkworkflowtask_pkey PRIMARY KEY (itaskid)
 ) :tabopts;
 CREATE INDEX xtkworkflowtask_workflowid ON xtkworkflowtask (iworkflowid);
@@ -306,7 +324,7 @@ CREATE TABLE xtkworkflowevent (
   stransition    varchar(64),
   istatus        smallint     NOT NULL DEFAULT 0,
   tscreated      timestamp,
-  tsprocessed    timestamp,
+  tsprocessing   timestamp,
   mvars          text,
   CONSTRAINT xtkworkflowevent_pkey PRIMARY KEY (ieventid)
 ) :tabopts;
@@ -387,6 +405,7 @@ CREATE TABLE nmsdeliverypart (
   sserver        varchar(64),
   tscreated      timestamp,
   tslastmodified timestamp,
+  tsvalidity     timestamp,
   CONSTRAINT nmsdeliverypart_pkey PRIMARY KEY (ideliverypartid)
 ) :tabopts;
 CREATE INDEX nmsdeliverypart_deliveryid ON nmsdeliverypart (ideliveryid);
@@ -673,7 +692,7 @@ INSERT INTO xtkoption (sname, idatatype, sstringvalue, ilongvalue, tsvalue, sdes
   ('NmsCleanup_BroadLogPurgeDelay',     6, '15552000', NULL, NULL, 'Delivery logs purge delay (s, 180 days)', :'ref'::timestamp - interval '400 days'),
   ('NmsCleanup_TrackingLogPurgeDelay',  6, '31536000', NULL, NULL, 'Tracking logs purge delay (s, 365 days)', :'ref'::timestamp - interval '400 days'),
   ('NmsCleanup_EventPurgeDelay',        6, '2592000',  NULL, NULL, 'Events purge delay (s, 30 days)',         :'ref'::timestamp - interval '400 days'),
-  ('NmsCleanup_ImportRejectsPurgeDelay',6, '15552000', NULL, NULL, 'Import rejects purge delay (s)',          :'ref'::timestamp - interval '400 days'),
+  ('NmsCleanup_RejectsPurgeDelay',      6, '15552000', NULL, NULL, 'Import rejects purge delay (s)',          :'ref'::timestamp - interval '400 days'),
   ('NmsCleanup_VisitorPurgeDelay',      6, '2592000',  NULL, NULL, 'Visitors purge delay (s)',                :'ref'::timestamp - interval '400 days'),
   ('NmsCleanup_PropositionPurgeDelay',  6, '31536000', NULL, NULL, 'Offer propositions purge delay (s)',      :'ref'::timestamp - interval '400 days'),
   ('NmsCleanup_SimulationPurgeDelay',   6, '2592000',  NULL, NULL, 'Simulations purge delay (s)',             :'ref'::timestamp - interval '400 days'),
@@ -693,9 +712,12 @@ INSERT INTO xtkoption (sname, idatatype, sstringvalue, ilongvalue, tsvalue, sdes
   ('NmsEmail_DefaultErrorAddr',         6, 'error@campaign.example.com', NULL, NULL, NULL, :'ref'::timestamp - interval '900 days');
 
 -- workflows: 8 technical ones (the Database cleanup is paused in error), then user workflows in
--- every state: 0 edited, 11 started, 13 paused, 20 finished, plus ifailed = 1 on some.
+-- every state: 0 edited, 11 started, 13 paused, 20 finished, plus ifailed = 1 on some.  History in
+-- days: Adobe's 30, 45 on one in 25; three keep their interim results or log their SQL queries, which
+-- Adobe says never to do in production.
 INSERT INTO xtkworkflow (iworkflowid, sinternalname, slabel, istate, ifailed, iproduction, ibuiltin, ifolderid,
-                         ioperationid, tscreated, tslastmodified, tsstart, tsprocessing, iruncount, sserver)
+                         ioperationid, tscreated, tslastmodified, tsstart, tsprocessing, iruncount, sserver,
+                         ihistory, mdata)
 SELECT 24000 + k,
        CASE WHEN k <= 8 THEN (ARRAY['cleanup','tracking','deliveryMgt','aliasCleansing','defaultMidSourcingLog',
                                     'operationMgt','cleanupPausedWorkflows','deliverabilityUpdate'])[k]
@@ -720,7 +742,10 @@ SELECT 24000 + k,
        :'ref'::timestamp - (k % 40 + 1) * interval '1 day',
        CASE WHEN k = 1 THEN :'last_cleanup'::timestamp ELSE :'ref'::timestamp - (k % 40) * interval '1 day' END,
        k * 37 % 500,
-       'app' || (1 + k % 2) || '.campaign.example.com'
+       'app' || (1 + k % 2) || '.campaign.example.com',
+       CASE WHEN k % 25 = 0 THEN 45 ELSE 30 END,
+       CASE WHEN k IN (17, 23) THEN format('<workflow internalName="WKF%s" keepResult="true" label="x"/>', lpad((24000 + k)::text, 6, '0'))
+            WHEN k = 45 THEN format('<workflow internalName="WKF%s" showSQL="true" label="x"/>', lpad((24000 + k)::text, 6, '0')) END
 FROM generate_series(1::bigint, :n_wkf) k
 ORDER BY k;
 
@@ -742,7 +767,8 @@ SELECT 1400000 + d,
        1200 + d % 5,
        CASE WHEN st = 0 THEN 0 ELSE 1000 + pg_temp.h(d, 2654435761, 50000) END,
        0, 0, 0, 0,
-       tc, tc + interval '1 day', tc + interval '1 day',
+       -- the first three were created two and a half years ago (Adobe: purge deliveries older than two years)
+       CASE WHEN d <= 3 THEN tc - interval '600 days' ELSE tc END, tc + interval '1 day', tc + interval '1 day',
        -- two deliveries in progress whose validity ended before the last cleanup: it should have closed them
        CASE WHEN d IN (:n_dlv_sent - 12, :n_dlv_sent - 6) THEN :'ref'::timestamp - interval '10 days' ELSE tc + interval '8 days' END,
        -- mirror pages stay valid 90 days; the cleanup's mirror-page task has not purged any for a month
@@ -763,12 +789,16 @@ FROM (
 ) s
 ORDER BY d;
 
-INSERT INTO nmsdeliverypart (ideliverypartid, ideliveryid, ipartnum, istatus, icount, iprocessed, sserver, tscreated, tslastmodified)
+-- a part is valid as long as its delivery: the parts of the two deliveries past their validity
+-- are past theirs too (the cleanup deletes expired parts whatever the delivery's state)
+INSERT INTO nmsdeliverypart (ideliverypartid, ideliveryid, ipartnum, istatus, icount, iprocessed, sserver, tscreated, tslastmodified,
+                             tsvalidity)
 SELECT 7000000 + (d - 1) * 2 + p, 1400000 + d, p, CASE WHEN d > :n_dlv_sent - 14 THEN 1 ELSE 2 END,
        500 + pg_temp.h(d * 2 + p, 2246822519, 2000), 0,
        'mta' || (1 + p % 3) || '.campaign.example.com',
        :'bl_start'::timestamp + (d - 1) * (:'ref'::timestamp - :'bl_start'::timestamp) / :n_dlv_sent,
-       :'bl_start'::timestamp + (d - 1) * (:'ref'::timestamp - :'bl_start'::timestamp) / :n_dlv_sent
+       :'bl_start'::timestamp + (d - 1) * (:'ref'::timestamp - :'bl_start'::timestamp) / :n_dlv_sent,
+       (SELECT dl.tsvalidity FROM nmsdelivery dl WHERE dl.ideliveryid = 1400000 + d)
 FROM generate_series(1::bigint, :n_dlv_sent) d, generate_series(1, 2) p
 ORDER BY d, p;
 
@@ -959,7 +989,7 @@ FROM generate_series(1::bigint, :n_joblog) i
 ORDER BY i;
 
 -- workflow tasks: 60 days
-INSERT INTO xtkworkflowtask (itaskid, iworkflowid, sactivity, istatus, ierrorcode, tscreated, tscompleted)
+INSERT INTO xtkworkflowtask (itaskid, iworkflowid, sactivity, istatus, ierrorcode, tscreated, tscompletion)
 SELECT i, 24001 + pg_temp.h(i, 3266489917, :n_wkf),
        (ARRAY['query','enrich','split','delivery','fork','end','start','scheduler','fileImport','sql'])[1 + i % 10],
        3, 0, ts, ts + interval '90 seconds'
@@ -1000,17 +1030,14 @@ JOIN (SELECT ideliveryid, (row_number() OVER (ORDER BY ideliveryid) - 1)::int AS
       FROM nmsdelivery WHERE iwebrespurged = 0 AND tswebvalidity IS NOT NULL) dl ON dl.k = i % dl.n
 ORDER BY i;
 
--- Message Center: real-time and batch event queues (processed events deleted), and the archive
-INSERT INTO nmsrtevent (ieventid, seventtype, istatus, tscreated, tsprocessing, mdata)
-SELECT i, (ARRAY['ORDER_CONFIRMATION','PASSWORD_RESET','SHIPPING'])[1 + i % 3], CASE WHEN i % 4 = 0 THEN 0 ELSE 1 END,
+-- Message Center: this instance is also the control instance, which archives the events of the
+-- execution instances (nmseventhisto); its own queues (nmsrtevent, nmsbatchevent) stay empty:
+-- those fill on an execution instance (schema mcexec below)
+INSERT INTO nmseventhisto (ieventid, seventtype, istatus, tscreated, tsprocessing, mdata)
+SELECT 2000000 + i, (ARRAY['ORDER_CONFIRMATION','PASSWORD_RESET','SHIPPING'])[1 + i % 3], 1,
        :'ref'::timestamp - (400 - i) * interval '5 minutes', :'ref'::timestamp - (400 - i) * interval '5 minutes' + interval '3 seconds',
        '<ctx><order id="' || i || '"/></ctx>'
 FROM generate_series(1, 400) i ORDER BY i;
-INSERT INTO nmsbatchevent SELECT ieventid + 1000000, seventtype, istatus, tscreated, tsprocessing, mdata FROM nmsrtevent ORDER BY ieventid;
-INSERT INTO nmseventhisto SELECT ieventid + 2000000, seventtype, 1, tscreated, tsprocessing, mdata FROM nmsrtevent ORDER BY ieventid;
-UPDATE nmsrtevent SET istatus = 2 WHERE istatus = 1;
-DELETE FROM nmsrtevent WHERE ieventid % 4 = 1;
-DELETE FROM nmsbatchevent WHERE ieventid % 4 = 1;
 
 -- ================================================================================================
 -- churn on the log tables
@@ -1096,7 +1123,7 @@ BEGIN
          tsprocessing = CASE WHEN istate = 11 THEN ref - interval '1 hour' + p * interval '1 minute' ELSE tsprocessing END,
          iruncount = iruncount + CASE WHEN istate = 11 THEN 1 ELSE 0 END
    WHERE long_passes = 0 OR istate = 11 OR (iworkflowid * 7) % long_passes >= p - 1;
-  UPDATE xtkworkflowtask SET istatus = CASE WHEN istatus = 3 THEN 2 ELSE 3 END, tscompleted = tscompleted + interval '1 second'
+  UPDATE xtkworkflowtask SET istatus = CASE WHEN istatus = 3 THEN 2 ELSE 3 END, tscompletion = tscompletion + interval '1 second'
    WHERE itaskid % 10 = p % 10;
   -- pending commands: posted, then consumed
   INSERT INTO xtkworkflowjob (iworkflowjobid, iworkflowid, scommand, sarg, istatus, tscreated)
@@ -1109,7 +1136,7 @@ BEGIN
   SELECT p * 1000 + k, 24000 + k, k, 'signal' || k % 4, 'ok', 0, ref - interval '1 hour' + p * interval '1 minute',
          '<variables pass="' || p || '" count="' || k * 13 || '"/>'
   FROM generate_series(1, 150) k;
-  UPDATE xtkworkflowevent SET istatus = 1, tsprocessed = tscreated + interval '2 seconds' WHERE istatus = 0 AND ieventid < p * 1000 + 100;
+  UPDATE xtkworkflowevent SET istatus = 1, tsprocessing = tscreated + interval '2 seconds' WHERE istatus = 0 AND ieventid < p * 1000 + 100;
   DELETE FROM xtkworkflowevent WHERE istatus = 1 AND ieventid < (p - 2) * 1000;
   -- jobs: progress of the running ones (non-HOT), heartbeat of the others (HOT)
   UPDATE xtkjob SET iprogress = LEAST(iprogress + 2, 100),
@@ -1269,6 +1296,338 @@ ORDER BY j
 \gexec
 
 -- ================================================================================================
+-- Campaign as Adobe documents it, part 2: the cleanup's other tasks, key sequences, the instance's
+-- roles, application objects, index hygiene (doc/campaign_rules.md)
+-- ================================================================================================
+\echo campaign_demo: cleanup tasks, key sequences, roles, application objects, indexes
+
+-- technical workflows of the Delivery package, and of the control role (this instance archives the
+-- execution instances' events, nmseventhisto): all running.  deliveryIndicators, a mid-sourcing
+-- platform's, is not installed, though nmsbroadlogmid holds rows: a sign of a mid-sourcing instance.
+INSERT INTO xtkworkflow (iworkflowid, sinternalname, slabel, istate, ifailed, iproduction, ibuiltin, ifolderid,
+                         tscreated, tslastmodified, tsstart, tsprocessing, sserver, ihistory)
+SELECT 24000 + :n_wkf + w.j, w.name, w.label, 11, 0, 1, 1, 1010,
+       :'ref'::timestamp - interval '900 days', :'ref'::timestamp - w.ago, :'ref'::timestamp - w.ago - interval '1 hour',
+       :'ref'::timestamp - w.ago, 'app1.campaign.example.com', 30
+FROM (VALUES (1, 'forecasting', 'Forecasting', interval '2 hours'),
+             (2, 'reportingAggregates', 'Reporting aggregates', interval '1 hour'),
+             (3, 'billing', 'Billing', interval '26 days'),
+             (4, 'mcSynch_exec1', 'Message Center execution instance 1', interval '20 minutes'),
+             (5, 'agg_messageCenter_full', 'MessageCenter full aggregate calculation', interval '1 hour')) w(j, name, label, ago)
+ORDER BY w.j;
+
+-- import rejects over the last 185 days (NmsCleanup_RejectsPurgeDelay 180 days, the cleanup paused 5
+-- days ago); one in twenty of a job deleted since: orphans, which the cleanup deletes too
+CREATE TABLE xtkreject (
+  irejectid      integer      NOT NULL,
+  ijobid         integer      NOT NULL,
+  tslog          timestamp,
+  sline          text,
+  CONSTRAINT xtkreject_pkey PRIMARY KEY (irejectid)
+) :tabopts;
+CREATE INDEX xtkreject_log ON xtkreject (tslog);
+INSERT INTO xtkreject (irejectid, ijobid, tslog, sline)
+SELECT i, CASE WHEN i % 20 = 0 THEN 700000 + i ELSE 600001 + i % :n_job END,
+       :'bl_cutoff'::timestamp + (i - 1) * ((:'ref'::timestamp - :'bl_cutoff'::timestamp) / ceil(1000 * :scale)::int),
+       'line ' || i || ': invalid e-mail address'
+FROM generate_series(1, ceil(1000 * :scale)::int) i ORDER BY i;
+
+-- workflow logins: one per workflow, and six of workflows deleted since (orphans)
+CREATE TABLE xtkworkflowlogin (
+  iworkflowid    integer      NOT NULL,
+  ioperatorid    integer      NOT NULL,
+  tscreated      timestamp,
+  CONSTRAINT xtkworkflowlogin_pkey PRIMARY KEY (iworkflowid, ioperatorid)
+) :tabopts;
+INSERT INTO xtkworkflowlogin (iworkflowid, ioperatorid, tscreated)
+SELECT w, 3000 + w % 7, :'ref'::timestamp - interval '30 days'
+FROM (SELECT generate_series(24001, 24000 + :n_wkf) AS w UNION ALL SELECT 100000 + generate_series(1, 6)) x
+ORDER BY w;
+
+-- visitors last modified over 35 days (NmsCleanup_VisitorPurgeDelay 30 days, paused 5 days ago); the
+-- cleanup deletes those of no recipient (irecipientid 0) and of origin 0 only
+CREATE TABLE nmsvisitor (
+  ivisitorid     integer      NOT NULL,
+  irecipientid   integer      NOT NULL DEFAULT 0,
+  iorigin        smallint     NOT NULL DEFAULT 0,
+  tscreated      timestamp,
+  tslastmodified timestamp,
+  CONSTRAINT nmsvisitor_pkey PRIMARY KEY (ivisitorid)
+) :tabopts;
+CREATE INDEX nmsvisitor_lastmodified ON nmsvisitor (tslastmodified);
+INSERT INTO nmsvisitor (ivisitorid, irecipientid, iorigin, tscreated, tslastmodified)
+SELECT i, CASE WHEN i % 2 = 0 THEN 1 + pg_temp.h(i, 2654435761, :n_rcp) ELSE 0 END, CASE WHEN i % 10 = 3 THEN 1 ELSE 0 END, ts, ts
+FROM (SELECT i, :'ref'::timestamp - interval '35 days' + (i - 1) * (interval '35 days' / ceil(1000 * :scale)::int) AS ts
+      FROM generate_series(1, ceil(1000 * :scale)::int) i OFFSET 0) x
+ORDER BY i;
+
+-- subscriptions: one in fifty deleted by its recipient over the last 20 days; those deleted before
+-- the last cleanup should be gone
+CREATE TABLE nmssubscription (
+  isubscriptionid integer     NOT NULL,
+  irecipientid   integer      NOT NULL,
+  iserviceid     integer      NOT NULL,
+  ideletestatus  smallint     NOT NULL DEFAULT 0,
+  tscreated      timestamp,
+  tslastmodified timestamp,
+  CONSTRAINT nmssubscription_pkey PRIMARY KEY (isubscriptionid)
+) :tabopts;
+CREATE INDEX nmssubscription_lastmodified ON nmssubscription (tslastmodified);
+INSERT INTO nmssubscription (isubscriptionid, irecipientid, iserviceid, ideletestatus, tscreated, tslastmodified)
+SELECT i, 1 + pg_temp.h(i, 2246822519, :n_rcp), 1 + i % 4, CASE WHEN i % 50 = 7 THEN 1 ELSE 0 END,
+       :'ref'::timestamp - interval '400 days' + i * interval '1 hour',
+       CASE WHEN i % 50 = 7 THEN :'ref'::timestamp - (i % 20) * interval '1 day'
+            ELSE :'ref'::timestamp - interval '400 days' + i * interval '1 hour' END
+FROM generate_series(1, 500) i ORDER BY i;
+
+-- provider message ids of the SMS sent over 185 days (the delivery logs' delay, 180 days)
+CREATE TABLE nmsprovidermsgid (
+  ibroadlogid    integer      NOT NULL,
+  sprovidermsgid varchar(64),
+  tscreated      timestamp,
+  CONSTRAINT nmsprovidermsgid_pkey PRIMARY KEY (ibroadlogid)
+) :tabopts;
+CREATE INDEX nmsprovidermsgid_created ON nmsprovidermsgid (tscreated);
+INSERT INTO nmsprovidermsgid (ibroadlogid, sprovidermsgid, tscreated)
+SELECT 80000000 + i, md5('sms' || i), :'bl_cutoff'::timestamp + (i - 1) * ((:'ref'::timestamp - :'bl_cutoff'::timestamp) / ceil(800 * :scale)::int)
+FROM generate_series(1, ceil(800 * :scale)::int) i ORDER BY i;
+
+-- the audit trail over 200 days (XtkCleanup_AuditTrailPurgeDelay absent: campmon assumes one year);
+-- tracking statistics over 400 days (NmsCleanup_TrackingStatPurgeDelay absent -- the demo's option
+-- of another name does not count -- one year assumed: 35 days behind, a warning, never critical)
+CREATE TABLE xtkaudit (
+  iauditid       integer      NOT NULL,
+  sentity        varchar(64),
+  iaction        smallint     NOT NULL DEFAULT 0,
+  tschanged      timestamp,
+  CONSTRAINT xtkaudit_pkey PRIMARY KEY (iauditid)
+) :tabopts;
+CREATE INDEX xtkaudit_changed ON xtkaudit (tschanged);
+INSERT INTO xtkaudit (iauditid, sentity, iaction, tschanged)
+SELECT i, (ARRAY['xtk:workflow','nms:delivery','xtk:option','xtk:operator'])[1 + i % 4], i % 3,
+       :'ref'::timestamp - interval '200 days' + i * interval '5 hours'
+FROM generate_series(1, 950) i ORDER BY i;
+CREATE TABLE nmstrackingstats (
+  itrackingstatsid integer    NOT NULL,
+  ideliveryid    integer      NOT NULL,
+  tsstart        timestamp,
+  iopens         integer      NOT NULL DEFAULT 0,
+  iclicks        integer      NOT NULL DEFAULT 0,
+  CONSTRAINT nmstrackingstats_pkey PRIMARY KEY (itrackingstatsid)
+) :tabopts;
+CREATE INDEX nmstrackingstats_start ON nmstrackingstats (tsstart);
+INSERT INTO nmstrackingstats (itrackingstatsid, ideliveryid, tsstart, iopens, iclicks)
+SELECT i, 1400001 + i % :n_dlv_sent, :'ref'::timestamp - interval '400 days' + i * interval '12 hours', i % 97, i % 13
+FROM generate_series(1, 800) i ORDER BY i;
+
+-- folders: 1,200 (Adobe: fewer than 1,000), and Campaign's row of id 0
+CREATE TABLE xtkfolder (
+  ifolderid      integer      NOT NULL,
+  iparentid      integer      NOT NULL DEFAULT 0,
+  sname          varchar(64),
+  slabel         varchar(128),
+  CONSTRAINT xtkfolder_pkey PRIMARY KEY (ifolderid)
+) :tabopts;
+INSERT INTO xtkfolder (ifolderid, iparentid, sname, slabel)
+SELECT f, CASE WHEN f = 0 THEN 0 ELSE 1000 + f % 50 END, 'folder' || f, 'Folder ' || f
+FROM generate_series(0, 1200) f ORDER BY f;
+
+-- key sequences: the delivery and tracking logs' own (NmsBroadLogId at 40 %, NmsTrackingLogId at 9 %),
+-- each with Campaign's GetNew<Name>Ids function; the sequence Campaign generates for a custom schema
+-- (auto_cusloyalty_seq, behind a 32-bit key); a DBA's table whose bigint identity is no Campaign key
+CREATE SEQUENCE nmsbroadlogid;
+SELECT setval('nmsbroadlogid', 860000000) AS nmsbroadlogid \gset
+CREATE SEQUENCE nmstrackinglogid;
+SELECT setval('nmstrackinglogid', 200000000) AS nmstrackinglogid \gset
+CREATE FUNCTION getnewnmsbroadlogids(integer) RETURNS text LANGUAGE sql
+AS $f$SELECT string_agg(nextval('public.nmsbroadlogid')::text, ',') FROM generate_series(1, $1)$f$;
+CREATE FUNCTION getnewnmstrackinglogids(integer) RETURNS text LANGUAGE sql
+AS $f$SELECT string_agg(nextval('public.nmstrackinglogid')::text, ',') FROM generate_series(1, $1)$f$;
+COMMENT ON FUNCTION getnewnmsbroadlogids(integer) IS 'campmon demo: GetNewNmsBroadLogIds';
+COMMENT ON FUNCTION getnewnmstrackinglogids(integer) IS 'campmon demo: GetNewNmsTrackingLogIds';
+CREATE SEQUENCE auto_cusloyalty_seq START 1000;
+CREATE TABLE cusloyalty (
+  iloyaltyid     integer      NOT NULL DEFAULT nextval('auto_cusloyalty_seq'),
+  irecipientid   integer      NOT NULL,
+  ipoints        integer      NOT NULL DEFAULT 0,
+  CONSTRAINT cusloyalty_pkey PRIMARY KEY (iloyaltyid)
+) :tabopts;
+INSERT INTO cusloyalty (irecipientid, ipoints) SELECT r, r % 500 FROM generate_series(1, 300) r ORDER BY r;
+CREATE TABLE cusexportlog (
+  iexportid      bigint       GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tsexport       timestamp,
+  sfile          text
+) :tabopts;
+INSERT INTO cusexportlog (tsexport, sfile) SELECT :'ref'::timestamp - g * interval '1 day', 'export_' || g || '.csv' FROM generate_series(1, 30) g ORDER BY g;
+DO $comment$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['xtkreject','xtkworkflowlogin','nmsvisitor','nmssubscription','nmsprovidermsgid','xtkaudit',
+                           'nmstrackingstats','xtkfolder','cusloyalty','cusexportlog']
+  LOOP
+    EXECUTE format('COMMENT ON TABLE public.%I IS %L', t, 'campmon demo: ' || t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['nmsbroadlogid','nmstrackinglogid','auto_cusloyalty_seq']
+  LOOP
+    EXECUTE format('COMMENT ON SEQUENCE public.%I IS %L', t, 'campmon demo: ' || t);
+  END LOOP;
+END
+$comment$;
+
+-- index hygiene: a DBA's copy of a Campaign index (the same key), a DBA's index that makes Campaign's
+-- nmsrecipient_lastname redundant (its key leads it), a unique index repeating the primary key (never
+-- listed: unique), a partial index (another predicate: no duplicate)
+CREATE INDEX idx_broadlog_delivery ON nmsbroadlogrcp (ideliveryid);
+CREATE INDEX ix_recipient_names ON nmsrecipient (slastname, sfirstname);
+CREATE UNIQUE INDEX nmsdelivery_id ON nmsdelivery (ideliveryid);
+CREATE INDEX nmsaddress_quarantined ON nmsaddress (istatus) WHERE istatus > 0;
+
+-- ================================================================================================
+-- a Message Center execution instance in miniature -- its own database in the field, schema mcexec
+-- here (SET campmon.work_table_schemas = 'mcexec' to look at it): event queues and their delivery
+-- logs, the execution workflows (batchEventsProcessing paused, updateEventsStatus late), events 5 days
+-- behind their purge, NmsBroadLogId at 92 %, NmsServer_PausedWorkflowPeriod at 14 days
+-- ================================================================================================
+\if :demo_is_super
+  RESET ROLE;
+  CREATE SCHEMA mcexec AUTHORIZATION :"owner";
+  COMMENT ON SCHEMA mcexec IS 'campmon demo: a Message Center execution instance';
+  SET ROLE :"owner";
+  SELECT true AS demo_mcexec \gset
+\else
+  SELECT has_database_privilege(current_database(), 'CREATE') AS demo_mcexec \gset
+  \if :demo_mcexec
+    CREATE SCHEMA mcexec;
+    COMMENT ON SCHEMA mcexec IS 'campmon demo: a Message Center execution instance';
+  \else
+    \echo campaign_demo: no CREATE on the database: the execution instance (schema mcexec) is left out
+  \endif
+\endif
+\if :demo_mcexec
+\echo campaign_demo: a Message Center execution instance (schema mcexec)
+CREATE TABLE mcexec.xtkoption (
+  sname          varchar(64)  NOT NULL,
+  sstringvalue   varchar(255),
+  ilongvalue     integer,
+  tsvalue        timestamp,
+  tslastmodified timestamp,
+  CONSTRAINT xtkoption_pkey PRIMARY KEY (sname)
+) :tabopts;
+INSERT INTO mcexec.xtkoption (sname, sstringvalue, ilongvalue, tsvalue, tslastmodified) VALUES
+  ('NmsCleanup_LastCleanup', to_char(:'ref'::timestamp - interval '20 hours', 'YYYY-MM-DD HH24:MI:SS'), NULL,
+                             :'ref'::timestamp - interval '20 hours', :'ref'::timestamp - interval '20 hours'),
+  ('NmsExecutionInstanceId', 'exec1', NULL, NULL, :'ref'::timestamp - interval '900 days'),
+  ('NmsCleanup_EventPurgeDelay', '604800', NULL, NULL, :'ref'::timestamp - interval '400 days'),
+  ('NmsCleanup_BroadLogPurgeDelay', '2592000', NULL, NULL, :'ref'::timestamp - interval '400 days'),
+  ('NmsServer_PausedWorkflowPeriod', '14', NULL, NULL, :'ref'::timestamp - interval '400 days');
+CREATE TABLE mcexec.xtkworkflow (
+  iworkflowid    integer      NOT NULL,
+  sinternalname  varchar(64)  NOT NULL,
+  slabel         varchar(128),
+  istate         smallint     NOT NULL DEFAULT 0,
+  ifailed        smallint     NOT NULL DEFAULT 0,
+  tslastmodified timestamp,
+  tsprocessing   timestamp,
+  ihistory       smallint     NOT NULL DEFAULT 30,
+  mdata          text,
+  CONSTRAINT xtkworkflow_pkey PRIMARY KEY (iworkflowid)
+) :tabopts;
+INSERT INTO mcexec.xtkworkflow (iworkflowid, sinternalname, slabel, istate, tslastmodified, tsprocessing)
+SELECT 5000 + w.k, w.name, w.name, w.state, :'ref'::timestamp - w.ago, :'ref'::timestamp - w.ago
+FROM (VALUES (1, 'cleanup', 11, interval '20 hours'), (2, 'tracking', 11, interval '30 minutes'),
+             (3, 'deliverabilityUpdate', 11, interval '10 hours'), (4, 'cleanupPausedWorkflows', 11, interval '3 days'),
+             (5, 'aliasCleansing', 11, interval '2 hours'), (6, 'forecasting', 11, interval '2 hours'),
+             (7, 'reportingAggregates', 11, interval '1 hour'), (8, 'rtEventsProcessing', 11, interval '2 minutes'),
+             (9, 'batchEventsProcessing', 13, interval '6 hours'), (10, 'updateEventsStatus', 11, interval '5 hours'),
+             (11, 'WKFEXEC011', 13, interval '20 days'), (12, 'WKFEXEC012', 13, interval '10 days'),
+             (13, 'WKFEXEC013', 11, interval '1 hour')) w(k, name, state, ago)
+ORDER BY w.k;
+CREATE TABLE mcexec.nmsrtevent (
+  ieventid       bigint       NOT NULL,
+  seventtype     varchar(64)  NOT NULL,
+  istatus        smallint     NOT NULL DEFAULT 0,
+  tscreated      timestamp,
+  tsprocessing   timestamp,
+  mdata          text,
+  CONSTRAINT nmsrtevent_pkey PRIMARY KEY (ieventid)
+) :tabopts;
+CREATE INDEX nmsrtevent_created ON mcexec.nmsrtevent (tscreated);
+CREATE TABLE mcexec.nmsbatchevent (LIKE mcexec.nmsrtevent INCLUDING ALL) :tabopts;
+-- real-time events over 12 days (NmsCleanup_EventPurgeDelay 7 days: 5 days behind, though the cleanup
+-- ran 20 hours ago), batch events over 6 days
+INSERT INTO mcexec.nmsrtevent (ieventid, seventtype, istatus, tscreated, tsprocessing, mdata)
+SELECT i, (ARRAY['ORDER_CONFIRMATION','PASSWORD_RESET','SHIPPING'])[1 + i % 3], 1, ts, ts + interval '3 seconds',
+       '<ctx><order id="' || i || '"/></ctx>'
+FROM (SELECT i, :'ref'::timestamp - interval '12 days' + (i - 1) * (interval '12 days' / 600) AS ts FROM generate_series(1, 600) i OFFSET 0) x
+ORDER BY i;
+INSERT INTO mcexec.nmsbatchevent (ieventid, seventtype, istatus, tscreated, tsprocessing, mdata)
+SELECT 1000000 + i, 'NEWSLETTER_DIGEST', 1, ts, ts + interval '1 minute', '<ctx/>'
+FROM (SELECT i, :'ref'::timestamp - interval '6 days' + (i - 1) * (interval '6 days' / 200) AS ts FROM generate_series(1, 200) i OFFSET 0) x
+ORDER BY i;
+CREATE TABLE mcexec.nmsdeliverymapping (
+  imappingid     integer      NOT NULL,
+  sname          varchar(64),
+  sbroadlogschema varchar(64),
+  sbroadlogexclschema varchar(64),
+  strackinglogschema varchar(64),
+  CONSTRAINT nmsdeliverymapping_pkey PRIMARY KEY (imappingid)
+) :tabopts;
+INSERT INTO mcexec.nmsdeliverymapping VALUES (1, 'mapRtEvent', 'nms:broadLogRtEvent', NULL, 'nms:trackingLogRtEvent'),
+                                             (2, 'mapBatchEvent', 'nms:broadLogBatchEvent', NULL, 'nms:trackingLogBatchEvent');
+CREATE TABLE mcexec.nmsbroadlogrtevent (
+  ibroadlogid    integer      NOT NULL,
+  ideliveryid    integer      NOT NULL,
+  ieventid       bigint       NOT NULL,
+  istatus        smallint     NOT NULL DEFAULT 0,
+  tslastmodified timestamp,
+  CONSTRAINT nmsbroadlogrtevent_pkey PRIMARY KEY (ibroadlogid)
+) :tabopts;
+CREATE INDEX nmsbroadlogrtevent_lastmodified ON mcexec.nmsbroadlogrtevent (tslastmodified);
+-- the events' delivery logs over 25 days (NmsCleanup_BroadLogPurgeDelay 30 days: it keeps up)
+INSERT INTO mcexec.nmsbroadlogrtevent (ibroadlogid, ideliveryid, ieventid, istatus, tslastmodified)
+SELECT 1979990000 + i, 6001 + i % 12, i, 1, :'ref'::timestamp - interval '25 days' + (i - 1) * (interval '25 days' / 1000)
+FROM generate_series(1, 1000) i ORDER BY i;
+CREATE TABLE mcexec.nmsdelivery (
+  ideliveryid    integer      NOT NULL,
+  sinternalname  varchar(64)  NOT NULL,
+  istate         smallint     NOT NULL DEFAULT 0,
+  ideletestatus  smallint     NOT NULL DEFAULT 0,
+  iismodel       smallint     NOT NULL DEFAULT 0,
+  ideliverymode  smallint     NOT NULL DEFAULT 1,
+  tscreated      timestamp,
+  tslastmodified timestamp,
+  tsvalidity     timestamp,
+  tswebvalidity  timestamp,
+  iwebrespurged  smallint     NOT NULL DEFAULT 0,
+  CONSTRAINT nmsdelivery_pkey PRIMARY KEY (ideliveryid)
+) :tabopts;
+-- the published transactional messages: one continuous delivery each
+INSERT INTO mcexec.nmsdelivery (ideliveryid, sinternalname, istate, tscreated, tslastmodified)
+SELECT 6000 + d, 'DM_RT' || d, 55, :'ref'::timestamp - interval '400 days' + d * interval '7 days', :'ref'::timestamp - interval '1 hour'
+FROM generate_series(1, 12) d ORDER BY d;
+-- its key sequences: XtkNewId little used; NmsBroadLogId at 92 %: transactional messages consume
+-- identifiers fastest
+CREATE SEQUENCE mcexec.xtknewid;
+SELECT setval('mcexec.xtknewid', 50000000) AS mcexec_xtknewid \gset
+CREATE SEQUENCE mcexec.nmsbroadlogid;
+SELECT setval('mcexec.nmsbroadlogid', 1980000000) AS mcexec_nmsbroadlogid \gset
+CREATE FUNCTION mcexec.getnewnmsbroadlogids(integer) RETURNS text LANGUAGE sql
+AS $f$SELECT string_agg(nextval('mcexec.nmsbroadlogid')::text, ',') FROM generate_series(1, $1)$f$;
+DO $comment$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT c.oid::regclass AS t, c.relkind FROM pg_class c
+           WHERE c.relnamespace = 'mcexec'::regnamespace AND c.relkind IN ('r', 'S') ORDER BY c.relname
+  LOOP
+    EXECUTE format('COMMENT ON %s %s IS %L', CASE r.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.t, 'campmon demo: ' || r.t);
+  END LOOP;
+END
+$comment$;
+\endif
+
+-- ================================================================================================
 -- end state: VACUUM where the cleanup would have, settle, ANALYZE
 -- ================================================================================================
 -- back to the invoking role: the settle below reads TOAST tables directly, which only a superuser may
@@ -1296,9 +1655,9 @@ DECLARE
 BEGIN
   FOR r IN SELECT c.oid::regclass AS t, c.reltoastrelid
            FROM pg_class c
-           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+           WHERE c.relnamespace IN ('public'::regnamespace, to_regnamespace('mcexec')) AND c.relkind = 'r'
              AND obj_description(c.oid, 'pg_class') LIKE 'campmon demo%'
-           ORDER BY c.relname
+           ORDER BY c.relnamespace, c.relname
   LOOP
     EXECUTE format('SELECT count(*) FROM %s', r.t) INTO n;
     IF r.reltoastrelid <> 0 THEN
@@ -1317,9 +1676,9 @@ DECLARE
 BEGIN
   FOR r IN SELECT c.oid::regclass AS t
            FROM pg_class c
-           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+           WHERE c.relnamespace IN ('public'::regnamespace, to_regnamespace('mcexec')) AND c.relkind = 'r'
              AND obj_description(c.oid, 'pg_class') LIKE 'campmon demo%'
-           ORDER BY c.relname
+           ORDER BY c.relnamespace, c.relname
   LOOP
     EXECUTE format('ANALYZE %s', r.t);
   END LOOP;

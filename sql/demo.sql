@@ -55,14 +55,18 @@ SELECT s.scanned_pages, s.scanned_pages < s.total_pages AS part_of_table, s.is_e
 FROM campmon.table_bloat('nmsbroadlogrcp', 'sampled', 200) s, campmon.table_bloat('nmsbroadlogrcp', 'exact') e;
 
 -- campmon.indexes covers every index of the demo database; exact equals
--- pgstatindex on each B-tree of the Campaign tables
+-- pgstatindex on each B-tree of the Campaign tables (an empty one -- the
+-- marketing instance's event queues -- has no density: NULL here, NaN there)
 SELECT count(*) AS demo_indexes,
        count(*) = (SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relnamespace = 'public'::regnamespace) AS every_index
 FROM campmon.indexes WHERE schema_name = 'public';
 SELECT count(*) AS btrees_compared,
        count(*) FILTER (WHERE c.leaf_pages = p.leaf_pages AND c.deleted_pages = p.deleted_pages
-                          AND round(c.avg_leaf_density::numeric, 2) = p.avg_leaf_density::numeric
-                          AND round(c.leaf_fragmentation::numeric, 2) = p.leaf_fragmentation::numeric) AS equal
+                          AND (round(c.avg_leaf_density::numeric, 2) = p.avg_leaf_density::numeric
+                               AND round(c.leaf_fragmentation::numeric, 2) = p.leaf_fragmentation::numeric
+                               OR p.leaf_pages = 0 AND c.avg_leaf_density IS NULL AND c.leaf_fragmentation IS NULL
+                                  AND p.avg_leaf_density = 'NaN' AND p.leaf_fragmentation = 'NaN')) AS equal,
+       count(*) FILTER (WHERE p.leaf_pages = 0) AS empty
 FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid,
      campmon.index_bloat(x.indexrelid, 'exact') c, pgstatindex(x.indexrelid) p
 WHERE t.relnamespace = 'public'::regnamespace AND t.relname ~ '^(nms|xtk)';

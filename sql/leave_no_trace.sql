@@ -11,5 +11,6 @@ WHERE rolname IN ('regress_cad_admin', 'regress_cad_owner', 'regress_campaign', 
                   'regress_campmon_monitor', 'regress_campmon_nobody', 'regress_campmon_planner',
                   'regress_campmon_reader', 'regress_campmon_reader2', 'regress_campmon_runner',
                   'regress_campmon_scanner', 'regress_ho_admin', 'regress_ho_evil', 'regress_ho_reader',
+                  'regress_p2_admin', 'regress_p2_limited',
                   'regress_snap_admin', 'regress_snap_limited', 'regress_snap_nobody', 'regress_snap_reader')
 ORDER BY 1;

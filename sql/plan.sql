@@ -52,8 +52,12 @@ FROM campmon.plan(min_gain_bytes => 200000);
 SELECT count(*) FILTER (WHERE reason LIKE 'suspect:%') AS suspect_default,
        (SELECT count(*) FROM campmon.plan(include_suspect => true) WHERE reason LIKE 'suspect:%') AS suspect_on_request
 FROM campmon.plan();
-SELECT action, command IS NULL AS no_command, count(*) FROM campmon.plan(show_kept => true)
-WHERE action = 'keep' GROUP BY 1, 2;
+SELECT action, command IS NULL AS no_command,
+       CASE WHEN reason LIKE 'index hygiene%' THEN 'index hygiene'
+            WHEN reason LIKE 'on Adobe''s routine rebuild list%' THEN 'routine rebuild' ELSE 'other' END AS kind,
+       count(*)
+FROM campmon.plan(show_kept => true)
+WHERE action = 'keep' GROUP BY 1, 2, 3 ORDER BY 3;
 SELECT count(*) AS held_in_plan FROM campmon.plan(include_suspect => true) p
 JOIN campmon.stale_tables s ON s.relid = p.target_relid WHERE s.verdict = 'held' AND p.action <> 'keep';
 
@@ -286,7 +290,8 @@ SELECT options->'time_budget_ms' AS budget_ms FROM campmon.run WHERE run_id = :r
 SET campmon.bloat_critical_pct = 5;
 SET campmon.reindex_min_size = '8kB';
 SELECT DISTINCT action, reason LIKE '%never on the delivery logs%' AS never_broadlog
-FROM campmon.plan(allow_blocking => true, show_kept => true, families => '{broadlog}', actions => '{VACUUM (FULL),keep}');
+FROM campmon.plan(allow_blocking => true, show_kept => true, families => '{broadlog}', actions => '{VACUUM (FULL),keep}')
+WHERE reason NOT LIKE 'index hygiene%';
 RESET campmon.bloat_critical_pct;
 RESET campmon.reindex_min_size;
 

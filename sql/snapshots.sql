@@ -104,13 +104,13 @@ SELECT name, relations, total_bytes FROM campmon.snapshot_group WHERE grouping =
 -- every check row (the trend checks had no snapshot yet when it was taken)
 SELECT count(*) AS checks_missing FROM (
     SELECT check_name, coalesce(target, ''), status FROM campmon.checks
-    WHERE check_name NOT IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap')
+    WHERE check_name NOT IN ('bloat_growth', 'tablespace_filling', 'key_sequence_wrap')
     EXCEPT SELECT check_name, target, status FROM campmon.snapshot_check) x;
 SELECT count(*) AS checks_extra FROM (
     SELECT check_name, target, status FROM campmon.snapshot_check
     EXCEPT SELECT check_name, coalesce(target, ''), status FROM campmon.checks) x;
 -- xtknewid: used out of 2^31, the negative range counted after the wrap
-SELECT sequence_name, last_value, used FROM campmon.snapshot_sequence ORDER BY 1;
+SELECT sequence_name, last_value, used, wrap_at FROM campmon.snapshot_sequence ORDER BY 1;
 -- the tablespace under the database
 SELECT tablespace, total_bytes > 0 AND available_bytes <= total_bytes AND free_bytes <= total_bytes AS sane
 FROM campmon.snapshot_tablespace;
@@ -118,7 +118,7 @@ FROM campmon.snapshot_tablespace;
 SELECT relation_name, points, bytes_per_day, bloat_pct_per_day, days_to_critical, days_to_full, note
 FROM campmon.relation_trends WHERE schema_name = 'snap_s' AND kind = 'table' ORDER BY relation_name COLLATE "C";
 SELECT check_name, target, status, message FROM campmon.checks
-WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 2;
+WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'key_sequence_wrap') ORDER BY 1, 2;
 
 -- bounded: at most campmon.snapshot_max_relations rows, catalogs first
 SET campmon.snapshot_max_relations = 40;
@@ -159,7 +159,7 @@ SET campmon.snapshot_retention = -1;
 --
 DELETE FROM campmon.snapshot_taken;
 SELECT count(*) AS empty_trends FROM campmon.relation_trends;
-SELECT count(*) AS empty_checks FROM campmon.checks WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap');
+SELECT count(*) AS empty_checks FROM campmon.checks WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'key_sequence_wrap');
 INSERT INTO campmon.snapshot_taken (snapshot_id, taken_at, synthetic, total_bytes)
 SELECT 900 + d, timestamptz '2026-01-01 00:00+00' + d * interval '1 day', true, (ARRAY[100000, 100000, 97000, 97000])[d + 1]
 FROM generate_series(0, 3) d;
@@ -241,25 +241,25 @@ RESET ROLE;
 SET campmon.bloat_alert_min_size = 0;
 SET campmon.work_table_schemas = 'fx';
 SELECT check_name, status, target, value, threshold, message FROM campmon.checks
-WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 3;
+WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'key_sequence_wrap') ORDER BY 1, 3;
 RESET campmon.bloat_alert_min_size;
 SELECT check_name, status, target, message FROM campmon.checks WHERE check_name = 'bloat_growth' ORDER BY 3;
--- xtknewid_sequence says the snapshots' rate (100,000 a day) once they have one
+-- key_sequence says the snapshots' rate (100,000 a day) once they have one
 CREATE SCHEMA fx;
 CREATE SEQUENCE fx.xtknewid;
 CREATE TABLE fx.xtkoption (sname text, sstringvalue text);   -- a Campaign schema to campmon.checks
 SELECT setval('fx.xtknewid', 1300000) IS NOT NULL AS set;
-SELECT status, substring(message from '90%\); (.*) \(Adobe') AS rate FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
+SELECT status, substring(message from '90%\)[^;]*; (.*) \(found by') AS rate FROM campmon.checks WHERE check_name = 'key_sequence';
 SET campmon.trend_full_critical_days = 30;
 SET campmon.trend_wrap_critical_days = 1;
-SELECT check_name, status, target FROM campmon.checks WHERE check_name IN ('tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 3;
+SELECT check_name, status, target FROM campmon.checks WHERE check_name IN ('tablespace_filling', 'key_sequence_wrap') ORDER BY 1, 3;
 RESET campmon.trend_full_critical_days;
 RESET campmon.trend_wrap_critical_days;
 -- a window of 36 hours holds two snapshots: no trend, every check ok
 SET campmon.trend_window = '36h';
 SELECT relation_name, points, bytes_per_day, days_to_critical, note FROM campmon.relation_trends ORDER BY relation_name COLLATE "C";
-SELECT check_name, status, target FROM campmon.checks WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'xtknewid_wrap') ORDER BY 1, 3;
-SELECT status, substring(message from '90%\); (.*) \(Adobe') AS rate FROM campmon.checks WHERE check_name = 'xtknewid_sequence';
+SELECT check_name, status, target FROM campmon.checks WHERE check_name IN ('bloat_growth', 'tablespace_filling', 'key_sequence_wrap') ORDER BY 1, 3;
+SELECT status, substring(message from '90%\)[^;]*; (.*) \(found by') AS rate FROM campmon.checks WHERE check_name = 'key_sequence';
 RESET campmon.trend_window;
 RESET campmon.work_table_schemas;
 DROP SCHEMA fx CASCADE;

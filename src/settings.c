@@ -79,6 +79,12 @@ static int	campmon_wraparound_critical_days = 7;
 static int	campmon_autovacuum_debt_min_age = 3600;
 static double campmon_stale_statistics_factor = 2;
 
+/* Campaign as Adobe documents it, part 2 (checks/sequences.sql, roles.sql) */
+static int	campmon_sequence_warning_pct = 75;
+static int	campmon_sequence_critical_pct = 90;
+static int	campmon_log_rows_max = 1000000000;
+static char *campmon_instance_roles = NULL;
+static int	campmon_index_unused_min_age = 30 * 86400;
 /* a run on a live database (run_gate.c, run_collisions.c, run_pacing.c) */
 char	   *campmon_maintenance_window = NULL;
 int			campmon_run_autovacuum = RUN_AUTOVACUUM_WAIT;
@@ -133,6 +139,47 @@ check_never_work_table_owners(char **newval, void **extra, GucSource source)
 		GUC_check_errdetail("List syntax is invalid: role names separated by commas, with double quotes where a name needs them.");
 		GUC_check_errhint("Give the list as one string, e.g. SET campmon.never_work_table_owners = 'dba, \"Ops Team\"'.");
 	}
+	return ok;
+}
+
+/*
+ * campmon.instance_roles: empty (detected), or a comma-separated list of
+ * Campaign instance roles, each known: a misspelt role would silently
+ * expect no workflow of its own.
+ */
+static bool
+check_instance_roles(char **newval, void **extra, GucSource source)
+{
+	static const char *const known[] = {"marketing", "execution", "control", "mid_sourcing"};
+	char	   *copy = pstrdup(*newval);
+	List	   *names;
+	ListCell   *lc;
+	bool		ok = SplitIdentifierString(copy, ',', &names);
+
+	if (!ok)
+		GUC_check_errdetail("List syntax is invalid: role names separated by commas.");
+	else
+	{
+		foreach(lc, names)
+		{
+			const char *name = (const char *) lfirst(lc);
+			int			i;
+
+			for (i = 0; i < lengthof(known); i++)
+				if (strcmp(name, known[i]) == 0)
+					break;
+			if (i == lengthof(known))
+			{
+				GUC_check_errdetail("Unknown Campaign instance role \"%s\".", name);
+				ok = false;
+				break;
+			}
+		}
+	}
+	if (!ok)
+		GUC_check_errhint("Known roles: marketing, execution, control, mid_sourcing; empty to detect them.");
+	list_free(names);
+	pfree(copy);
 	return ok;
 }
 
@@ -471,13 +518,38 @@ _PG_init(void)
 							NULL, &campmon_trend_full_critical_days, 7, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.trend_wrap_warning_days",
-							"campmon.checks warns when xtknewid wraps within this many days at its current rate.",
+							"campmon.checks warns when a key sequence wraps within this many days at its current rate.",
 							NULL, &campmon_trend_wrap_warning_days, 365, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.trend_wrap_critical_days",
-							"campmon.checks is critical when xtknewid wraps within this many days.",
+							"campmon.checks is critical when a key sequence wraps within this many days.",
 							NULL, &campmon_trend_wrap_critical_days, 90, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+
+	/* key sequences, log tables, instance roles, index hygiene */
+	DefineCustomIntVariable("campmon.sequence_warning_pct",
+							"campmon.checks warns when a key sequence has used this share of its identifiers (percent).",
+							"Campaign's keys are 32-bit: the sequence wraps at 2^31 (Adobe, \"Application objects\").",
+							&campmon_sequence_warning_pct, 75, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.sequence_critical_pct",
+							"campmon.checks is critical when a key sequence has used this share of its identifiers (percent).",
+							NULL, &campmon_sequence_critical_pct, 90, 0, 100,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.log_rows_max",
+							"campmon.checks warns of a delivery or tracking log table holding this many rows or more.",
+							"Adobe (\"Data model best practices\") advises no more than about a billion rows at a time in these tables, half of the 32-bit identifiers.",
+							&campmon_log_rows_max, 1000000000, 1, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.instance_roles",
+							   "Roles of this Campaign instance (marketing, execution, control, mid_sourcing), a comma-separated list; empty: detected.",
+							   "campmon expects the technical workflows of these roles (campmon.technical_workflow.roles).",
+							   &campmon_instance_roles, "",
+							   PGC_USERSET, 0, check_instance_roles, NULL, NULL);
+	DefineCustomIntVariable("campmon.index_unused_min_age",
+							"campmon.index_hygiene calls an index unused only when the statistics have counted its scans for at least this long.",
+							NULL, &campmon_index_unused_min_age, 30 * 86400, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
 
 	/*
 	 * What stops VACUUM (campmon.vacuum_blockers), wraparound and

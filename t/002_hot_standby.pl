@@ -122,7 +122,7 @@ like(
 		$db,
 		"$exact SELECT string_agg(check_name || ':' || status, ',' ORDER BY check_name) FROM campmon.checks WHERE check_name = 'stale_work_tables' OR target LIKE '%nmsbroadlogrcp'"
 	),
-	qr/^index_larger_than_table:ok,purge_backlog:ok,stale_work_tables:warning,table_bloat:(ok|warning|critical)$/,
+	qr/^index_larger_than_table:ok,log_table_rows:ok,purge_backlog:ok,stale_work_tables:warning,table_bloat:(ok|warning|critical)$/,
 	'standby: checks report on the delivery log and the stale work tables');
 same_on_both(
 	'campmon.history',

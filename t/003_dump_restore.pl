@@ -26,7 +26,11 @@ CREATE EXTENSION campmon;
 INSERT INTO campmon.family (family, pattern, description) VALUES ('broadlog', '^mylog', 'our own delivery logs');
 INSERT INTO campmon.family (family, pattern, schema_name, priority, high_churn) VALUES ('rftest', '^rf_', 'public', 5, true);
 INSERT INTO campmon.work_table_rule (rule, pattern, owner_table, owner_noun, owner_key) VALUES ('export', '^wkexp_([0-9]+)_', 'myexport', 'export', 'iexportid');
-INSERT INTO campmon.purge_rule (pattern, date_column, option_name, default_delay, seeded) VALUES ('^mylog', 'tslog', 'My_PurgeDelay', '30 days', false);
+INSERT INTO campmon.purge_rule (rule, pattern, date_column, option_name, default_delay, task, source, seeded) VALUES ('mylog', '^mylog', 'tslog', 'My_PurgeDelay', '30 days', 'our purge', 'our workflow', false);
+INSERT INTO campmon.sequence_rule (pattern, description) VALUES ('^cusorderid$', 'our orders'' pkSequence');
+INSERT INTO campmon.instance_role_sign (role, kind, name, source) VALUES ('execution', 'option', 'MyExecutionFlag', 'ours');
+INSERT INTO campmon.workflow_option (attribute, label, advice, source) VALUES ('myDebug', 'our debug flag', 'clear it', 'ours');
+INSERT INTO campmon.routine_rebuild (table_name, source) VALUES ('nmsrecipient', 'our replication flows');
 INSERT INTO campmon.technical_workflow (internal_name, expected_period, severity) VALUES ('myExport', '1 day', 'critical');
 INSERT INTO campmon.owner_state (owner_table, state_from, state_to, label) VALUES ('myexport', 1, 1, 'exported');
 -- a past run recorded by hand, as the shell test did
@@ -53,7 +57,7 @@ my $dba_rows = "SELECT (SELECT count(*) FROM campmon.family WHERE NOT seeded) ||
 my $duplicates = "SELECT (SELECT count(*) FROM (SELECT pattern, schema_name FROM campmon.family GROUP BY 1, 2 HAVING count(*) > 1) d) + (SELECT count(*) FROM (SELECT pattern FROM campmon.work_table_rule GROUP BY 1 HAVING count(*) > 1) d)";
 # every row of the configuration and the history, as text
 my %contents = (
-	'configuration' => "SELECT string_agg(t, E'\\n' ORDER BY t) FROM (SELECT f::text AS t FROM campmon.family f UNION ALL SELECT w::text FROM campmon.work_table_rule w UNION ALL SELECT p::text FROM campmon.purge_rule p UNION ALL SELECT o::text FROM campmon.owner_state o UNION ALL SELECT t::text FROM campmon.technical_workflow t) s",
+	'configuration' => "SELECT string_agg(t, E'\\n' ORDER BY t) FROM (SELECT f::text AS t FROM campmon.family f UNION ALL SELECT w::text FROM campmon.work_table_rule w UNION ALL SELECT p::text FROM campmon.purge_rule p UNION ALL SELECT o::text FROM campmon.owner_state o UNION ALL SELECT t::text FROM campmon.technical_workflow t UNION ALL SELECT q::text FROM campmon.sequence_rule q UNION ALL SELECT g::text FROM campmon.instance_role_sign g UNION ALL SELECT x::text FROM campmon.workflow_option x UNION ALL SELECT b::text FROM campmon.routine_rebuild b) s",
 	'campmon.run' => "SELECT string_agg(r::text, E'\\n' ORDER BY run_id) FROM campmon.run r",
 	'campmon.run_step' => "SELECT string_agg(s::text, E'\\n' ORDER BY run_id, step) FROM campmon.run_step s",
 	'campmon.history' => "SELECT string_agg(h::text, E'\\n' ORDER BY run_id, step) FROM campmon.history h");

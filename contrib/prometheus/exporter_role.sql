@@ -52,7 +52,13 @@ WHERE n.nspname = ANY (campmon._work_table_schemas())
        OR c.relname IN ('nmsdeliverymapping', 'nmsmirrorpageinfo')
        OR c.relname IN (SELECT r.owner_table FROM campmon.work_table_rule r)
        OR EXISTS (SELECT FROM campmon.purge_rule p WHERE c.relname ~ p.pattern)
+       -- the tables the checks count (application objects) or read a delay
+       -- or a parent key from (purge rules)
+       OR c.relname IN ('xtkfolder')
+       OR c.relname IN (SELECT r.parent_table FROM campmon.purge_rule r UNION SELECT r.delay_table FROM campmon.purge_rule r)
        -- the log tables the delivery mappings name (custom ones too)
        OR c.oid IN (SELECT t.rel FROM unnest(campmon._work_table_schemas()) s, campmon.purge_rule r,
-                    LATERAL campmon._purge_tables(s, r) t))
+                    LATERAL campmon._purge_tables(s, r) t)
+       -- the key sequences (XtkNewId, NmsBroadLogId, NmsTrackingLogId, each pkSequence)
+       OR c.oid IN (SELECT k.sequence_relid FROM campmon.key_sequences k))
 ORDER BY c.oid::regclass::text \gexec

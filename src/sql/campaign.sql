@@ -95,6 +95,21 @@ SELECT editor IS NULL OR EXISTS (SELECT FROM pg_roles r WHERE r.rolname = editor
 REVOKE ALL ON FUNCTION campmon._editor_trusted(name) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._editor_trusted(name) TO campmon_reader, pg_monitor;
 
+-- Whether configuration a role wrote may make campmon read a relation: the
+-- extension's rows and a superuser's, or a role that may read it itself (a
+-- role dropped since may read nothing).  What a less privileged editor adds
+-- never makes a snapshot, taken as the extension's owner, read more.
+CREATE OR REPLACE FUNCTION campmon._editor_may_read(editor name, rel oid) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE WHEN campmon._editor_trusted(editor) THEN true
+            WHEN NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = editor) OR rel IS NULL THEN false
+            ELSE coalesce(has_table_privilege(editor, rel, 'SELECT'), false) END $$;
+
+REVOKE ALL ON FUNCTION campmon._editor_may_read(name,oid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._editor_may_read(name,oid) TO campmon_reader, pg_monitor;
+
 -- Whether a relation has a (live) column of that name.
 CREATE OR REPLACE FUNCTION campmon._has_column(rel regclass, col text) RETURNS boolean
 LANGUAGE sql STABLE

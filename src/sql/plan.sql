@@ -50,6 +50,8 @@ BEGIN
     ctx.reindex_min := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size');
     ctx.analyze_pct := current_setting('campmon.analyze_min_changed_pct')::numeric;
     ctx.full_max := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_full_max_size');
+    ctx.rewrite_pct := current_setting('campmon.bloat_critical_pct')::numeric;
+    ctx.routine_pct := current_setting('campmon.bloat_warning_pct')::numeric;
     ctx.repack := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
     ctx.repack_margin := current_setting('campmon.repack_space_margin_pct')::numeric;
     ctx.spc_oids := '{}';
@@ -99,13 +101,29 @@ BEGIN
                  FROM unreadable u)
     INTO ctx.work_tables, ctx.tables, ctx.indexes, ctx.unreadable;
 
-    -- the tables a rewrite would shrink, and whether VACUUM FULL (phase 8)
-    -- may take each; the others are phase 7's (pg_repack)
+    -- Adobe's routine rebuild list (campmon.routine_rebuild), in the Campaign
+    -- schemas; a row a non-superuser wrote names only the tables that role
+    -- owns (it could rewrite them itself): what it adds never makes a
+    -- superuser's run rewrite another role's table
+    ctx.routine := ARRAY(
+        SELECT t.relid
+        FROM unnest(ctx.tables) t
+        JOIN pg_class c ON c.oid = t.relid
+        JOIN campmon.routine_rebuild r ON r.table_name = t.table_name
+        WHERE t.schema_name = ANY (campmon._work_table_schemas())
+          AND CASE WHEN campmon._editor_trusted(r.edited_by) THEN true
+                   WHEN NOT EXISTS (SELECT FROM pg_roles e WHERE e.rolname = r.edited_by) THEN false
+                   ELSE pg_has_role(r.edited_by, c.relowner, 'USAGE') END);
+
+    -- the tables a rewrite would shrink (bloat from campmon.bloat_critical_pct,
+    -- from campmon.bloat_warning_pct for the routine list), and whether
+    -- VACUUM FULL (phase 8) may take each; the others are phase 7's (pg_repack)
     WITH bloated AS (
         SELECT t, ctx.allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= ctx.full_max AS is_rewrite
         FROM unnest(ctx.tables) t
-        WHERE t.family <> 'catalog' AND t.bloat_pct >= current_setting('campmon.bloat_critical_pct')::numeric
-          AND t.bloat_bytes >= ctx.reindex_min)
+        WHERE t.family <> 'catalog' AND t.bloat_bytes >= ctx.reindex_min
+          AND (t.bloat_pct >= ctx.rewrite_pct
+               OR (t.bloat_pct >= ctx.routine_pct AND t.relid = ANY (ctx.routine))))
     SELECT ARRAY(SELECT b.t FROM bloated b WHERE b.is_rewrite),
            ARRAY(SELECT b.t FROM bloated b WHERE NOT b.is_rewrite)
     INTO ctx.rewrite_blocking, ctx.rewrite_online;
@@ -235,6 +253,10 @@ BEGIN
         UNION ALL SELECT * FROM campmon._plan_reindex(ctx)
         UNION ALL SELECT * FROM campmon._plan_cadence_reindex(ctx, due)
         UNION ALL SELECT * FROM campmon._plan_analyze(ctx)
+        -- keep rows only (show_kept): the routine list's tables that need
+        -- no rewrite, and index hygiene's advice
+        UNION ALL SELECT * FROM campmon._plan_routine_rebuild(ctx)
+        UNION ALL SELECT * FROM campmon._plan_index_hygiene(ctx)
     ),
     -- a step the role may not run is a keep row saying who may; a
     -- superuser may run every step (_maintain_denied's first answer: not

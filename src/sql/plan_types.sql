@@ -66,6 +66,8 @@ CREATE TYPE campmon._plan_context AS (
     reindex_min bigint,          -- campmon.reindex_min_size, in bytes
     analyze_pct numeric,         -- campmon.analyze_min_changed_pct
     full_max bigint,             -- campmon.vacuum_full_max_size, in bytes
+    rewrite_pct numeric,         -- campmon.bloat_critical_pct: a rewrite from there
+    routine_pct numeric,         -- campmon.bloat_warning_pct: Adobe's routine list from there
     repack boolean,              -- the pg_repack extension is installed here
     repack_margin numeric,       -- campmon.repack_space_margin_pct
     spc_oids oid[],              -- the tablespaces whose file system could be read,
@@ -77,6 +79,7 @@ CREATE TYPE campmon._plan_context AS (
     unreadable campmon._plan_step[],       -- keep rows: the tables left out for an unreadable page
     rewrite_blocking campmon.tables[],     -- bloated, VACUUM FULL may take them (phase 8)
     rewrite_online campmon.tables[],       -- bloated, VACUUM FULL may not (phase 7: pg_repack)
+    routine oid[],               -- the tables on Adobe's routine rebuild list (campmon.routine_rebuild)
     -- what earlier phases of this plan do, for later ones to leave out
     repacked oid[],              -- tables a REPACK step rewrites
     rewritten oid[],             -- tables a REPACK or VACUUM (FULL) step rewrites

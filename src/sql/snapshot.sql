@@ -177,14 +177,12 @@ BEGIN
                        ORDER BY x.xid_age DESC, x.sets_horizon DESC LIMIT 1) b ON true
     WHERE d.datname = current_database();
 
-    -- the xtknewid position (readable sequences only)
-    INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid)
-    SELECT id, format('%I.%I', n.nspname, c.relname), ps.last_value,
-           CASE WHEN ps.last_value < 0 THEN ps.last_value + 2147483648 ELSE coalesce(ps.last_value, 0) END, c.oid
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
-    WHERE c.relkind = 'S' AND c.relname = 'xtknewid' AND n.nspname = ANY (campmon._work_table_schemas())
-      AND has_sequence_privilege(c.oid, 'SELECT');
+    -- the key sequences' positions (campmon.key_sequences, as the owner:
+    -- every one; readers see those they may read, snapshots.sql)
+    INSERT INTO campmon.snapshot_sequence (snapshot_id, sequence_name, last_value, used, sequence_relid, wrap_at)
+    SELECT id, format('%I.%I', k.schema_name, k.sequence_name), k.last_value, k.used, k.sequence_relid, k.wrap_at
+    FROM campmon.key_sequences k
+    WHERE k.readable;
 
     -- the file systems under the database's tablespaces
     FOR spc IN SELECT DISTINCT ts.oid, ts.spcname::text AS name
@@ -217,7 +215,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$ SELECT campmon._snapshot_take(current_user) $$;
 
 COMMENT ON FUNCTION campmon.snapshot() IS
-'Records the listings, work tables by verdict, campmon.checks, the transaction counters, wraparound ages and the horizon, the xtknewid position and the tablespaces'' free space in campmon''s snapshot tables; prunes snapshots older than campmon.snapshot_retention; returns the new snapshot_id';
+'Records the listings, work tables by verdict, campmon.checks, the transaction counters, wraparound ages and the horizon, the key sequences'' positions and the tablespaces'' free space in campmon''s snapshot tables; prunes snapshots older than campmon.snapshot_retention; returns the new snapshot_id';
 
 REVOKE ALL ON FUNCTION campmon.snapshot() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.snapshot() TO campmon_admin;

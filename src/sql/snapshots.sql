@@ -2,7 +2,7 @@
  * snapshots.sql -- campmon's history of measurements: one row per
  * campmon.snapshot() call and, per snapshot, a bounded number of rows
  * (the relations worth keeping, totals for the rest and for the work tables
- * by verdict, every campmon.checks row, the xtknewid position, the
+ * by verdict, every campmon.checks row, the key sequences' positions, the
  * tablespaces' free space).  The trend views (trends.sql) and the report
  * (report.sql) read them.  Dumped with the database; old snapshots are
  * pruned by campmon.snapshot() itself (campmon.snapshot_retention).
@@ -167,19 +167,21 @@ CREATE POLICY readable ON campmon.snapshot_check FOR SELECT
     USING ((target_relid IS NULL OR campmon._may_see_figures(target_relid))
            AND campmon._may_see_session_figures(check_name, target));
 
--- The xtknewid sequences' positions: used is the count of identifiers
--- handed out of the 2^31 before the wrap (a negative last_value, after a
--- wrap, counts the negative half as check xtknewid_sequence does)
+-- The key sequences' positions (campmon.key_sequences): used is the count
+-- of identifiers handed out of the wrap_at there are before the wrap (2^31
+-- for Campaign's 32-bit keys; a negative last_value, after a wrap, counts
+-- the negative half as check key_sequence does)
 CREATE TABLE campmon.snapshot_sequence (
     snapshot_id     bigint NOT NULL REFERENCES campmon.snapshot_taken ON DELETE CASCADE,
     sequence_name   text NOT NULL,
     last_value      bigint,
-    used            bigint NOT NULL,
+    used            numeric NOT NULL,
     sequence_relid  oid,            -- whose SELECT privilege decides who sees the row
+    wrap_at         numeric NOT NULL DEFAULT 2147483648,
     PRIMARY KEY (snapshot_id, sequence_name)
 );
 
-COMMENT ON TABLE campmon.snapshot_sequence IS 'Per snapshot, the position of each xtknewid sequence';
+COMMENT ON TABLE campmon.snapshot_sequence IS 'Per snapshot, the position of each key sequence (campmon.key_sequences)';
 
 SELECT pg_catalog.pg_extension_config_dump('campmon.snapshot_sequence', '');
 

@@ -4,7 +4,7 @@
  * snapshots of the last campmon.trend_window (anchored at the latest
  * snapshot, not at now(): a database whose snapshots stopped still shows
  * its last trend), forecasts (days to the critical bloat threshold, to a
- * full tablespace, to the xtknewid wrap), each check's timeline and what
+ * full tablespace, to a key sequence's wrap), each check's timeline and what
  * each run gave back.  Fewer than campmon.trend_min_points snapshots, or
  * snapshots spanning less than campmon.trend_min_span (five snapshots two
  * minutes apart make no daily rate): the figures are NULL and note says
@@ -186,8 +186,8 @@ COMMENT ON VIEW campmon.tablespace_trends IS
 REVOKE ALL ON campmon.tablespace_trends FROM PUBLIC;
 GRANT SELECT ON campmon.tablespace_trends TO campmon_reader, pg_monitor;
 
--- Per xtknewid sequence of the latest snapshot: identifiers a day and days
--- to the wrap at 2^31
+-- Per key sequence of the latest snapshot: identifiers a day and days to
+-- the wrap (wrap_at: 2^31 for Campaign's 32-bit keys)
 CREATE OR REPLACE VIEW campmon.sequence_trends WITH (security_invoker = true) AS
 WITH w AS MATERIALIZED (SELECT * FROM campmon._trend_snapshots()),
 cfg AS MATERIALIZED (SELECT campmon._setting_num('campmon.trend_min_points') AS min_points,
@@ -202,10 +202,10 @@ fit AS (
     GROUP BY q.sequence_name
 )
 SELECT c.sequence_name, f.points, f.first_at, w.taken_at AS last_at,
-       c.last_value, c.used, 2147483648::bigint AS wrap_at, round(100.0 * c.used / 2147483648, 2) AS used_pct,
+       c.last_value, c.used, c.wrap_at, round(100.0 * c.used / c.wrap_at, 2) AS used_pct,
        CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) THEN round(f.used_s::numeric) END AS ids_per_day,
        CASE WHEN (f.points >= g.min_points AND f.span >= g.min_span) AND f.used_s > 0
-            THEN round((2147483648 - c.used) / f.used_s::numeric, 1) END AS days_to_wrap,
+            THEN round((c.wrap_at - c.used) / f.used_s::numeric, 1) END AS days_to_wrap,
        campmon._no_trend(f.points, g.min_points, g.window_text, f.span, g.min_span) AS note
 FROM campmon.snapshot_sequence c
 JOIN w ON w.snapshot_id = c.snapshot_id AND w.latest
@@ -213,7 +213,7 @@ JOIN fit f ON f.sequence_name = c.sequence_name
 CROSS JOIN cfg g;
 
 COMMENT ON VIEW campmon.sequence_trends IS
-'Per xtknewid sequence of the latest snapshot: identifiers used, per day, days until it wraps at 2^31 (doc/trends.md)';
+'Per key sequence of the latest snapshot: identifiers used, per day, days until it wraps (wrap_at: 2^31 for 32-bit keys; doc/trends.md)';
 
 REVOKE ALL ON campmon.sequence_trends FROM PUBLIC;
 GRANT SELECT ON campmon.sequence_trends TO campmon_reader, pg_monitor;

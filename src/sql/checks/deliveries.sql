@@ -1,7 +1,8 @@
 /*
  * checks/deliveries.sql -- what Campaign's cleanup should have done to
  * deliveries by its last run: close those whose validity is past, delete
- * the parts of stopped and finished ones, purge the deleted ones, purge the
+ * the parts of stopped and finished ones and the parts whose own validity
+ * is past, purge the deleted ones, purge the
  * mirror pages past their web validity.  Left undone, delivery preparation
  * reads more and more (Adobe: "don't leave deliveries failed").
  */
@@ -85,6 +86,24 @@ BEGIN
                      ELSE format('%s stopped or finished deliveries (state 85 or 95%s) still have parts in %s: the cleanup deletes them; first: %s',
                                  n, CASE WHEN campmon._has_column(dlv, 'tslastmodified') THEN ', last changed before ' || cutoff_text ELSE '' END,
                                  parts, ids) END;
+        END IF;
+    END IF;
+
+    -- parts whose own validity ended before the cutoff, whatever the state
+    -- of their delivery: the cleanup's second DELETE of NmsDeliveryPart
+    IF parts IS NOT NULL AND campmon._has_column(parts, 'tsvalidity') THEN
+        problem := coalesce(campmon._unsafe_to_read(parts, ARRAY['tsvalidity']),
+                            CASE WHEN NOT has_table_privilege(parts, 'SELECT') THEN format('%s may not be read by %s', parts, current_user) END);
+        IF problem IS NOT NULL THEN
+            RETURN QUERY SELECT 'delivery_parts_expired', 'warning', parts::text, NULL::numeric, NULL::numeric,
+                format('%s is not read: %s', parts, problem);
+        ELSE
+            SELECT * INTO est FROM campmon._estimate_rows(parts, format('tsvalidity IS NOT NULL AND tsvalidity::timestamptz < %L', cutoff), 'tsvalidity');
+            RETURN QUERY SELECT 'delivery_parts_expired', CASE WHEN est.estimate > 0 THEN 'warning' ELSE 'ok' END, parts::text,
+                est.estimate, 0::numeric,
+                CASE WHEN est.estimate = 0 THEN format('no delivery part of %s was past its validity (tsvalidity) by %s (%s)', parts, cutoff_text, est.how)
+                     ELSE format('%s delivery parts of %s were past their validity (tsvalidity) by %s, whatever their delivery''s state (%s): the cleanup deletes them',
+                                 est.estimate, parts, cutoff_text, est.how) END;
         END IF;
     END IF;
 
@@ -176,6 +195,12 @@ SELECT campmon._register_check('delivery_parts_left', 'deliveries',
     NULL, 'Adobe, "Database cleanup workflow" (delivery parts) and the mid-sourcing AppendDeliveryPart path',
     'Check deliveryMgt / defaultMidSourcingDlv and the cleanup',
     'campmon._check_deliveries', 51);
+SELECT campmon._register_check('delivery_parts_expired', 'deliveries',
+    'Delivery parts (nmsdeliverypart) whose own validity (tsvalidity) ended before the cleanup''s last run, whatever their delivery''s state: the cleanup deletes them',
+    'warning when any; ok otherwise (no row when the table has no tsvalidity)',
+    NULL, 'Adobe, "Database cleanup workflow" (Cleanup of expired deliveries: DELETE FROM NmsDeliveryPart ... WHERE tsValidity < $(curDate))',
+    'The cleanup''s task on expired deliveries is late or failing: fix the cleanup',
+    'campmon._check_deliveries', 54);
 SELECT campmon._register_check('deleted_deliveries_backlog', 'deliveries',
     'Deleted deliveries older than NmsCleanup_RecycledDeliveryPurgeDelay (absent: a week) that the cleanup has not purged',
     'warning when any; ok otherwise',

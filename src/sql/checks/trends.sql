@@ -1,8 +1,8 @@
 /*
  * checks/trends.sql -- the campmon.checks rows that read the snapshots'
  * trends (trends.sql): bloat growing fast on a high-churn table
- * (bloat_growth), a tablespace filling (tablespace_filling), the xtknewid
- * sequence wrapping (xtknewid_wrap).  Each is ok, saying so, until the
+ * (bloat_growth), a tablespace filling (tablespace_filling), a key
+ * sequence wrapping (key_sequence_wrap).  Each is ok, saying so, until the
  * trend window holds campmon.trend_min_points snapshots; no snapshot at
  * all: no row.  campmon.snapshot() records these rows too: they then
  * describe the snapshots taken before it.
@@ -61,14 +61,17 @@ BEGIN
     ORDER BY 3;
 
     RETURN QUERY
-    SELECT 'xtknewid_wrap'::text,
+    SELECT 'key_sequence_wrap'::text,
            CASE WHEN t.days_to_wrap <= wrap_crit THEN 'critical' WHEN t.days_to_wrap <= wrap_warn THEN 'warning' ELSE 'ok' END,
            t.sequence_name, t.days_to_wrap, wrap_warn,
            coalesce(t.note,
                     format('%s identifiers a day over %s snapshots, %s%% used: %s (value and threshold in days)',
                            t.ids_per_day, t.points, t.used_pct,
                            CASE WHEN t.days_to_wrap IS NULL THEN 'not advancing'
-                                ELSE format('wraps at 2^31 in %s days at this rate', t.days_to_wrap) END))
+                                ELSE format('wraps at %s in %s days at this rate',
+                                            CASE t.wrap_at WHEN 2147483648 THEN '2^31' WHEN 9223372036854775808 THEN '2^63'
+                                                           WHEN 32768 THEN '2^15' ELSE t.wrap_at::text END,
+                                            t.days_to_wrap) END))
     FROM campmon.sequence_trends t
     ORDER BY 3;
 END $fn$;
@@ -90,10 +93,10 @@ SELECT campmon._register_check('tablespace_filling', 'trends',
     'campmon''s snapshots (campmon.tablespace_trends)',
     'Add space, purge (the cleanup), give space back (REPACK, VACUUM FULL)',
     'campmon._check_trends', 131);
-SELECT campmon._register_check('xtknewid_wrap', 'trends',
-    'The xtknewid sequence: days until it wraps at its recent rate of use',
+SELECT campmon._register_check('key_sequence_wrap', 'trends',
+    'Each key sequence (campmon.key_sequences): days until it wraps at its recent rate of use',
     'warning within campmon.trend_wrap_warning_days, critical within campmon.trend_wrap_critical_days; ok while there is no trend',
     '{campmon.trend_wrap_warning_days,campmon.trend_wrap_critical_days,campmon.trend_window,campmon.trend_min_points,campmon.trend_min_span}',
-    'Adobe, "Application objects" (xtknewid) and campmon''s snapshots (campmon.sequence_trends)',
+    'Adobe, "Application objects" (monitor the sequence) and campmon''s snapshots (campmon.sequence_trends)',
     'Plan Adobe''s sequence procedure now',
     'campmon._check_trends', 132);

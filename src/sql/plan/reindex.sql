@@ -6,8 +6,9 @@
  * this plan rewrites: the rewrite rebuilds them.  Ordered by the reads the
  * rebuild saves (entries read since the statistics reset times bloat over
  * what is left), then those nothing read by their bytes, as phase 4.  The
- * reason says when an index was never scanned (dropping it may be the better
- * step) or backs a constraint.
+ * reason says when an index was never scanned (campmon.index_hygiene weighs
+ * whether it is needed; a key, unique, constraint or replica-identity index
+ * always is) or backs a constraint.
  */
 
 CREATE OR REPLACE FUNCTION campmon._plan_reindex(ctx campmon._plan_context)
@@ -19,7 +20,13 @@ AS $$
 SELECT 5, 'REINDEX INDEX CONCURRENTLY'::text, i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
        format('%s%% bloat (%s of %s), leaf density %s%%%s%s', i.bloat_pct, pg_size_pretty(i.bloat_bytes),
               pg_size_pretty(i.index_bytes), coalesce(i.avg_leaf_density::text, 'unknown'),
-              CASE WHEN i.idx_scan = 0 THEN '; never scanned since the statistics reset: consider dropping it instead' ELSE '' END,
+              -- never "drop it" of a key, a unique or constraint index or the
+              -- replica identity: they serve writes, not scans
+              CASE WHEN i.idx_scan <> 0 THEN ''
+                   WHEN i.is_primary OR i.is_unique OR i.constraint_name IS NOT NULL
+                        OR EXISTS (SELECT FROM pg_index x WHERE x.indexrelid = i.indexrelid AND x.indisreplident)
+                   THEN '; never scanned since the statistics reset, but it enforces a key or constraint (or is the replica identity): it stays'
+                   ELSE '; never scanned since the statistics reset: see campmon.index_hygiene (plan(show_kept => true)) before rebuilding it; campmon never drops an index' END,
               CASE WHEN i.constraint_name IS NOT NULL THEN format('; backs constraint %s', i.constraint_name) ELSE '' END),
        i.bloat_bytes, 'SHARE UPDATE EXCLUSIVE', round(i.index_bytes / 50e6 + 0.5, 1),
        format('REINDEX INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name),

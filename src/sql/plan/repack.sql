@@ -2,7 +2,9 @@
  * plan/repack.sql -- phase 7: REPACK, an online rewrite with pg_repack, of
  * the bloated tables VACUUM FULL may not take (plan() splits them: the
  * delivery logs, tables above campmon.vacuum_full_max_size, or any table
- * when blocking steps are not allowed).  Campaign's writers go on meanwhile;
+ * when blocking steps are not allowed; bloated: from campmon.bloat_critical_pct,
+ * or from campmon.bloat_warning_pct for the tables of Adobe's routine rebuild
+ * list, campmon.routine_rebuild).  Campaign's writers go on meanwhile;
  * ACCESS EXCLUSIVE is held only briefly, at the start and at the swap.
  * Only where pg_repack's own requirements hold: the extension installed, a
  * superuser run role (and no code another role wrote that pg_repack would
@@ -85,7 +87,14 @@ SELECT 7, CASE WHEN o.repacked THEN 'REPACK' ELSE 'keep' END,
                              WHEN o.space_left < o.space_needed
                              THEN format('needs %s free on %s for the copy (table, TOAST, indexes and campmon.repack_space_margin_pct %s%%), %s left',
                                          pg_size_pretty(o.space_needed), o.tablespace, ctx.repack_margin, pg_size_pretty(o.space_left))
-                             ELSE 'left out by the arguments' END) END,
+                             ELSE 'left out by the arguments' END) END
+       || CASE WHEN o.relid = ANY (ctx.routine)
+               THEN '; on Adobe''s routine rebuild list (campmon.routine_rebuild)'
+                    || CASE WHEN o.bloat_pct < ctx.rewrite_pct
+                            THEN format(', rewritten from campmon.bloat_warning_pct (%s%%) rather than campmon.bloat_critical_pct (%s%%)',
+                                        ctx.routine_pct, ctx.rewrite_pct)
+                            ELSE '' END
+               ELSE '' END,
        CASE WHEN o.repacked THEN o.gain ELSE 0 END,
        CASE WHEN o.repacked THEN 'ACCESS EXCLUSIVE (brief)' END,
        round(o.total_bytes / 50e6 + 1, 1),
