@@ -60,12 +60,11 @@ FROM campmon.stale_tables GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT table_name, verdict, reason FROM campmon.stale_tables
 WHERE verdict <> 'stale' ORDER BY verdict DESC, total_bytes DESC LIMIT 5;
 
-\echo == Checks that are not ok (campmon.checks, Campaign dates as of the demo reference time)
-SET campmon.reference_time = '2026-11-20 03:00:00';
+SELECT coalesce(nullif(current_setting('campmon.reference_time', true), ''), 'now') AS reference_time \gset
+\echo == Checks that are not ok (campmon.checks; Campaign dates as of campmon.reference_time: :reference_time)
 SELECT check_name, status, target, message FROM campmon.checks
 WHERE status <> 'ok' AND check_name NOT IN ('delivery_holding_tables')
 ORDER BY CASE status WHEN 'critical' THEN 0 ELSE 1 END, check_name, target;
-RESET campmon.reference_time;
 
 \echo == What campmon would do (campmon.plan; run it with CALL campmon.run_plan(dry_run => false))
 SELECT action, count(*) AS steps, pg_size_pretty(sum(expected_gain_bytes)) AS expected_gain
