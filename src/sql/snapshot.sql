@@ -69,8 +69,8 @@ BEGIN
     INTO chk FROM campmon.checks c;
 
     INSERT INTO campmon.snapshot_taken (taken_by, tables_mode, indexes_mode)
-    VALUES (taken_by, coalesce(current_setting('campmon.tables_mode', true), 'stats'),
-            coalesce(current_setting('campmon.indexes_mode', true), 'stats'))
+    VALUES (taken_by, coalesce(current_setting('campmon.tables_mode', true), 'adaptive'),
+            coalesce(current_setting('campmon.indexes_mode', true), 'adaptive'))
     RETURNING snapshot_id INTO id;
 
     WITH t AS MATERIALIZED (

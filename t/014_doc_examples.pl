@@ -1,0 +1,180 @@
+
+# Every example of the documentation runs: each fenced ```sql and ```sh
+# block of README.md and doc/*.md is run, in the order a reader meets them
+# (README first, then doc/ by name), against the demo database "campaign"
+# loaded as scripts/demo.sh loads it (demo/campaign_demo.sql with the
+# database's reference time, three weeks of synthetic snapshots) in a
+# cluster that preloads pg_cron.  A block that errors fails the suite.
+#
+# The default is "runs".  A block that cannot run here says why in an HTML
+# comment on the line before its fence, and is skipped by that mark only:
+#   <!-- not run: installs packages on your own server -->
+# A block meant for a database without campmon yet runs in a new, empty one:
+#   <!-- run in a new database -->
+# SQL blocks run as the superuser with psql -v ON_ERROR_STOP=1 (meta-commands
+# such as \gexec included); shell blocks with bash -e -o pipefail in a copy
+# of the source tree, with PGHOST/PGPORT/PGDATABASE set to the demo
+# database.  The roles the examples name as the reader's own (dba,
+# monitoring) exist.  Between blocks the harness waits for a run that a
+# block started to end, and unschedules the pg_cron jobs a block scheduled
+# (the examples schedule nightly jobs; none must fire during the test).
+#
+# Also: a new session of the demo database sees the demo's reference time
+# (scripts/demo.sh --keep leaves such a database running), and
+# scripts/cluster.sh -k keeps a cluster running until -s stops it.
+
+use strict;
+use warnings;
+
+use File::Temp qw(tempdir);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+sub slurp { my ($f) = @_; open(my $fh, '<', $f) or die "$f: $!"; local $/; my $s = <$fh>; close $fh; return $s }
+
+# The blocks of one Markdown file: { file, line, lang, code, skip, fresh }.
+sub doc_blocks
+{
+	my ($file) = @_;
+	my @lines = split /\n/, slurp($file), -1;
+	my (@blocks, $open, $indent, $prev);
+	for my $i (0 .. $#lines)
+	{
+		my $l = $lines[$i];
+		if (!$open && $l =~ /^(\s*)```\s*([A-Za-z0-9_-]*)\s*$/)
+		{
+			($indent, my $lang) = ($1, $2);
+			$open = { file => $file, line => $i + 1, lang => $lang, code => '' };
+			if (defined $prev && $prev =~ /<!--\s*not run:\s*(.*?)\s*-->/) { $open->{skip} = $1 || 'no reason given' }
+			if (defined $prev && $prev =~ /<!--\s*run in a new database\s*-->/) { $open->{fresh} = 1 }
+			next;
+		}
+		if ($open && $l =~ /^\s*```\s*$/)
+		{
+			push @blocks, $open if $open->{lang} =~ /^(sql|sh)$/;
+			undef $open;
+			next;
+		}
+		if ($open)
+		{
+			(my $c = $l) =~ s/^\Q$indent\E//;
+			$open->{code} .= "$c\n";
+			next;
+		}
+		$prev = $l if $l =~ /\S/;
+	}
+	die "$file: a fence opened at line $open->{line} is never closed" if $open;
+	return @blocks;
+}
+
+my $node = PostgreSQL::Test::Cluster->new('docs');
+$node->init;
+$node->append_conf('postgresql.conf', qq{
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'campaign'
+max_worker_processes = 16
+});
+$node->start;
+my $db = 'campaign';
+my $work = tempdir(CLEANUP => 1);
+my @psql = ($node->installed_command('psql'), '-X', '-v', 'ON_ERROR_STOP=1', '-h', $node->host, '-p', $node->port);
+
+# the demo database as scripts/demo.sh makes it (scale 0.3: the examples'
+# shape, not their size)
+$node->safe_psql('postgres', "CREATE DATABASE $db");
+command_ok([ @psql, '-q', '-d', $db, '-v', 'scale=0.3', '-v', 'set_reference_time=1', '-f', 'demo/campaign_demo.sql' ],
+	'the demo database loads, carrying its reference time');
+command_ok([ @psql, '-q', '-d', $db, '-f', 'demo/backfill_snapshots.sql' ], 'three weeks of synthetic snapshots');
+$node->safe_psql($db, 'CREATE EXTENSION pg_cron');
+# the roles the examples name as a DBA's own
+$node->safe_psql('postgres', 'CREATE ROLE dba LOGIN; CREATE ROLE monitoring LOGIN');
+
+# every new session judges Campaign's dates as of the demo data's "now"
+is($node->safe_psql($db, 'SHOW campmon.reference_time'), '2026-11-20 03:00:00',
+	'a new session of the demo database has its reference time');
+like($node->safe_psql($db, q{SELECT message FROM campmon.checks WHERE check_name = 'cleanup_last_run'}),
+	qr/^the cleanup last ran 5 days ago/, 'and its checks agree with the data (the cleanup ran 5 days before)');
+
+# Run one block; returns (ok, output).
+my $n_fresh = 0;
+sub run_block
+{
+	my ($b) = @_;
+	my $target = $db;
+	if ($b->{fresh})
+	{
+		$target = 'docs_new_' . ++$n_fresh;
+		$node->safe_psql('postgres', "CREATE DATABASE $target");
+	}
+	my ($out, $err);
+	my $file = "$work/block.$b->{lang}";
+	open(my $fh, '>', $file) or die $!;
+	print $fh $b->{code};
+	close $fh;
+	my $ok;
+	if ($b->{lang} eq 'sql')
+	{
+		$ok = IPC::Run::run([ @psql, '-d', $target, '-f', $file ], '>', \$out, '2>', \$err,
+			IPC::Run::timeout(300));
+	}
+	else
+	{
+		local $ENV{PGHOST} = $node->host;
+		local $ENV{PGPORT} = $node->port;
+		local $ENV{PGDATABASE} = $target;
+		$ok = IPC::Run::run([ 'bash', '-e', '-o', 'pipefail', $file ], '>', \$out, '2>', \$err,
+			IPC::Run::timeout(300));
+	}
+	# a run a block started (start_plan) ends before the next block, and no
+	# job it scheduled stays
+	$node->poll_query_until($db, q{SELECT NOT EXISTS (SELECT FROM campmon.run WHERE status IN ('running', 'cancelling'))})
+	  or diag('a run started by the block never ended');
+	$node->safe_psql($db, 'SELECT count(cron.unschedule(jobid)) FROM cron.job');
+	return ($ok, ($out // '') . ($err // ''));
+}
+
+# the harness fails on a broken example (a test that cannot fail is none)
+my ($broken_ok) = run_block({ lang => 'sql', code => "SELECT 1;\nSELECT 1/0;\nSELECT 2;\n" });
+ok(!$broken_ok, 'the harness fails an SQL block that errors (division by zero)');
+($broken_ok) = run_block({ lang => 'sh', code => "true\nfalse\ntrue\n" });
+ok(!$broken_ok, 'and a shell block with a failing command');
+
+my @files = ('README.md', sort glob('doc/*.md'));
+my ($ran, @skipped) = (0);
+for my $f (@files)
+{
+	for my $b (doc_blocks($f))
+	{
+		(my $first = $b->{code}) =~ s/\n.*//s;
+		my $name = "$b->{file}:$b->{line} ($b->{lang}: " . substr($first, 0, 60) . ')';
+		if (defined $b->{skip})
+		{
+			push @skipped, "$name: $b->{skip}";
+			next;
+		}
+		my ($ok, $output) = run_block($b);
+		ok($ok, "$name runs" . ($b->{fresh} ? ' in a new database' : '')) or diag($output);
+		note($output);
+		$ran++;
+	}
+}
+note("not run, as marked:\n" . join("\n", @skipped));
+cmp_ok($ran, '>=', 20, "$ran documentation examples ran (" . scalar(@skipped) . ' marked as not run)');
+# a mark names its reason
+is(scalar(grep { /: no reason given$/ } @skipped), 0, 'every "not run" mark says why');
+
+$node->stop;
+
+# scripts/cluster.sh -k: the cluster outlives the command until -s stops it
+my $keep = "$work/kept";
+my $kept_port = `bash scripts/cluster.sh -k $keep bash -c 'echo \$PGPORT'`;
+chomp $kept_port;
+is($?, 0, 'scripts/cluster.sh -k runs its command');
+my $answer = `psql -X -At -h $keep -p $kept_port -d postgres -c 'SELECT 42' 2>&1`;
+is($answer, "42\n", 'the kept cluster answers after the command ended');
+my $stopped = `bash scripts/cluster.sh -s $keep 2>&1`;
+is($?, 0, 'scripts/cluster.sh -s stops it') or diag($stopped);
+ok(!-e $keep, 'and removes its directory');
+
+done_testing();
