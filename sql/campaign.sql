@@ -98,11 +98,17 @@ SELECT pg_temp.to_campaign() AS given_to_campaign;
 SET campmon.work_table_schemas = 'camp2';
 SELECT table_name, rule, verdict FROM campmon.stale_tables ORDER BY 1;
 SELECT check_name, status, target, message FROM campmon.checks WHERE check_name IN ('campaign_schema', 'cleanup_workflow');
--- a database (here: a schema) without any Campaign table: empty, working views
+-- a database (here: a schema) without any Campaign table: empty, working
+-- views, and one warning naming the schemas searched (a mistyped setting
+-- would otherwise silence every Campaign check)
 CREATE SCHEMA nothing;
 SET campmon.work_table_schemas = 'nothing';
 SELECT count(*) AS stale_rows FROM campmon.stale_tables;
-SELECT count(*) AS check_rows FROM campmon.checks;
+SELECT check_name, status, target, message FROM campmon.checks WHERE status <> 'ok' AND check_name NOT IN ('table_bloat', 'index_bloat', 'index_larger_than_table', 'bloat_growth');
+SET campmon.work_table_schemas = 'nothing, "No Such", public';
+SELECT count(*) AS campaign_schema_rows FROM campmon.checks WHERE check_name = 'campaign_schema';
+SET campmon.work_table_schemas = 'nothing, "No Such"';
+SELECT target, message FROM campmon.checks WHERE check_name = 'campaign_schema';
 RESET campmon.work_table_schemas;
 -- a schema whose name needs quotes is named with them, as in search_path
 CREATE SCHEMA "Camp Data";
