@@ -25,7 +25,8 @@ OBJS = \
 	src/run_history.o \
 	src/run_repack.o \
 	src/run_repack_guard.o \
-	src/tablespace.o
+	src/tablespace.o \
+	src/access_hint.o
 
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").

@@ -12,7 +12,7 @@ SELECT table_name,
        bloat_pct                             AS "bloat %",
        CASE WHEN bloat_pct_low IS NOT NULL
             THEN bloat_pct_low || ' - ' || bloat_pct_high END AS "95% interval",
-       dead_tuples                           AS dead_rows,
+       dead_rows,
        pg_size_pretty(free_bytes)            AS free,
        pg_size_pretty(toast_bloat_bytes)     AS toast_bloat,
        coalesce(to_char(greatest(last_vacuum, last_autovacuum), 'YYYY-MM-DD HH24:MI'), 'never') AS last_vacuum
@@ -31,7 +31,7 @@ ORDER BY bloat_bytes DESC NULLS LAST, table_name
 LIMIT 10;
 
 \echo == The largest delivery log in detail: exact, then a 3000-page sample
-SELECT method, scanned_pages, pg_size_pretty(table_bytes) AS size, live_tuples, dead_tuples,
+SELECT method, scanned_pages, pg_size_pretty(table_bytes) AS size, live_rows, dead_rows,
        pg_size_pretty(min_bytes) AS after_vacuum_full, round(bloat_pct::numeric, 2) AS "bloat %",
        round(bloat_pct_low::numeric, 2) AS low, round(bloat_pct_high::numeric, 2) AS high
 FROM (SELECT 'nmsbroadlogrcp'::regclass AS rel) r,

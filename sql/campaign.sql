@@ -35,6 +35,20 @@ FROM campmon.stale_tables
 WHERE table_name IN (SELECT min(table_name) FROM campmon.stale_tables GROUP BY rule, verdict)
 ORDER BY table_name;
 
+-- every target of campmon.checks is a schema-qualified relation, a row of
+-- one (relation:key: a workflow, a delivery, an option), or one of the
+-- documented forms for what is no relation (tablespace:, extension:,
+-- function:, setting:); none empty
+SELECT count(DISTINCT check_name) >= 15 AS checks_with_rows,
+       count(*) FILTER (WHERE NOT (
+              (target ~ '^[^:.]+\.[^:.]+$' AND to_regclass(target) IS NOT NULL)
+           OR (target ~ '^[^:.]+\.[^:.]+:.+$' AND to_regclass(split_part(target, ':', 1)) IS NOT NULL)
+           OR target ~ '^(tablespace|extension|function|setting):.+$')
+           OR target IS NULL) AS other_targets
+FROM campmon.checks;
+SELECT DISTINCT ON (check_name) check_name, target FROM campmon.checks
+WHERE target ~ ':' ORDER BY check_name, target;
+
 -- relation_last_write: files' newest modification, NULL for a view
 SELECT campmon.relation_last_write('nmsdelivery') BETWEEN now() - interval '1 day' AND now() AS table_written,
        campmon.relation_last_write('campmon.stale_tables') IS NULL AS view_has_none;

@@ -54,6 +54,9 @@ JOIN campmon.stale_tables s ON s.relid = p.target_relid WHERE s.verdict = 'held'
 -- bad arguments
 \set VERBOSITY default
 SELECT * FROM campmon.plan(actions => '{TRUNCATE}');
+-- an unknown family is refused, as an unknown action is (it planned nothing)
+SELECT * FROM campmon.plan(families => '{broadlogs}');
+CALL campmon.run_plan(families => '{workflow,Workflow}');
 SELECT * FROM campmon.plan(max_steps => 0);
 SELECT * FROM campmon.plan(min_gain_bytes => -1);
 \set VERBOSITY terse
@@ -89,6 +92,9 @@ WHERE r.run_id = :dry_run_id AND l.locktype = 'advisory';
 SELECT r.dry_run, r.status, r.run_by = current_user AS run_by_me, s.outcome, s.error, count(*) > 0 AS steps
 FROM campmon.run r JOIN campmon.run_step s USING (run_id) WHERE r.run_id = :dry_run_id GROUP BY 1, 2, 3, 4, 5;
 SELECT count(*) AS stale_after_dry_run FROM campmon.stale_tables WHERE verdict = 'stale';
+-- a run of one step says "1 step" (plural forms follow the count)
+CALL campmon.run_plan(actions => '{DROP TABLE}', max_steps => 1)\gset
+SELECT :'summary' AS summary;
 
 -- a table whose workflow comes back to life after planning is not dropped:
 -- the drop re-reads the verdict under the table's lock
@@ -172,7 +178,7 @@ INSERT INTO pl_free SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;
 DELETE FROM pl_free WHERE id % 10 <> 0;
 VACUUM pl_free;
 DELETE FROM pl_free WHERE id = 10;
-SELECT bloat_pct > 80 AS mostly_free, dead_tuples FROM campmon.tables WHERE table_name = 'pl_free';
+SELECT bloat_pct > 80 AS mostly_free, dead_rows FROM campmon.tables WHERE table_name = 'pl_free';
 SELECT count(*) AS vacuum_for_free_space FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';
 DELETE FROM pl_free WHERE id % 50 = 0;
 SELECT action, reason FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';

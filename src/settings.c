@@ -393,4 +393,7 @@ _PG_init(void)
 							PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
+
+	/* not a setting, but this is the library's one _PG_init */
+	campmon_access_hint_init();
 }

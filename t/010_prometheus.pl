@@ -277,7 +277,7 @@ is_deeply(\%got_status, \%want_status,
 
 # one table: the largest delivery log
 my ($t_bytes, $t_total, $t_bloat, $t_pct, $t_dead, $t_family) = split /\|/,
-  view(q{SELECT table_bytes, total_bytes, bloat_bytes, bloat_pct, dead_tuples, family FROM campmon.tables
+  view(q{SELECT table_bytes, total_bytes, bloat_bytes, bloat_pct, dead_rows, family FROM campmon.tables
          WHERE schema_name = 'public' AND table_name = 'nmsbroadlogrcp'});
 my %t = (schema => 'public', table => 'nmsbroadlogrcp', family => $t_family);
 cmp_ok($t_bloat, '>', 0, "campmon.tables: nmsbroadlogrcp has $t_bloat bytes of bloat");
@@ -285,7 +285,7 @@ near(value('campmon_table_bytes', %t), $t_bytes, 'campmon_table_bytes of nmsbroa
 near(value('campmon_table_total_bytes', %t), $t_total, 'campmon_table_total_bytes is its total_bytes');
 near(value('campmon_table_bloat_bytes', %t), $t_bloat, 'campmon_table_bloat_bytes is its bloat_bytes');
 near(value('campmon_table_bloat_ratio', %t), $t_pct / 100, 'campmon_table_bloat_ratio is its bloat_pct / 100');
-near(value('campmon_table_dead_rows', %t), $t_dead, 'campmon_table_dead_rows is its dead_tuples');
+near(value('campmon_table_dead_rows', %t), $t_dead, 'campmon_table_dead_rows is its dead_rows');
 is( join(',', sort map { "$_->{labels}{schema}.$_->{labels}{table}" } samples('campmon_table_bloat_bytes')),
 	view(q{SELECT string_agg(s, ',' ORDER BY s COLLATE "C") FROM (
              SELECT schema_name || '.' || table_name AS s FROM campmon.tables

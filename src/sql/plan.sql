@@ -14,7 +14,7 @@
 -- superuser.  plan() turns a step its role may not run into a keep row:
 -- a run never fails, or pretends to succeed, on a step it was never
 -- allowed (PostgreSQL's VACUUM only warns and skips).
-CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel oid, action text, run_as name DEFAULT current_user) RETURNS text
+CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel regclass, action text, run_as name DEFAULT current_user) RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -40,8 +40,8 @@ LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON i.indexrelid = c.oid
 LEFT JOIN pg_class t ON t.oid = i.indrelid $$;
 
-REVOKE ALL ON FUNCTION campmon._maintain_denied(oid,text,name) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._maintain_denied(oid,text,name) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._maintain_denied(regclass,text,name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._maintain_denied(regclass,text,name) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon.plan(
     families text[] DEFAULT NULL,
@@ -106,6 +106,7 @@ BEGIN
         RAISE EXCEPTION 'max_steps must be greater than zero, not %', max_steps
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Omit it (NULL) for no limit.';
     END IF;
+    PERFORM campmon._check_families(families);
     FOREACH a IN ARRAY coalesce(actions, '{}') LOOP
         IF a IS NULL OR NOT a = ANY (valid_actions) THEN
             RAISE EXCEPTION 'unknown action "%"', a USING ERRCODE = 'invalid_parameter_value',
@@ -156,10 +157,10 @@ BEGIN
         WHERE t.family <> 'catalog' AND t.table_bytes > 0
           AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
           AND (x.xid_age > freeze_pct / 100 * freeze_max
-               OR coalesce(t.dead_tuples, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1)
+               OR coalesce(t.dead_rows, t.n_dead_tup, 0) > dead_pct / 100 * greatest(coalesce(t.live_rows, t.n_live_tup, 0), 1)
                -- dead rows that are few but wide (VACUUM reclaims dead rows, not free space)
                OR coalesce(t.dead_bytes, 0) >= greatest(dead_pct, 1) / 100 * t.table_bytes
-                  AND coalesce(t.dead_tuples, t.n_dead_tup, 0) > 0)
+                  AND coalesce(t.dead_rows, t.n_dead_tup, 0) > 0)
     ),
     -- the tables a rewrite would shrink, and whether VACUUM FULL (phase 8)
     -- may take each; the others are phase 7's (pg_repack)
@@ -261,7 +262,7 @@ BEGIN
         -- 3. system catalogs bloated by work-table churn, after the drops
         SELECT 3, 'VACUUM', t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
                format('catalog %s: %s%% bloat, %s dead rows (work tables created and dropped churn the catalogs)',
-                      t.table_name, t.bloat_pct, coalesce(t.dead_tuples, t.n_dead_tup)),
+                      t.table_name, t.bloat_pct, coalesce(t.dead_rows, t.n_dead_tup)),
                coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
                format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), t.bloat_bytes
         FROM t WHERE t.family = 'catalog'
@@ -279,7 +280,7 @@ BEGIN
                     THEN format('transaction id age %s is past %s%% of autovacuum_freeze_max_age (%s): freeze before an anti-wraparound vacuum does it at the worst time',
                                 x.xid_age, freeze_pct, freeze_max)
                     ELSE format('%s dead rows (%s), %s%% bloat: VACUUM makes the space reusable (it does not shrink the file)',
-                                coalesce(t.dead_tuples, t.n_dead_tup), pg_size_pretty(coalesce(t.dead_bytes, 0)), t.bloat_pct) END,
+                                coalesce(t.dead_rows, t.n_dead_tup), pg_size_pretty(coalesce(t.dead_bytes, 0)), t.bloat_pct) END,
                coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
                format('VACUUM (%sANALYZE) %I.%I',
                       CASE WHEN x.xid_age > freeze_pct / 100 * freeze_max THEN 'FREEZE, ' ELSE '' END,
@@ -309,13 +310,13 @@ BEGIN
                CASE WHEN t.last_analyze IS NULL AND t.last_autoanalyze IS NULL
                     THEN 'never analyzed: the planner works blind (Campaign''s queries suffer most on its big tables)'
                     ELSE format('%s rows changed since the last ANALYZE (%s%% of the table)', t.n_mod_since_analyze,
-                                round(100.0 * t.n_mod_since_analyze / greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))) END,
+                                round(100.0 * t.n_mod_since_analyze / greatest(coalesce(t.live_rows, t.n_live_tup, 0), 1))) END,
                0, 'SHARE UPDATE EXCLUSIVE', 0.5, format('ANALYZE %I.%I', t.schema_name, t.table_name), 0
         FROM t
         WHERE t.family <> 'catalog' AND t.table_bytes > 0
           AND t.schema_name <> 'campmon'        -- its own history: autovacuum's
           AND ((t.last_analyze IS NULL AND t.last_autoanalyze IS NULL)
-               OR t.n_mod_since_analyze > analyze_pct / 100 * greatest(coalesce(t.live_tuples, t.n_live_tup, 0), 1))
+               OR t.n_mod_since_analyze > analyze_pct / 100 * greatest(coalesce(t.live_rows, t.n_live_tup, 0), 1))
           -- not when a VACUUM (ANALYZE) or VACUUM (FULL, ANALYZE) of this plan analyzes it
           AND NOT EXISTS (SELECT FROM vac v WHERE v.relid = t.relid
                             AND (actions IS NULL OR CASE WHEN v.freeze THEN 'VACUUM (FREEZE)' ELSE 'VACUUM' END = ANY (actions))

@@ -24,7 +24,7 @@ DECLARE
     searched text[] := campmon._work_table_schemas();
 BEGIN
     IF NOT EXISTS (SELECT FROM campmon._campaign_schemas()) THEN
-        RETURN QUERY SELECT 'campaign_schema', 'warning', 'campmon.work_table_schemas', NULL::numeric, NULL::numeric,
+        RETURN QUERY SELECT 'campaign_schema', 'warning', 'setting:campmon.work_table_schemas', NULL::numeric, NULL::numeric,
             format('no Campaign tables found in %s (campmon.work_table_schemas): none holds an xtkoption, xtkworkflow or nmsdelivery table, so the checks of Campaign''s cleanup, workflows, deliveries, purges and work tables have nothing to read; set campmon.work_table_schemas to the schemas of Campaign''s tables',
                    CASE WHEN cardinality(searched) = 0 THEN 'no schema (the list is empty)'
                         ELSE (CASE WHEN cardinality(searched) = 1 THEN 'schema ' ELSE 'schemas ' END)
@@ -59,7 +59,7 @@ GRANT EXECUTE ON FUNCTION campmon._check_campaign_schema() TO campmon_reader, pg
 
 SELECT campmon._register_check('campaign_schema', 'configuration',
     'Whether the schemas searched (campmon.work_table_schemas) hold Campaign''s tables at all; Campaign tables campmon will not read (a look-alike view, a table with row-level security or columns of someone''s own type: reading it could run its owner''s code) and work-table rules whose owner table lacks a column',
-    'warning when no schema searched holds an xtkoption, xtkworkflow or nmsdelivery table (target campmon.work_table_schemas, the schemas named in the message); warning per problem; no row when there is none',
+    'warning when no schema searched holds an xtkoption, xtkworkflow or nmsdelivery table (target setting:campmon.work_table_schemas, the schemas named in the message); warning per problem; no row when there is none',
     '{campmon.work_table_schemas,campmon.work_table_rule}',
     'campmon''s privilege rule (doc/safety.md); the rules'' columns from Adobe''s "Database cleanup workflow"',
     'Set campmon.work_table_schemas to the schemas of Campaign''s tables (a superuser setting: ALTER DATABASE ... SET); fix or drop the look-alike; correct the rule in campmon.work_table_rule',

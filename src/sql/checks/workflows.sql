@@ -60,7 +60,7 @@ BEGIN
                 WHEN w.state = 11 AND $1 - w.activity > 2 * t.expected_period THEN t.severity
                 WHEN w.state = 11 THEN 'ok'
                 ELSE 'warning' END,
-           t.internal_name,
+           $2 || ':' || t.internal_name,
            round((extract(epoch FROM $1 - w.activity) / 3600)::numeric, 1),
            round((extract(epoch FROM 2 * t.expected_period) / 3600)::numeric, 1),
            CASE WHEN t.internal_name = 'cleanup'
@@ -104,15 +104,16 @@ BEGIN
         WHERE f.failed AND (f.internal_name = 'cleanup'
                             OR EXISTS (SELECT FROM campmon.technical_workflow tw WHERE tw.internal_name = f.internal_name))
     )
-    SELECT 'workflows_failed'::text, CASE WHEN count(x.*) > 0 THEN 'warning' ELSE 'ok' END, NULL::text,
+    SELECT 'workflows_failed'::text, CASE WHEN count(x.*) > 0 THEN 'warning' ELSE 'ok' END, $2,
            count(x.*)::numeric, 0::numeric,
            CASE WHEN count(x.*) = 0 THEN format('no workflow of %s is in error', $2)
-                ELSE format('%s workflows of %s are in error: %s%s; fix and restart them (their work tables stay until then)',
-                            count(x.*), $2,
+                ELSE format('%s of %s %s in error: %s%s; fix and restart %s (their work tables stay until then)',
+                            campmon._count(count(x.*), 'workflow'), $2, CASE WHEN count(x.*) = 1 THEN 'is' ELSE 'are' END,
                             string_agg(x.label, ', ' ORDER BY x.rank) FILTER (WHERE x.rank <= 5),
-                            CASE WHEN count(x.*) > 5 THEN format(' and %s more', count(x.*) - 5) ELSE '' END) END
-           || (SELECT CASE WHEN t.n > 0 THEN format(' (besides %s technical workflow%s in error: see technical_workflow and cleanup_workflow)',
-                                                    t.n, CASE WHEN t.n = 1 THEN '' ELSE 's' END)
+                            CASE WHEN count(x.*) > 5 THEN format(' and %s more', count(x.*) - 5) ELSE '' END,
+                            CASE WHEN count(x.*) = 1 THEN 'it' ELSE 'them' END) END
+           || (SELECT CASE WHEN t.n > 0 THEN format(' (besides %s in error: see technical_workflow and cleanup_workflow)',
+                                                    campmon._count(t.n, 'technical workflow'))
                            ELSE '' END FROM technical t)
     FROM x$q$, '@SRC@', src) USING ref, wf::text;
 
@@ -121,7 +122,7 @@ BEGIN
     RETURN QUERY EXECUTE replace($q$
     SELECT 'workflows_paused'::text,
            CASE WHEN p.since IS NULL OR $1 - p.since > interval '7 days' THEN 'warning' ELSE 'ok' END,
-           p.internal_name,
+           $2 || ':' || p.internal_name,
            round((extract(epoch FROM $1 - p.since) / 86400)::numeric, 1), 7::numeric,
            CASE WHEN p.since IS NULL THEN format('%s is paused, since when is unknown (no tslastmodified column)', p.internal_name)
                 ELSE format('%s is paused since %s (%s%s; value and threshold in days)%s', p.internal_name,
