@@ -770,6 +770,7 @@ INSERT INTO ho.hostile_case (fn, as_role, setup, call, expected) VALUES
 ('report', 'regress_ho_reader', NULL, $$SELECT campmon.report() LIKE '%id="no-snapshot"%'$$, 'ok'),
 ('report', NULL, NULL, $$SELECT campmon.report(NULL)$$, '22023'),
 ('report', NULL, NULL, $$SELECT campmon.report(-1)$$, '22023'),
+('report', NULL, NULL, $$SELECT campmon.report(2147483647)$$, '22023'),
 ('report', 'regress_ho_evil', NULL, $$SELECT campmon.report()$$, '42501'),
 ('_html', NULL, NULL, $$SELECT campmon._html('<a href="x">''&')$$, 'ok'),
 ('_html', NULL, NULL, $$SELECT campmon._html(NULL)$$, 'ok'),

@@ -204,6 +204,12 @@ SET campmon.run_cost_delay = 0;
 CALL campmon.run_plan(dry_run => false, families => '{plcost}', actions => '{VACUUM}')\gset
 SELECT h.outcome, h.duration < interval '0.5 s' AS full_speed, r.options->'cost_delay_ms' AS cost_delay_ms
 FROM campmon.history h JOIN campmon.run r USING (run_id) WHERE run_id = :run_id AND target = 'public.pl_cost';
+-- what a VACUUM did, named as what it is: it made dead rows' space reusable
+-- (reusable_bytes, in the proportion of dead rows it removed) and gave
+-- (about) nothing back to the file system (released_bytes)
+SELECT action, outcome, dead_rows_before > 0 AS had_dead, dead_rows_after AS dead_left,
+       reusable_bytes > 0 AS made_reusable, abs(released_bytes) < 65536 AS file_kept
+FROM campmon.history WHERE run_id = :run_id AND target = 'public.pl_cost';
 ALTER DATABASE :"db" RESET vacuum_cost_limit;
 RESET campmon.run_cost_delay;
 DROP TABLE pl_cost;
@@ -245,6 +251,13 @@ SELECT count(*) AS own_tables_planned FROM campmon.plan() WHERE target LIKE 'cam
 -- spent, no step starts
 CALL campmon.run_plan(dry_run => false, actions => '{ANALYZE}', max_steps => 3, time_budget => '1 ms')\gset
 SELECT outcome, error, count(*) FROM campmon.history WHERE run_id = :run_id GROUP BY 1, 2 ORDER BY 1;
+-- a budget under a millisecond is one millisecond, not "no limit"; one over
+-- 24.8 days (2^31 ms) is that long, not negative
+CALL campmon.run_plan(dry_run => false, actions => '{ANALYZE}', max_steps => 3, time_budget => '0.2 ms')\gset
+SELECT r.options->'time_budget_ms' AS budget_ms, h.outcome, count(*) FROM campmon.history h JOIN campmon.run r USING (run_id)
+WHERE run_id = :run_id GROUP BY 1, 2 ORDER BY 2;
+CALL campmon.run_plan(actions => '{ANALYZE}', max_steps => 1, time_budget => '30 days')\gset
+SELECT options->'time_budget_ms' AS budget_ms FROM campmon.run WHERE run_id = :run_id;
 -- never a rewrite of the delivery logs, however bloated
 SET campmon.bloat_critical_pct = 5;
 SET campmon.reindex_min_size = '8kB';

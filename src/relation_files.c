@@ -270,6 +270,9 @@ campmon_relfile_stats(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
+/* up to this many relations, _relation_files looks them up one by one */
+#define FEW_RELATIONS 64
+
 /*
  * Whether this user may see a relation's files (their size and last write):
  * the measurement rule of open_relation.c -- SELECT on the table, or the
@@ -345,6 +348,49 @@ campmon_relation_files(PG_FUNCTION_ARGS)
 			continue;
 		relid = DatumGetObjectId(elems[i]);
 		(void) hash_search(wanted, &relid, HASH_ENTER, NULL);
+	}
+
+	/*
+	 * A few relations (a run's one DROP re-judged under its lock): looked
+	 * up one by one in the catalog cache, not by a scan of pg_class.
+	 */
+	if (nelems <= FEW_RELATIONS)
+	{
+		HASH_SEQ_STATUS seq;
+		Oid		   *entry;
+
+		/* each relation once, as the scan below gives it */
+		hash_seq_init(&seq, wanted);
+		while ((entry = (Oid *) hash_seq_search(&seq)) != NULL)
+		{
+			Oid			relid = *entry;
+			HeapTuple	ctup;
+			Form_pg_class form;
+			FileFacts	ff;
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			ctup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+			if (!HeapTupleIsValid(ctup))
+				continue;
+			form = (Form_pg_class) GETSTRUCT(ctup);
+			if (may_see_files(relid, form, scan_role))
+			{
+				campmon_relation_file_facts(relid, form->relfilenode, form->reltablespace,
+											form->relkind, form->relpersistence,
+											form->relnamespace, &ff);
+				values[0] = ObjectIdGetDatum(relid);
+				values[1] = Int64GetDatum(ff.bytes);
+				if (ff.last_write != 0)
+					values[2] = TimestampTzGetDatum(time_t_to_timestamptz((pg_time_t) ff.last_write));
+				else
+					nulls[2] = true;
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+			ReleaseSysCache(ctup);
+		}
+		hash_destroy(wanted);
+		return (Datum) 0;
 	}
 
 	/*
