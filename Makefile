@@ -61,6 +61,8 @@ SQL_CODE = \
 	src/sql/run_plan.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
+	src/sql/report_svg.sql \
+	src/sql/report_sections.sql \
 	src/sql/report.sql
 # install order: each file after what it uses
 SQL_SOURCES = \
@@ -85,6 +87,8 @@ SQL_SOURCES = \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
+	src/sql/report_svg.sql \
+	src/sql/report_sections.sql \
 	src/sql/report.sql
 # Upgrades (README, "Developing"): once a version is released its install
 # script is frozen in src/sql/released/, and the next version's upgrade
