@@ -106,7 +106,7 @@ REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
 ISOLATION_OPTS =
 
-EXTRA_CLEAN = results/ output_iso/ log/
+EXTRA_CLEAN = results/ output_iso/ log/ $(EXTENSION)-$(EXTVERSION).tar.gz
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -125,6 +125,12 @@ campmon--%.sql: src/sql/updates/campmon--%.sql $(SQL_CODE)
 	  printf '%s\n' '\echo Use "ALTER EXTENSION campmon UPDATE" to load this file. \quit'; \
 	  echo; echo "-- ==== $<"; echo; cat $<; \
 	  for f in $(SQL_CODE); do echo; echo "-- ==== $$f"; echo; cat $$f; done; } > $@
+
+# The release archive (PGXN, the Debian source): what git tracks at HEAD,
+# under campmon-<version>/
+.PHONY: dist
+dist:
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).tar.gz HEAD
 
 # PGXS does not track header dependencies: every object depends on ours.
 $(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/run_shared.h

@@ -4,7 +4,8 @@
 # contrib (pgstattuple, the reference the tests compare with), a compiler,
 # IPC::Run for TAP tests, pg_cron (t/004_pg_cron.pl), postgres_exporter and
 # promtool (from prometheus; t/010_prometheus.pl), pg_repack (t/007_repack.pl), chromium
-# and a font (t/011_report.pl renders campmon.report() headless).  Runs apt-get only when
+# and a font (t/011_report.pl renders campmon.report() headless), Debian's
+# packaging tools (scripts/package.sh: pg_buildext, debhelper, lintian).  Runs apt-get only when
 # something is missing.  Packages' services are not started: prometheus and
 # the exporter would listen on every address (9090, 9187); the tests start
 # their own exporter on 127.0.0.1.
@@ -13,7 +14,8 @@ set -euo pipefail
 PKGS="postgresql-15 postgresql-server-dev-15 postgresql-contrib postgresql-common
       build-essential libipc-run-perl postgresql-15-cron postgresql-15-repack
       prometheus-postgres-exporter prometheus
-      chromium fonts-dejavu-core"
+      chromium fonts-dejavu-core
+      postgresql-server-dev-all debhelper lintian fakeroot"
 
 missing=""
 for p in $PKGS; do

@@ -38,7 +38,7 @@ tests=("$@")
 # demo database, contrib/ (t/010_prometheus.pl), the docs and the scripts
 # that generate them (t/013_docs.pl) go with them
 work=$(mktemp -d /tmp/campmon-tap.XXXXXX)
-cp -r t demo contrib scripts doc README.md "$work/"
+cp -r t demo contrib scripts doc README.md META.json campmon.control LICENSE CHANGELOG.md "$work/"
 cd "$work"
 run_as=()
 if [ "$(id -u)" -eq 0 ]; then

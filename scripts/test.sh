@@ -8,6 +8,8 @@
 #   tap        t/*.pl (PostgreSQL::Test::Cluster, scripts/tap.sh): what needs
 #              clusters of its own -- crashes, a standby, dump/restore, pg_cron;
 #              as root it runs as the postgres system user (initdb refuses root)
+#   package    scripts/package.sh: the Debian package built, linted, installed,
+#              installcheck'ed against, removed
 # Prints the failing diffs, then one closing line "N passed, N failed"
 # summing all suites (for tap, its "ok N" / "not ok N" lines).  Exit status 0
 # only when every test passed and every suite ran at least one test.
@@ -55,6 +57,14 @@ fi
 # TAP tests: their own clusters (logs in log/tap/)
 bash scripts/tap.sh > "$log/tap.out" 2>&1; echo $? > "$log/tap.rc"
 
+# the Debian package: built with Debian's tools, installed, installcheck'ed,
+# removed (last: it replaces the installed build for a while)
+# (the system's PostgreSQL only: a developer's private server, PG_CONFIG,
+# is left alone -- apt-get installs into the system's)
+if [ "$PG_CONFIG" = /usr/lib/postgresql/15/bin/pg_config ]; then
+    bash scripts/package.sh > "$log/package.out" 2>&1; echo $? > "$log/package.rc"
+fi
+
 passed=0
 failed=0
 suites="regress isolation tap"
@@ -63,6 +73,7 @@ if [ -f "$log/upgrade.out" ]; then
 else
     echo "== upgrade: off (no src/sql/updates/ script: 1.0 is the first version, unreleased)"
 fi
+[ -f "$log/package.rc" ] && suites="$suites package" || echo "== package: off (PG_CONFIG is a private server)"
 for suite in $suites; do
     out="$log/$suite.out"
     p=0; f=0
