@@ -12,6 +12,8 @@ work=$(mktemp -d /tmp/campmon-picture.XXXXXX)
 chmod 777 "$work"
 bash scripts/cluster.sh -o fsync=off bash -c '
     set -euo pipefail
+    createdb campaign
+    export PGDATABASE=campaign
     psql -X -q -v ON_ERROR_STOP=1 -v scale=1 -v set_reference_time=1 -f demo/campaign_demo.sql > /dev/null
     psql -X -q -v ON_ERROR_STOP=1 -f demo/backfill_snapshots.sql > /dev/null
     psql -X -q -v ON_ERROR_STOP=1 -c "SELECT campmon.snapshot()" -c "CALL campmon.run_plan(dry_run => false, max_steps => 30)" -c "SELECT campmon.snapshot()" > /dev/null

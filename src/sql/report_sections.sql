@@ -159,10 +159,12 @@ BEGIN
         || format('<svg xmlns="http://www.w3.org/2000/svg" id="chart-checks" class="chart" viewBox="0 0 %s %s" role="img" aria-label="checks over time">',
                   w, top + n * lane + 34)
         -- the time axis: a grid line per tick across the lanes, its date below
-        || coalesce((SELECT string_agg(format('<line x1="%1$s" y1="%2$s" x2="%1$s" y2="%3$s" stroke="#ccc"/><text x="%1$s" y="%4$s" text-anchor="middle" class="tick">%5$s</text>',
-                                              round((bx + (tk.at - x0) / (x1 - x0) * (w - 10 - bx))::numeric, 1), top, top + n * lane + 4,
-                                              top + n * lane + 20, tk.label), '')
-                     FROM campmon._time_ticks(x0, x1, 6) tk), '')
+        -- (a date near an end of the axis ends, or starts, at its tick)
+        || coalesce((SELECT string_agg(format('<line x1="%1$s" y1="%2$s" x2="%1$s" y2="%3$s" stroke="#ccc"/><text x="%1$s" y="%4$s" text-anchor="%6$s" class="tick">%5$s</text>',
+                                              tx, top, top + n * lane + 4, top + n * lane + 20, tk.label,
+                                              CASE WHEN tx > w - 50 THEN 'end' WHEN tx < bx + 40 THEN 'start' ELSE 'middle' END), '')
+                     FROM campmon._time_ticks(x0, x1, 6) tk,
+                          LATERAL (SELECT round((bx + (tk.at - x0) / (x1 - x0) * (w - 10 - bx))::numeric, 1) AS tx) p), '')
         || format('<line x1="%1$s" y1="%2$s" x2="%3$s" y2="%2$s" stroke="#444"/>', bx, top + n * lane + 4, w - 10)
         || (SELECT string_agg(campmon._svg_text(4, top + (x.k - 1) * lane + 12, 'legend lane-label', 'start', lw - 4, x.label), '' ORDER BY x.k)
             FROM (SELECT DISTINCT g.k, g.label FROM campmon._report_timeline_segments(period_start, latest) g) x)
