@@ -221,7 +221,8 @@ sub near
 
 is(value('pg_up'), '1', 'pg_up is 1');
 is(value('pg_exporter_user_queries_load_error'), '0', 'the queries file loads');
-is(value('pg_exporter_last_scrape_error'), '0', 'no query of the scrape failed');
+is(value('pg_exporter_last_scrape_error'), '0', 'no query of the scrape failed')
+  or diag(join("\n", grep { /level=(error|warn)|err=/i } split /\n/, slurp_file($exporter_log)));
 is(value('campmon_extension_info', version => view(q{SELECT extversion FROM pg_extension WHERE extname = 'campmon'}),
 		tables_mode => 'adaptive', indexes_mode => 'adaptive'), '1',
 	'campmon_extension_info names the version and the default modes');
@@ -291,6 +292,9 @@ for my $ns (sort keys %namespace)
 my @unknown = grep { my $l = $_; !grep { $l =~ /^(?:$_)[{ ]/ } keys %namespace } @campmon_series;
 is(scalar(@unknown), 0, 'no campmon series outside those namespaces') or diag(join("\n", @unknown[0 .. 9]));
 is($n_campmon, $n_expected, "$n_campmon campmon series on the demo database in all");
+# the count the docs quote
+like(slurp_file('doc/prometheus.md'), qr/\b$n_campmon in all\b/, "doc/prometheus.md quotes $n_campmon series");
+like(slurp_file('README.md'), qr/\b$n_campmon series on the demo\b/, "and the README");
 # the bound whatever the data: 10 series per check, 20 tables and indexes
 cmp_ok($n_campmon, '<=', 1 + 3 * 10 * $n_checks + 3 * $n_checks + 12 * $n_families + 7 * 20 + 4 * 20 + 9 + 8 + 9 + 7 + 2 * $n_schemas,
 	'under the bound of the queries file (10 targets per check, 20 tables, 20 indexes, a total each)');
