@@ -10,8 +10,12 @@ OBJS = \
 	src/sampling.o \
 	src/table_bloat.o \
 	src/btree_scan.o \
+	src/btree_leaf.o \
 	src/btree_estimate.o \
+	src/btree_key.o \
+	src/btree_stats.o \
 	src/btree_heapcheck.o \
+	src/btree_runs.o \
 	src/index_bloat.o \
 	src/relation_files.o \
 	src/catalog_stats.o \
@@ -101,9 +105,9 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys bad_input privileges tables_view indexes_view default_mode demo campaign plan hostile snapshots rewrite_models
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models
 REGRESS_OPTS =
-ISOLATION = concurrent_drop run_plan concurrent_writes drop_race
+ISOLATION = concurrent_drop run_plan concurrent_writes drop_race stats_overwritten
 ISOLATION_OPTS =
 
 EXTRA_CLEAN = results/ output_iso/ log/ $(EXTENSION)-$(EXTVERSION).tar.gz
@@ -133,7 +137,7 @@ dist:
 	git archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).tar.gz HEAD
 
 # PGXS does not track header dependencies: every object depends on ours.
-$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/run_shared.h
+$(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/listing_default.h src/btree_leaf.h src/run_shared.h
 
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation

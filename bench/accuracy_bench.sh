@@ -3,12 +3,18 @@
 # a real VACUUM FULL or REINDEX gives back, on table and B-tree shapes built
 # here (bench/accuracy_bench.sql: purged, TOASTed, mostly NULL, dropped
 # columns, fillfactor and HOT, never analyzed, stale statistics, DELETE then
-# ANALYZE, partitions, catalog churn; B-trees purged, random, deduplicated,
-# multi-column, text, fillfactor 70, with dead rows).  Every mode measures
-# the database first; then a copy of it (CREATE DATABASE ... TEMPLATE) is
-# rewritten for real and each figure compared (bench/accuracy_truth.sql).
-# Prints each mode's error in points per shape, then its mean and max, and
-# the issue 15 targets.  Usage: bench/accuracy_bench.sh [scale] (rows per
+# ANALYZE, partitions, catalog churn, TOAST churn, large tables purged
+# unevenly, row versions, statistics overwritten by an ANALYZE a load
+# overlapped (dblink); B-trees purged, random, deduplicated, multi-column,
+# text, fillfactor 70, with dead rows, numeric and float keys, a
+# nondeterministic collation, INCLUDE, partial, expression, keys spanning
+# leaves, runs of three, NULL keys, a unique index of row versions).  Every
+# mode measures the database first; then a copy of it (CREATE DATABASE ...
+# TEMPLATE) is rewritten for real and each figure compared
+# (bench/accuracy_truth.sql).  Prints each mode's error in points per shape
+# (TOAST relations apart), then its mean and max and the targets, the
+# default's intervals against the truth, and its spread over 20 listings of
+# the same state and over 20 seeds.  Usage: bench/accuracy_bench.sh [scale] (rows per
 # shape, in thousands; default 100); with PG_CONFIG set, that private server
 # is built, installed and run (scripts/cluster.sh), else the system one
 # (pg_virtualenv).

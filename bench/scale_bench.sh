@@ -33,3 +33,13 @@ echo "== campmon listings at scale (default modes; seconds of SELECT *, backend 
 cat "$work/table"
 echo "goals: each listing under 2 s, memory growth under 50 MB, us/relation flat from 10k to 50k"
 echo "(wm 64MB: the same listings with the server's work_mem at 64MB)"
+echo
+echo "== each listing's time against campmon.tables' in the same run (the machine's load cancels out)"
+awk 'NR > 1 { key = $1 (index($0, "(wm 64MB)") ? " wm" : ""); name = $2; for (i = 3; i < NF - 3; i++) name = name " " $i;
+              secs[key, name] = $(NF - 2); if ($2 == "campmon.tables" && NF == 6) base[key] = $(NF - 2);
+              if ($2 == "campmon.tables" && index($0, "(wm 64MB)") && $3 == "(wm") base[key] = $(NF - 2);
+              order[++n] = key SUBSEP name }
+     END { printf "%-10s %-40s %9s\n", "relations", "listing", "ratio"
+           for (i = 1; i <= n; i++) { split(order[i], k, SUBSEP); if (base[k[1]] > 0)
+               printf "%-10s %-40s %9.2f\n", k[1], k[2], secs[k[1], k[2]] / base[k[1]] } }' "$work/table"
+echo "goals (issue 27): every listing and campmon.checks under 2 s, plan() under 1 s at 50,000 relations on a quiet machine"

@@ -1,44 +1,36 @@
 /*-------------------------------------------------------------------------
  *
  * btree_estimate.c
- *	  The B-tree size model -- how many pages an index takes right after
- *	  REINDEX -- and the stats mode, which estimates it from catalogs
- *	  without reading any page.
+ *	  The B-tree size model: how many pages an index takes right after
+ *	  REINDEX, from what its rebuilt tuples take (the modes that read pages,
+ *	  btree_scan.c, and the stats mode, btree_stats.c, find that).
  *
  * Size model.  A build (nbtsort.c) adds items to a leaf page in key order
- * until one brings its free space below BLCKSZ * (100 - fillfactor) / 100;
- * at the next item it closes the page and moves that last item to the new
- * page, leaving a truncated copy as the old page's high key.  A page thus
- * ends with its reserve plus, on average, half an item free, plus a high
- * key.  Internal pages fill likewise at BTREE_NONLEAF_FILLFACTOR (70).  With
+ * until the next one does not fit or the page's free space falls below
+ * BLCKSZ * (100 - fillfactor) / 100; it then closes the page and moves its
+ * last item to the new page, leaving a truncated copy as the old page's
+ * high key.  Internal pages fill likewise at BTREE_NONLEAF_FILLFACTOR (70).
+ * items_per_page counts the items a page keeps for items of one size (the
+ * mean overshoot past the target for many small items of mixed sizes);
+ * leaves of posting lists -- few large tuples of mixed sizes, where each
+ * tuple takes a slot of the page whatever its size -- are replayed tuple by
+ * tuple (BtreePacker).  Then
  *
- *		space    = BLCKSZ - page header - B-tree special space   (8152)
- *		leaf     = space - BLCKSZ * (100 - fillfactor) / 100 - pivot - item / 2
- *		internal = space - BLCKSZ * (100 - 70) / 100 - pivot - pivot / 2
- *
- *		leaf_pages   = ceil(rebuilt_need / leaf)
- *		level_pages  = ceil(pages_below * pivot / internal), up to the root
+ *		leaf_pages   = ceil(rebuilt_tuples / items per leaf)
+ *		level_pages  = ceil(pages_below / pivots per internal page), up to the root
  *		min_pages    = 1 (metapage) + leaf_pages + internal levels
  *
- * where rebuilt_need is what the live items take once rebuilt (known-dead
- * items dropped, equal keys deduplicated; btree_scan.c or, in stats mode,
- * the estimate below), item its mean per rebuilt tuple (posting lists
- * make large items) and pivot a bare key with its line pointer.
- * Suffix truncation makes real pivots shorter: the model errs towards a
- * larger index, that is towards less bloat.
+ * where the rebuilt tuples are what the live entries make once rebuilt
+ * (known-dead items dropped, equal keys deduplicated as a build does:
+ * btree_run_need) and a pivot is a bare key with its line pointer.  Suffix
+ * truncation makes real pivots shorter: the model errs towards a larger
+ * index, that is towards less bloat.
  *
  * Dead rows.  REINDEX indexes the table's live rows only, while the pages
- * of an index (and its pg_class.reltuples) still hold the entries of rows
- * deleted or updated since the last VACUUM, until an index scan marks them
- * LP_DEAD.  The modes that read pages check the heap rows behind a few
- * entries of each detailed leaf (btree_heapcheck.c).  Stats mode reads no
- * page and uses the table's cumulative statistics (btree_leave_out_dead):
- * when they show dead rows, the entries beyond the table's live rows are
- * left out -- for an index on every row, entries - n_live_tup of them
- * (whatever HOT did); for a partial index, the table's dead share of its
- * entries; never more than n_dead_tup; not for the catalogs initdb created,
- * whose statistics miss the rows it wrote.  Either way an entry left out
- * saves what btree_dead_saving says, and the row's basis says so.
+ * of an index still hold the entries of rows deleted or updated since the
+ * last VACUUM, until an index scan marks them LP_DEAD.  An entry left out
+ * saves what btree_dead_saving says (btree_heapcheck.c finds them in the
+ * modes that read pages, btree_stats.c from the cumulative statistics).
  *
  *-------------------------------------------------------------------------
  */
@@ -73,6 +65,13 @@
 #define BTREE_MAX_ITEM_NEED \
 	(MAXALIGN_DOWN((BLCKSZ - MAXALIGN(SizeOfPageHeaderData + 3 * sizeof(ItemIdData)) - \
 					MAXALIGN(sizeof(BTPageOpaqueData))) / 3) + sizeof(ItemIdData))
+/*
+ * Free space of an empty page being built (PageGetFreeSpace, which counts
+ * the next line pointer, with the high key's line pointer allocated)
+ */
+#define BTREE_FREE0 \
+	(BLCKSZ - SizeOfPageHeaderData - 2 * sizeof(ItemIdData) - \
+	 MAXALIGN(sizeof(BTPageOpaqueData)))
 /* the smallest: a bare tuple header, MAXALIGNed, and its line pointer */
 #define BTREE_MIN_ITEM_NEED (MAXALIGN(sizeof(IndexTupleData)) + sizeof(ItemIdData))
 
@@ -97,25 +96,26 @@ clamp_need(double v, double lo, double hi)
  * for items taking `need` bytes each (tuple and line pointer).  A page
  * starts with the item moved from the page before (on an internal page
  * truncated to a bare "minus infinity" header, `first` bytes); another item
- * is added while it fits and either the free space stays at or above the
- * target `reserve` or the page holds fewer than two items.  At the close
- * the last item moves on, so the page keeps one fewer than it held.
+ * is added while it fits -- on a leaf with `margin` bytes to spare, for the
+ * heap TID a high key may take -- and either the free space stays at or
+ * above the target `reserve` or the page holds fewer than two items.  At
+ * the close the last item moves on, so the page keeps one fewer than it
+ * held.
  *
  * For k items held the free space is free0 - first - (k - 1) * need; the
  * close comes at the first k at which the next item no longer fits or
  * (k >= 2 and the free space is below reserve).  With items of equal size
  * that count is exact; for items of mixed sizes, the overshoot past the
  * target is on average half an item, which the continuous form used for
- * pages of many items says.
+ * pages of many items says.  Leaves of posting lists, few and large items
+ * of mixed sizes, are filled by BtreePacker instead.
  */
 static double
-items_per_page(double need, double first, double reserve)
+items_per_page(double need, double first, double reserve, double margin)
 {
-	double		free0 = BLCKSZ - SizeOfPageHeaderData - 2 * sizeof(ItemIdData) -
-		MAXALIGN(sizeof(BTPageOpaqueData));	/* the high key's slot reserved */
 	double		tuple = need - sizeof(ItemIdData);
-	double		fit = (free0 - first - tuple) / need;	/* room for more */
-	double		target = (free0 - first - reserve) / need;
+	double		fit = (BTREE_FREE0 - first - tuple - margin) / need;	/* room for more */
+	double		target = (BTREE_FREE0 - first - reserve) / need;
 	double		held;
 
 	if (Min(fit, target) >= 16)
@@ -123,6 +123,172 @@ items_per_page(double need, double first, double reserve)
 	else
 		held = Min(floor(fit) + 2, Max(floor(target) + 2, 2));
 	return Max(held - 1, 1);
+}
+
+/*
+ * A build's leaf filling replayed item by item (BtreePacker), for a stream
+ * of rebuilt tuples in key order: _bt_buildadd closes a leaf when the next
+ * item does not fit with room for a high key's heap TID, or -- once the leaf
+ * holds two items -- when its free space plus the posting list of its last
+ * item (which the high key does not keep) falls below the fillfactor's
+ * reserve; the last item then moves on to the next leaf.  A leaf of large
+ * posting lists thus fills to the hard limit, and a small item among them
+ * leaves the room of a large one unused: what an average item size cannot
+ * say.  The bytes the closed leaves keep give the bytes per rebuilt leaf.
+ */
+void
+btree_packer_init(BtreePacker *p, int fillfactor)
+{
+	memset(p, 0, sizeof(BtreePacker));
+	fillfactor = Max(Min(fillfactor, 100), BTREE_MIN_FILLFACTOR);
+	p->reserve = BLCKSZ * (100 - fillfactor) / 100;	/* BTGetTargetPageFreeSpace */
+	p->free = BTREE_FREE0;
+}
+
+/* Add one rebuilt tuple of `tuple` bytes (MAXALIGNed), `extra` of them its posting list. */
+void
+btree_packer_add(BtreePacker *p, double tuple, double extra)
+{
+	double		need = tuple + sizeof(ItemIdData);
+
+	if (p->nitems > 0 &&
+		(p->free < tuple + MAXALIGN(sizeof(ItemPointerData)) ||
+		 (p->nitems >= 2 && p->free + p->last_extra < p->reserve)))
+	{
+		p->closed_pages += 1;
+		p->closed_need += p->open_need - p->last_need;
+		p->free = BTREE_FREE0 - p->last_need;
+		p->open_need = p->last_need;
+		p->nitems = 1;
+	}
+	p->free -= need;
+	p->open_need += need;
+	p->nitems++;
+	p->last_need = need;
+	p->last_extra = extra;
+}
+
+/* Bytes of items a rebuilt leaf keeps, as replayed; 0 before a leaf closed. */
+double
+btree_packer_leaf_need(const BtreePacker *p)
+{
+	return p->closed_pages > 0 ? p->closed_need / p->closed_pages : 0;
+}
+
+/*
+ * TIDs a build puts in one posting list for a key of keysize bytes (the
+ * tuple without posting list): as many as keep the tuple, MAXALIGNed,
+ * within nbtsort.c's limit of a tenth of a page less a line pointer
+ * (_bt_load's maxpostingsize, _bt_dedup_save_htid).  1: no posting list
+ * can hold two, the key's TIDs stay plain tuples.
+ */
+int
+btree_posting_capacity(Size keysize)
+{
+	Size		limit = MAXALIGN_DOWN(MAXALIGN_DOWN(BLCKSZ * 10 / 100) -
+									  sizeof(ItemIdData));
+	Size		key = MAXALIGN(keysize);
+
+	if (key + 2 * sizeof(ItemPointerData) > limit)
+		return 1;
+	return (int) ((limit - key) / sizeof(ItemPointerData));
+}
+
+/*
+ * Replay `tuples` plain tuples of key bytes in p (when not NULL): the live
+ * share of entries some of which are dead comes as fractions, replayed as
+ * whole tuples once they add up.
+ */
+static void
+add_plain(BtreePacker *p, double key, double tuples)
+{
+	if (p == NULL)
+		return;
+	for (p->plain_carry += tuples; p->plain_carry >= 1; p->plain_carry -= 1)
+		btree_packer_add(p, key, 0);
+}
+
+/*
+ * A run of `tids` heap TIDs sharing one key of keysize bytes, as a build
+ * makes it: plain tuples when it does not deduplicate (dedup false), else
+ * posting lists filled to capacity in turn, the last one with the rest and
+ * a lone TID a plain tuple (_bt_sort_dedup_finish_pending).  A run that
+ * goes on in the next leaf (`continues`) is one part of a longer run: it
+ * takes its share of full posting lists, and the run's last, partly
+ * filled list is counted once, where the run ends -- a run counted leaf by
+ * leaf as whole runs would get one per leaf it spans.  tids may be a mean
+ * (stats mode); the rest is then rounded.  Returns the bytes (tuples and
+ * line pointers), adds the tuples to *tuples, and replays them in p
+ * (the share of full lists as whole lists, when their fractions add up).
+ */
+double
+btree_run_need(BtreePacker *p, Size keysize, double tids, bool dedup,
+			   bool continues, double *tuples)
+{
+	double		key = MAXALIGN(keysize);
+	int			cap;
+	double		full_tuple;
+	double		full;
+	double		rest;
+	double		need;
+
+	if (!(tids > 0))
+		return 0;
+	if (tids <= 1 && !continues)
+	{
+		/* a lone entry (or its live share): a plain tuple, the usual case */
+		*tuples += tids;
+		add_plain(p, key, tids);
+		return tids * (key + sizeof(ItemIdData));
+	}
+	cap = dedup ? btree_posting_capacity(keysize) : 1;
+	full_tuple = MAXALIGN(key + cap * sizeof(ItemPointerData));
+	if (cap < 2)
+	{
+		*tuples += tids;
+		add_plain(p, key, tids);
+		return tids * (key + sizeof(ItemIdData));
+	}
+	if (continues)
+	{
+		full = tids / cap;
+		if (p != NULL)
+		{
+			for (p->carry += full; p->carry >= 1; p->carry -= 1)
+				btree_packer_add(p, full_tuple, full_tuple - key);
+		}
+		*tuples += full;
+		return full * (full_tuple + sizeof(ItemIdData));
+	}
+
+	full = floor(tids / cap);
+	rest = tids - full * cap;
+	need = full * (full_tuple + sizeof(ItemIdData));
+	*tuples += full;
+	if (p != NULL)
+	{
+		for (int i = 0; i < (int) full; i++)
+			btree_packer_add(p, full_tuple, full_tuple - key);
+	}
+	if (rest >= 1.5)
+	{
+		double		tuple = MAXALIGN(key + ceil(rest - 1e-6) * sizeof(ItemPointerData));
+
+		need += tuple + sizeof(ItemIdData);
+		*tuples += 1;
+		if (p != NULL)
+			btree_packer_add(p, tuple, tuple - key);
+	}
+	else if (rest > 0)
+	{
+		/* a lone TID (less than one: a live share of one) */
+		double		plain = Min(rest, 1);
+
+		need += plain * (key + sizeof(ItemIdData));
+		*tuples += plain;
+		add_plain(p, key, plain);
+	}
+	return need;
 }
 
 /*
@@ -137,11 +303,13 @@ items_per_page(double need, double first, double reserve)
  *	   pivot always fit, and three items of at most BTMaxItemSize do.
  *
  * So each internal level has at most half the pages of the one below, and
- * the loop over levels ends within log2(leaf pages) rounds.
+ * the loop over levels ends within log2(leaf pages) rounds.  leaf_need,
+ * when not 0, is the bytes of items a rebuilt leaf keeps as BtreePacker
+ * replayed the build (leaves of posting lists); else items_per_page says.
  */
 double
 btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
-				double pivot_need)
+				double pivot_need, double leaf_need)
 {
 	double		item;
 	double		leaf_per_page;
@@ -161,9 +329,14 @@ btree_min_pages(int fillfactor, double rebuilt_need, double rebuilt_tuples,
 
 	/* reserves as BTGetTargetPageFreeSpace and for BTREE_NONLEAF_FILLFACTOR */
 	leaf_per_page = items_per_page(item, item,
-								   BLCKSZ * (100 - fillfactor) / 100);
+								   BLCKSZ * (100 - fillfactor) / 100,
+								   MAXALIGN(sizeof(ItemPointerData)));
+	/* a replayed leaf holds at least one item, at most what a page can */
+	if (leaf_need > 0)
+		leaf_per_page = Max(Min(leaf_need, BTREE_FREE0) / item, 1.0);
 	internal_per_page = Max(items_per_page(pivot_need, BTREE_MIN_ITEM_NEED,
-										   BLCKSZ * (100 - BTREE_NONLEAF_FILLFACTOR) / 100),
+										   BLCKSZ * (100 - BTREE_NONLEAF_FILLFACTOR) / 100,
+										   0),
 							2.0);
 
 	leaf_pages = Max(ceil(rebuilt_tuples / leaf_per_page), 1);
@@ -202,292 +375,4 @@ btree_dead_saving(double rebuilt_need, double rebuilt_tuples, double tids,
 	saving = own * key_need + (1.0 - own) * sizeof(ItemPointerData);
 	*tuples_gone = Min(gone * own * own, rebuilt_tuples);
 	return Min(gone * saving, rebuilt_need);
-}
-
-/*
- * Stats mode: leave the entries of dead heap rows out of m's rebuilt
- * figures, from the cumulative statistics of the index's table indrelid
- * (see above).  Inputs: leaf_tids (entries), rebuilt_need, rebuilt_tuples,
- * pivot_need; min_pages is left to the caller.
- */
-void
-btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m)
-{
-	PgStat_StatTabEntry *tab;
-	double		live,
-				dead,
-				gone,
-				saved,
-				tuples_gone;
-
-	/*
-	 * The statistics of a catalog initdb created miss every row initdb
-	 * wrote (they count changes since): no figure to rest on there.
-	 */
-	if (indrelid < FirstNormalObjectId)
-		return;
-	tab = pgstat_fetch_stat_tabentry(indrelid);
-	if (tab == NULL || tab->n_dead_tuples <= 0)
-		return;
-	live = Max(tab->n_live_tuples, 0);
-	dead = tab->n_dead_tuples;
-	if (partial)
-		gone = m->leaf_tids * dead / (live + dead);
-	else
-		gone = m->leaf_tids - live;
-	/* never more than the dead rows counted */
-	gone = Min(gone, dead);
-	if (!(gone >= 1.0))
-		return;
-
-	saved = btree_dead_saving(m->rebuilt_need, m->rebuilt_tuples, m->leaf_tids,
-							  m->pivot_need, gone, &tuples_gone);
-	if (!(saved > 0))
-		return;
-	m->rebuilt_need -= saved;
-	m->rebuilt_tuples = Max(m->rebuilt_tuples - tuples_gone,
-							m->rebuilt_need > 0 ? 1 : 0);
-	m->basis = psprintf("%s; entries of %.0f dead heap rows left out (REINDEX indexes live rows only; the table's statistics: %.0f live, %.0f dead)",
-						m->basis ? m->basis :
-						campmon_basis(m->method, m->unknown, m->scanned_pages,
-									  m->total_pages),
-						gone, live, dead);
-}
-
-static bool
-column_stats(Oid relid, AttrNumber attnum, double *width, double *nullfrac,
-			 double *distinct)
-{
-	HeapTuple	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-									  Int16GetDatum(attnum), BoolGetDatum(false));
-	Form_pg_statistic s;
-
-	if (!HeapTupleIsValid(tup))
-		return false;
-	s = (Form_pg_statistic) GETSTRUCT(tup);
-	*width = s->stawidth;
-	*nullfrac = s->stanullfrac;
-	*distinct = s->stadistinct;
-	ReleaseSysCache(tup);
-	return true;
-}
-
-/*
- * One key column of the index, in order: its statistics (of the table's
- * column, or of the index itself for an expression) when ANALYZE has been,
- * else the type's typical width.  catalog_stats.c adds the columns of many
- * indexes read from pg_attribute at once.
- */
-void
-btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
-			  bool has_stats, double width, double nullfrac, double distinct)
-{
-	if (!has_stats)
-	{
-		width = att->attlen > 0 ? att->attlen :
-			get_typavgwidth(att->atttypid, att->atttypmod);
-		nullfrac = 0;
-		distinct = 0;
-	}
-	if (nullfrac > 0)
-		acc->any_nulls = true;
-	if (acc->natts == 0)
-		acc->distinct = distinct;
-	if (att->attlen > 0)
-		acc->data = att_align_nominal((int) ceil(acc->data), att->attalign);
-	acc->data += width * (1.0 - nullfrac);
-	acc->natts++;
-}
-
-/*
- * May the values of the table's column relid.attnum be stored out of line
- * (TOAST)?  ANALYZE's stawidth is then mostly that of TOAST pointers (18
- * bytes), while an index stores every value whole, inline (compressed when
- * it can be): a key width from pg_statistic would make a freshly built
- * index look 98% bloated.  A varlena column whose storage allows out-of-line
- * values, in a table whose TOAST relation holds more bytes per row than the
- * column's stored width, is taken as such: no estimate then, rather than
- * one that plans a REINDEX.  (Another column may be the one TOASTed: the
- * index then goes unestimated in stats mode, and a mode that reads pages
- * measures it.)
- */
-bool
-btree_key_may_be_toasted(Oid relid, AttrNumber attnum, double stawidth,
-						 double toast_bytes, double table_rows)
-{
-	HeapTuple	tup;
-	Form_pg_attribute att;
-	bool		may;
-
-	if (!(toast_bytes > 0))
-		return false;
-	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-	if (!HeapTupleIsValid(tup))
-		return false;
-	att = (Form_pg_attribute) GETSTRUCT(tup);
-	may = att->attlen == -1 &&
-		(att->attstorage == TYPSTORAGE_EXTENDED || att->attstorage == TYPSTORAGE_EXTERNAL) &&
-		toast_bytes / Max(table_rows, 1) > stawidth;
-	ReleaseSysCache(tup);
-	return may;
-}
-
-/* Note that the key column att (of the index) has a TOAST pointer's width. */
-void
-btree_key_toasted(BtreeKeyAcc *acc, const FormData_pg_attribute *att)
-{
-	if (!acc->toasted)
-		namestrcpy(&acc->toasted_name, NameStr(att->attname));
-	acc->toasted = true;
-}
-
-/*
- * Stats mode: no page is read.  Size from the index's files; entries from
- * pg_class.reltuples of the index (set by CREATE INDEX, VACUUM, ANALYZE)
- * or, for a non-partial index never vacuumed, the live rows of its table
- * indrelid; key width from the columns added to key.  For a single-column index that deduplicates,
- * equal keys are grouped by the column's n_distinct.  Density and
- * fragmentation are unknown without reading pages.
- */
-void
-btree_stats_estimate(BlockNumber total_pages, int fillfactor, bool dedup,
-					 bool unique, float4 reltuples, bool partial, Oid indrelid,
-					 const BtreeKeyAcc *key, BtreeMeasure *m)
-{
-	double		entries = reltuples;
-	double		distinct = key->distinct;
-	double		keysize;
-	double		need;
-
-	memset(m, 0, sizeof(BtreeMeasure));
-	m->method = CAMPMON_MODE_STATS;
-	m->is_estimate = true;
-	m->fillfactor = fillfactor;
-	m->level = -1;
-	m->total_pages = total_pages;
-
-	if (entries < 0 && !partial)
-	{
-		PgStat_StatTabEntry *tab = pgstat_fetch_stat_tabentry(indrelid);
-
-		if (tab != NULL && tab->n_live_tuples > 0)
-			entries = tab->n_live_tuples;
-	}
-	if (entries < 0)
-	{
-		m->unknown = true;
-		return;
-	}
-	if (key->toasted)
-	{
-		m->unknown = true;
-		m->basis = psprintf("no estimate from statistics: key column \"%s\" may be stored out of line (TOAST), so pg_statistic gives a pointer's width, not the key's; a mode that reads pages (sampled, exact) measures it",
-							NameStr(key->toasted_name));
-		return;
-	}
-
-	keysize = MAXALIGN(sizeof(IndexTupleData) +
-					   (key->any_nulls ? sizeof(IndexAttributeBitMapData) : 0) +
-					   (Size) ceil(key->data));
-	need = keysize + sizeof(ItemIdData);
-	m->pivot_need = need;
-	m->rebuilt_need = entries * need;
-	m->rebuilt_tuples = entries;
-
-	/* one key column with duplicates: posting lists after a rebuild */
-	if (key->natts == 1 && !unique && dedup && distinct != 0 && entries > 0)
-	{
-		double		groups = distinct > 0 ? distinct : -distinct * entries;
-		double		per_group = entries / Max(groups, 1);
-		double		per_posting = floor((MAXALIGN_DOWN((BLCKSZ * 10 / 100)) -
-										 sizeof(ItemIdData) - keysize) /
-										sizeof(ItemPointerData));
-
-		if (per_group >= 2 && per_posting >= 2)
-		{
-			double		postings = ceil(per_group / per_posting);
-			double		posting_bytes = MAXALIGN(keysize + per_group / postings *
-												 sizeof(ItemPointerData)) +
-				sizeof(ItemIdData);
-
-			m->rebuilt_need = groups * postings * posting_bytes;
-			m->rebuilt_tuples = groups * postings;
-		}
-	}
-	m->leaf_items = entries;
-	m->leaf_tids = entries;
-	btree_leave_out_dead(indrelid, partial, m);
-	m->min_pages = btree_min_pages(fillfactor, m->rebuilt_need,
-								   m->rebuilt_tuples, m->pivot_need);
-}
-
-/* the TOAST relation of table relid, if any (no lock: catalogs only) */
-static Oid
-get_rel_toastrelid_safe(Oid relid)
-{
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			toastrelid = InvalidOid;
-
-	if (HeapTupleIsValid(tup))
-	{
-		toastrelid = ((Form_pg_class) GETSTRUCT(tup))->reltoastrelid;
-		ReleaseSysCache(tup);
-	}
-	return toastrelid;
-}
-
-/* Stats mode for an open index. */
-void
-btree_measure_stats(Relation rel, BtreeMeasure *m)
-{
-	Form_pg_index index = rel->rd_index;
-	TupleDesc	desc = RelationGetDescr(rel);
-	BtreeKeyAcc key;
-	Oid			toastrelid = get_rel_toastrelid_safe(index->indrelid);
-	double		toast_bytes = 0;
-	double		table_rows = 0;
-
-	memset(&key, 0, sizeof(key));
-	if (OidIsValid(toastrelid))
-	{
-		/* its size now (its relpages waits for a VACUUM), under AccessShareLock */
-		Relation	toastrel = try_relation_open(toastrelid, AccessShareLock);
-		HeapTuple	tup;
-
-		if (toastrel != NULL)
-		{
-			toast_bytes = (double) RelationGetNumberOfBlocks(toastrel) * BLCKSZ;
-			relation_close(toastrel, AccessShareLock);
-		}
-		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(index->indrelid));
-		if (HeapTupleIsValid(tup))
-		{
-			table_rows = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
-			ReleaseSysCache(tup);
-		}
-	}
-
-	for (int i = 0; i < desc->natts; i++)
-	{
-		AttrNumber	tableatt = index->indkey.values[i];
-		double		width = 0,
-					nullfrac = 0,
-					distinct = 0;
-		bool		found;
-
-		if (tableatt != 0)
-			found = column_stats(index->indrelid, tableatt, &width, &nullfrac, &distinct);
-		else
-			found = column_stats(RelationGetRelid(rel), i + 1, &width, &nullfrac, &distinct);
-		btree_key_add(&key, TupleDescAttr(desc, i), found, width, nullfrac, distinct);
-		if (tableatt != 0 && found &&
-			btree_key_may_be_toasted(index->indrelid, tableatt, width, toast_bytes, table_rows))
-			btree_key_toasted(&key, TupleDescAttr(desc, i));
-	}
-
-	btree_stats_estimate(RelationGetNumberOfBlocks(rel), BTGetFillFactor(rel),
-						 BTGetDeduplicateItems(rel), index->indisunique,
-						 rel->rd_rel->reltuples,
-						 !heap_attisnull(rel->rd_indextuple, Anum_pg_index_indpred, NULL),
-						 index->indrelid, &key, m);
 }

@@ -4,32 +4,27 @@
  *	  The B-tree measurements that read pages: exact (every page) and
  *	  sampled (uniformly random pages).
  *
- * Pages are classified as pgstatindex classifies them: block 0 is the
- * metapage; a deleted page is deleted; a half-dead page is "empty"; a leaf
- * page counts towards density (100 - 100 * free / (pd_special - page
- * header), summed over leaves) and fragmentation (share of leaves whose
- * right sibling lies at an earlier block); everything else is internal.
- * Exact mode equals pgstatindex.  A never-initialized (all-zero) page,
- * which pgstatindex would misread as internal, counts as empty here.
- *
- * Every leaf page also feeds the REINDEX size model (btree_estimate.c):
- * the bytes its items would take in a freshly built index.  Each leaf's
- * data items take `used` bytes now (tuple space between pd_upper and
- * pd_special, plus line pointers, less the high key), known from the page
- * header alone.  A rebuild drops items marked LP_DEAD and, in a non-unique
- * index whose columns allow deduplication, merges runs of equal keys into
- * posting-list tuples as nbtsort.c builds them (at most BTREE_BUILD_POSTING
- * bytes each); that needs every tuple read.  Tuples are therefore read on
- * "detailed" leaves only -- every leaf when the index has at most
- * sample_pages pages, else about sample_pages blocks (the sample itself in
- * sampled mode; every k-th block from a random start in exact mode) -- and
- * the rebuilt/used ratio found there is applied to the used bytes of every
- * leaf (a ratio estimator).  That keeps exact mode to the per-page work of
- * pgstatindex, which reads no tuple either.
+ * Each page is classified and measured as pgstatindex does it
+ * (btree_leaf.c): exact mode equals pgstatindex.  Every leaf also feeds the
+ * REINDEX size model (btree_estimate.c): the bytes its data items take now
+ * come from its page header alone; what they become in a rebuild -- items
+ * marked LP_DEAD dropped, runs of equal keys merged into posting lists as
+ * a build makes them, across leaves -- needs every tuple read.  Tuples are
+ * therefore read on "detailed" leaves only -- every leaf when the index has
+ * at most sample_pages pages, else about sample_pages blocks (the sample
+ * itself in sampled mode; every k-th block from a start seeded by the
+ * relation in exact mode) -- and the rebuilt/used ratio found there is
+ * applied to the used bytes of every leaf (a ratio estimator).  That keeps
+ * exact mode to the per-page work of pgstatindex, which reads no tuple
+ * either.  The detailed leaves' rebuilt tuples are replayed in the build's
+ * leaf filling (BtreePacker); when every leaf is read, their runs are put
+ * back in key order and replayed whole (btree_runs.c).
  *
  * A rebuild also leaves out the entries of heap rows dead to everybody: a
- * few entries of each detailed leaf are checked against the heap, after the
- * leaf's lock is released (btree_heapcheck.c).
+ * few heap TIDs of each detailed leaf (or of a share of them, when the heap
+ * reads bound the checks) are checked against the heap after the leaf's
+ * lock is released (btree_heapcheck.c), and the leaf is rebuilt with its
+ * live share; leaves left unchecked take the share of those checked.
  *
  * Reads use a BAS_BULKREAD ring and share locks, one page at a time, under
  * AccessShareLock on the index: like pgstatindex, never in a writer's way.
@@ -46,11 +41,10 @@
 #include "utils/rel.h"
 
 #include "campmon.h"
+#include "btree_leaf.h"
 #include "sampling.h"
 
-/* largest posting-list tuple a B-tree build makes (nbtsort.c, _bt_load) */
 #define ENTRY_CHECK_EXACT_SEED 0x5eed15	/* exact: the same entries every time */
-#define BTREE_BUILD_POSTING (MAXALIGN_DOWN((BLCKSZ * 10 / 100)) - sizeof(ItemIdData))
 
 /* Ask the CPU for a cache line we are about to read (a hint, no access). */
 #if defined(__GNUC__) || defined(__clang__)
@@ -59,198 +53,37 @@
 #define prefetch_line(p) ((void) 0)
 #endif
 
-/* What one page contributes. */
-typedef struct BtreePage
+/* Running totals over the pages read. */
+typedef struct BtreeTotals
 {
-	enum
-	{
-		BTP_KIND_LEAF,
-		BTP_KIND_INTERNAL,
-		BTP_KIND_EMPTY,
-		BTP_KIND_DELETED
-	}			kind;
-	double		free;			/* leaf: PageGetFreeSpace */
-	double		max_avail;		/* leaf: pd_special - SizeOfPageHeaderData */
-	bool		fragment;		/* leaf: right sibling at an earlier block */
-	double		used;			/* leaf: bytes its data items take now */
-	bool		detailed;		/* leaf: tuples read, fields below set */
-	double		items;			/* leaf: non-pivot tuples */
-	double		tids;			/* leaf: heap TIDs they point to */
-	double		rebuilt_need;	/* leaf: their bytes after REINDEX */
-	double		rebuilt_tuples; /* leaf: the tuples they make then */
-	double		key_need;		/* leaf: summed bytes of their bare keys */
-	EntrySample sample;			/* leaf: entries to check against the heap */
-	double		check_var;		/* leaf: variance of rebuilt_need from it */
-} BtreePage;
-
-/* Key part of a leaf tuple: everything but the posting list. */
-static inline Size
-key_size(IndexTuple itup)
-{
-	return BTreeTupleIsPosting(itup) ? BTreeTupleGetPostingOffset(itup) :
-		IndexTupleSize(itup);
-}
-
-static inline int
-tuple_tids(IndexTuple itup)
-{
-	return BTreeTupleIsPosting(itup) ? BTreeTupleGetNPosting(itup) : 1;
-}
-
-/* Binary equality of two keys: what deduplication requires (allequalimage). */
-static bool
-same_key(IndexTuple a, IndexTuple b)
-{
-	Size		ka = key_size(a);
-
-	if (ka != key_size(b) ||
-		(a->t_info & INDEX_NULL_MASK) != (b->t_info & INDEX_NULL_MASK))
-		return false;
-	return memcmp((char *) a + sizeof(IndexTupleData),
-				  (char *) b + sizeof(IndexTupleData),
-				  ka - sizeof(IndexTupleData)) == 0;
-}
-
-/*
- * Bytes (tuples plus line pointers) that `tids` heap TIDs sharing one key of
- * `keysize` bytes take after a build: one plain tuple, or posting-list
- * tuples of at most BTREE_BUILD_POSTING bytes.
- */
-static double
-group_need(Size keysize, int tids, bool dedup, double *tuples)
-{
-	double		need = 0;
-	int			per_posting;
-
-	if (!dedup || tids == 1)
-	{
-		*tuples += tids;
-		return (double) tids * (MAXALIGN(keysize) + sizeof(ItemIdData));
-	}
-
-	per_posting = (BTREE_BUILD_POSTING - MAXALIGN(keysize)) / sizeof(ItemPointerData);
-	per_posting = Max(per_posting, 2);
-	while (tids > 0)
-	{
-		int			n = Min(tids, per_posting);
-
-		need += (n == 1 ? MAXALIGN(keysize) :
-				 MAXALIGN(MAXALIGN(keysize) + n * sizeof(ItemPointerData))) +
-			sizeof(ItemIdData);
-		*tuples += 1;
-		tids -= n;
-	}
-	return need;
-}
-
-/* Sum what the live items of a leaf page take after REINDEX. */
-static void
-leaf_items(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque,
-		   bool dedup, EntryCheck *ec, BtreePage *bp)
-{
-	OffsetNumber off,
-				maxoff = PageGetMaxOffsetNumber(page);
-	IndexTuple	run = NULL;
-	int			run_tids = 0;
-	int			want = ec->per_leaf;	/* entries to check against the heap */
-
-	for (off = P_FIRSTDATAKEY(opaque); off <= maxoff; off = OffsetNumberNext(off))
-	{
-		ItemId		itemid = PageGetItemId(page, off);
-		IndexTuple	itup;
-		bool		check = entry_check_wanted(ec, maxoff, off, &want);
-
-		if (!ItemIdIsUsed(itemid) || ItemIdIsDead(itemid))
-			continue;			/* known dead: not in a rebuilt index */
-
-		itup = campmon_btree_item(rel, blkno, page, off);
-		bp->items += 1;
-		bp->tids += tuple_tids(itup);
-		if (check)
-			entry_check_note(&bp->sample,
-							 BTreeTupleIsPosting(itup) ? BTreeTupleGetPostingN(itup, 0) :
-							 &itup->t_tid,
-							 tuple_tids(itup));
-		bp->key_need += MAXALIGN(key_size(itup)) + sizeof(ItemIdData);
-
-		if (run != NULL && dedup && same_key(run, itup))
-		{
-			run_tids += tuple_tids(itup);
-			continue;
-		}
-		if (run != NULL)
-			bp->rebuilt_need += group_need(key_size(run), run_tids, dedup,
-										   &bp->rebuilt_tuples);
-		run = itup;
-		run_tids = tuple_tids(itup);
-	}
-	if (run != NULL)
-		bp->rebuilt_need += group_need(key_size(run), run_tids, dedup,
-										   &bp->rebuilt_tuples);
-}
-
-/*
- * Bytes the data items of a leaf take now: tuple space and line pointers,
- * less the high key of a non-rightmost page.  Page header only.
- */
-static double
-leaf_used(Relation rel, BlockNumber blkno, Page page, BTPageOpaque opaque)
-{
-	PageHeader	ph = (PageHeader) page;
-	double		used = (ph->pd_special - ph->pd_upper) +
-		(double) PageGetMaxOffsetNumber(page) * sizeof(ItemIdData);
-
-	if (!P_RIGHTMOST(opaque) && PageGetMaxOffsetNumber(page) >= P_HIKEY)
-	{
-		(void) campmon_btree_item(rel, blkno, page, P_HIKEY);	/* inside the page */
-		used -= MAXALIGN(ItemIdGetLength(PageGetItemId(page, P_HIKEY))) +
-			sizeof(ItemIdData);
-	}
-	return Max(used, 0);
-}
-
-/*
- * Classify one share-locked page as pgstatindex does, and measure it; read
- * its tuples when detailed.
- */
-static void
-measure_page(Relation rel, Page page, BlockNumber blkno, bool dedup,
-			 bool detailed, EntryCheck *ec, BtreePage *bp)
-{
-	BTPageOpaque opaque;
-
-	bp->items = bp->tids = bp->rebuilt_need = bp->rebuilt_tuples = bp->key_need = 0;
-	bp->used = 0;
-	bp->detailed = false;
-	bp->sample.n = 0;
-	bp->check_var = 0;
-
-	if (PageIsNew(page))
-	{
-		bp->kind = BTP_KIND_EMPTY;
-		return;
-	}
-
-	campmon_check_btree_special(rel, blkno, page);
-	opaque = BTPageGetOpaque(page);
-	if (P_ISDELETED(opaque))
-		bp->kind = BTP_KIND_DELETED;
-	else if (P_IGNORE(opaque))
-		bp->kind = BTP_KIND_EMPTY;	/* half-dead */
-	else if (P_ISLEAF(opaque))
-	{
-		bp->kind = BTP_KIND_LEAF;
-		bp->max_avail = ((PageHeader) page)->pd_special - SizeOfPageHeaderData;
-		bp->free = PageGetFreeSpace(page);
-		bp->fragment = opaque->btpo_next != P_NONE && opaque->btpo_next < blkno;
-		bp->used = leaf_used(rel, blkno, page, opaque);
-		bp->detailed = detailed;
-		if (detailed)
-			leaf_items(rel, blkno, page, opaque, dedup, ec, bp);
-	}
-	else
-		bp->kind = BTP_KIND_INTERNAL;
-}
+	double		leaf,
+				internal,
+				empty,
+				deleted;
+	double		free,
+				max_avail,
+				fragments;
+	double		used;			/* every leaf */
+	double		detailed_used;	/* detailed leaves only, from here on */
+	double		items,
+				tids,
+				rebuilt_need,
+				rebuilt_tuples,
+				key_need;
+	BtreePacker packer;			/* the detailed leaves' items, rebuilt */
+	BtreeRuns  *runs;			/* every leaf's runs (btree_runs.c), or NULL */
+	double		unchecked_need; /* detailed leaves whose entries were not */
+	double		unchecked_tuples;	/* checked against the heap: rebuilt */
+	double		unchecked_tids; /* as if all live */
+	double		unchecked_keys;
+	double		unchecked_items;
+	bool		sampling;		/* keep the per-page statistics below */
+	SampleStat	density;		/* over leaf pages */
+	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
+	double	   *need;			/* per page read, stratum by stratum */
+	int			nneed;
+	double		check_var;		/* summed over the leaves read */
+} BtreeTotals;
 
 /*
  * Does a rebuild of this index deduplicate?  As nbtsort.c decides: not for
@@ -298,59 +131,64 @@ measure_init(Relation rel, CampmonMode method, BtreeMeasure *m)
 	m->total_pages = RelationGetNumberOfBlocks(rel);
 }
 
-/* Running totals over the pages read. */
-typedef struct BtreeTotals
-{
-	double		leaf,
-				internal,
-				empty,
-				deleted;
-	double		free,
-				max_avail,
-				fragments;
-	double		used;			/* every leaf */
-	double		detailed_used;	/* detailed leaves only, from here on */
-	double		items,
-				tids,
-				rebuilt_need,
-				rebuilt_tuples,
-				key_need;
-	bool		sampling;		/* keep the per-page statistics below */
-	SampleStat	density;		/* over leaf pages */
-	SampleStat	fragment;		/* over leaf pages, 0 or 100 */
-	SampleStat	need;			/* over every page read */
-	double		check_var;		/* summed over the leaves read */
-} BtreeTotals;
 
 /*
  * With the index page's lock released: check the leaf's sampled entries
- * against the heap and leave out of its rebuilt bytes the share of its
- * entries whose heap rows REINDEX would not index (btree_heapcheck.c).
+ * against the heap (btree_heapcheck.c), and rebuild its runs less the share
+ * of its entries whose heap rows REINDEX would not index; keep them for the
+ * key-order replay when every leaf is read.
  */
 static void
-check_leaf_entries(EntryCheck *ec, BtreePage *bp)
+leaf_after_unlock(BtreeTotals *t, EntryCheck *ec, bool dedup, BtreePage *bp)
 {
-	double		dead_share;
-	double		share_var;
-	double		tuples_gone;
-	double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
-	double		all;
+	double		dead_share = 0;
+	double		share_var = 0;
+	bool		unchecked;
 
 	bp->check_var = 0;
-	if (bp->kind != BTP_KIND_LEAF || !bp->detailed || bp->sample.n == 0)
+	if (bp->kind != BTP_KIND_LEAF || !bp->detailed)
 		return;
-	dead_share = entry_check_leaf(ec, &bp->sample, &share_var);
+	unchecked = ec->heap != NULL && bp->sample.n == 0 && bp->tids > 0;
+	if (bp->sample.n > 0)
+		dead_share = entry_check_leaf(ec, &bp->sample, bp->tids, &share_var);
+	btree_page_rebuild(bp, dedup, dead_share, &t->packer);
+	if (unchecked)
+	{
+		/* given the dead share of the leaves checked, at the end (finish) */
+		t->unchecked_need += bp->rebuilt_need;
+		t->unchecked_tuples += bp->rebuilt_tuples;
+		t->unchecked_tids += bp->tids;
+		t->unchecked_keys += bp->key_need;
+		t->unchecked_items += bp->items;
+	}
+	if (share_var > 0 && dead_share < 1)
+	{
+		/*
+		 * The rebuilt bytes fall by about `all` per unit of dead share: what
+		 * every entry of the leaf saves, from its bytes had none been dead.
+		 */
+		double		tuples_gone;
+		double		key = bp->items > 0 ? bp->key_need / bp->items : 0;
+		double		all = btree_dead_saving(bp->rebuilt_need / (1 - dead_share),
+										   bp->rebuilt_tuples / (1 - dead_share),
+										   bp->tids, key, bp->tids, &tuples_gone);
 
-	/* rebuilt_need falls by about `all` bytes per unit of dead share */
-	all = btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples, bp->tids,
-							key, bp->tids, &tuples_gone);
-	bp->check_var = all * all * share_var;
-	if (!(dead_share > 0))
-		return;
-	bp->rebuilt_need -= btree_dead_saving(bp->rebuilt_need, bp->rebuilt_tuples,
-										  bp->tids, key,
-										  bp->tids * dead_share, &tuples_gone);
-	bp->rebuilt_tuples -= tuples_gone;
+		bp->check_var = all * all * share_var;
+	}
+	if (t->runs != NULL)
+	{
+		btree_runs_leaf(t->runs, bp->blkno, bp->next, bp->first_key, bp->last_key,
+						unchecked);
+		for (int i = 0; i < bp->nruns && t->runs != NULL; i++)
+		{
+			if (!btree_runs_part(t->runs, bp->runs[i].keysize,
+								 bp->runs[i].tids * (1 - dead_share)))
+			{
+				btree_runs_free(t->runs);
+				t->runs = NULL;
+			}
+		}
+	}
 }
 
 static void
@@ -391,7 +229,7 @@ add_page(BtreeTotals *t, const BtreePage *bp)
 			break;
 	}
 	if (t->sampling)
-		sample_stat_add(&t->need, bp->rebuilt_need);
+		t->need[t->nneed++] = bp->rebuilt_need;
 }
 
 /* Turn totals over `read` of the index's non-meta pages into measures. */
@@ -414,6 +252,32 @@ finish(Relation rel, BtreeTotals *t, double read, const EntryCheck *ec,
 	m->leaf_tids = t->tids * per_used * used;
 	m->rebuilt_need = t->rebuilt_need * per_used * used;
 	m->rebuilt_tuples = t->rebuilt_tuples * per_used * used;
+	m->leaf_need = btree_packer_leaf_need(&t->packer);
+	if (ec->checked > 0 && ec->dead > 0 && t->unchecked_tids > 0)
+	{
+		/*
+		 * The detailed leaves left unchecked (the heap reads bounded the
+		 * checks) take the dead share of those checked.
+		 */
+		double		tuples_gone;
+		double		saved = btree_dead_saving(t->unchecked_need, t->unchecked_tuples,
+											  t->unchecked_tids,
+											  t->unchecked_keys / Max(t->unchecked_items, 1),
+											  t->unchecked_tids * ec->dead / ec->checked,
+											  &tuples_gone);
+
+		m->rebuilt_need -= saved * per_used * used;
+		m->rebuilt_tuples -= tuples_gone * per_used * used;
+	}
+	if (t->runs != NULL)
+	{
+		/* every leaf read: its runs joined across leaves, in key order */
+		btree_runs_replay(t->runs, BTGetFillFactor(rel),
+						  ec->checked > 0 ? ec->dead / ec->checked : 0,
+						  &m->rebuilt_need, &m->rebuilt_tuples, &m->leaf_need);
+		btree_runs_free(t->runs);
+		t->runs = NULL;
+	}
 	m->pivot_need = t->items > 0 ? t->key_need / t->items : 0;
 
 	/* pgstatindex: density over live leaves, ratio of sums */
@@ -425,7 +289,7 @@ finish(Relation rel, BtreeTotals *t, double read, const EntryCheck *ec,
 	}
 
 	m->min_pages = btree_min_pages(BTGetFillFactor(rel), m->rebuilt_need, m->rebuilt_tuples,
-								   m->pivot_need);
+								   m->pivot_need, m->leaf_need);
 
 	/* REINDEX indexes live rows only: what the heap said (btree_heapcheck.c) */
 	if (ec->dead > 0)
@@ -454,11 +318,12 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	measure_init(rel, CAMPMON_MODE_EXACT, m);
 	memset(&totals, 0, sizeof(totals));
+	btree_packer_init(&totals.packer, BTGetFillFactor(rel));
 
 	if (m->total_pages == 0)
 	{
 		FreeAccessStrategy(strategy);
-		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0);
+		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0, 0);
 		return;
 	}
 	dedup = read_metapage(rel, strategy, m);
@@ -469,9 +334,20 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 	 * each block equally likely, and no per-block cost on the others).
 	 */
 	detail_step = Max((m->total_pages - 1 + sample_pages - 1) / sample_pages, 1);
+	if (dedup && detail_step == 1)
+		totals.runs = btree_runs_begin();
+	/*
+	 * The heap reads are bounded for a large index, where they would slow
+	 * exact mode down against pgstatindex; an index of no more entries than
+	 * the budget has every one checked, whatever it reads.
+	 */
 	entry_check_begin(&ec, rel, (double) (m->total_pages - 1) / detail_step,
-					  ENTRY_CHECK_EXACT_BUDGET, ENTRY_CHECK_EXACT_SEED);
-	next_detail = 1 + campmon_sample_seed_value() % detail_step;
+					  ENTRY_CHECK_EXACT_BUDGET,
+					  rel->rd_rel->reltuples >= 0 &&
+					  rel->rd_rel->reltuples <= ENTRY_CHECK_EXACT_BUDGET ?
+					  ENTRY_CHECK_EXACT_BUDGET : ENTRY_CHECK_EXACT_READS,
+					  ENTRY_CHECK_EXACT_SEED);
+	next_detail = 1 + campmon_sample_seed_for(rel) % detail_step;
 
 	/*
 	 * Software pipelining: block N+1 is pinned, and the cache lines of its
@@ -505,9 +381,10 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 		}
 
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(rel, BufferGetPage(buf), blkno, dedup, detailed, &ec, &bp);
+		btree_page_measure(rel, BufferGetPage(buf), blkno, dedup, detailed, &ec, &bp);
 		UnlockReleaseBuffer(buf);
-		check_leaf_entries(&ec, &bp);
+		bp.blkno = blkno;
+		leaf_after_unlock(&totals, &ec, dedup, &bp);
 		add_page(&totals, &bp);
 	}
 
@@ -518,8 +395,8 @@ btree_measure_exact(Relation rel, int sample_pages, BtreeMeasure *m)
 }
 
 /*
- * Sampled mode: a simple random sample of the non-meta pages (PostgreSQL's
- * block sampler), classified and measured as in exact mode.  Density and
+ * Sampled mode: a stratified random sample of the non-meta pages
+ * (sampling.c), classified and measured as in exact mode.  Density and
  * fragmentation are estimated over the sampled leaves, page counts and the
  * rebuilt size are extrapolated; sampling.c gives the standard errors.
  */
@@ -536,6 +413,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&totals, 0, sizeof(totals));
+	btree_packer_init(&totals.packer, BTGetFillFactor(rel));
 	totals.sampling = true;
 
 	if (m->total_pages <= 1)
@@ -543,7 +421,7 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		FreeAccessStrategy(strategy);
 		m->scanned_pages = m->total_pages;
 		m->has_interval = true;
-		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0);
+		m->min_pages = btree_min_pages(BTGetFillFactor(rel), 0, 0, 0, 0);
 		return;
 	}
 	dedup = read_metapage(rel, strategy, m);
@@ -551,8 +429,19 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 
 	/* every block but the metapage, 1 .. N-1 */
 	page_sampler_init(&sampler, rel, 1, m->total_pages - 1, sample_pages);
+	totals.need = palloc(sizeof(double) * Max(sampler.n, 1));
+	if (dedup && sample_pages >= m->total_pages - 1)
+		totals.runs = btree_runs_begin();	/* every page is read */
+	/*
+	 * A sample of a small part of a large index reads few heap pages (its
+	 * sampling error dominates, and its speed against pgstatindex counts);
+	 * one of half the index or more as many as exact mode.
+	 */
 	entry_check_begin(&ec, rel, Min(sample_pages, m->total_pages - 1),
-					  ENTRY_CHECK_SAMPLED_BUDGET, campmon_sample_seed_value());
+					  ENTRY_CHECK_SAMPLED_BUDGET,
+					  2.0 * sample_pages >= m->total_pages - 1 ?
+					  ENTRY_CHECK_EXACT_READS : ENTRY_CHECK_SAMPLED_READS,
+					  campmon_sample_seed_for(rel));
 	while (page_sampler_next(&sampler, &blkno))
 	{
 		Buffer		buf;
@@ -561,9 +450,10 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 		CHECK_FOR_INTERRUPTS();
 		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blkno, RBM_NORMAL, strategy);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		measure_page(rel, BufferGetPage(buf), blkno, dedup, true, &ec, &bp);
+		btree_page_measure(rel, BufferGetPage(buf), blkno, dedup, true, &ec, &bp);
 		UnlockReleaseBuffer(buf);
-		check_leaf_entries(&ec, &bp);
+		bp.blkno = blkno;
+		leaf_after_unlock(&totals, &ec, dedup, &bp);
 		add_page(&totals, &bp);
 		m->scanned_pages++;
 	}
@@ -575,9 +465,10 @@ btree_measure_sampled(Relation rel, int sample_pages, BtreeMeasure *m)
 	leaves = Max(m->leaf_pages, totals.leaf);
 	m->density_se = sample_stat_se_mean(&totals.density, leaves, 0, 100);
 	m->fragmentation_se = sample_stat_se_mean(&totals.fragment, leaves, 0, 100);
-	m->need_se = sample_stat_se_mean(&totals.need, m->total_pages - 1, 0,
-									 BLCKSZ - SizeOfPageHeaderData -
-									 MAXALIGN(sizeof(BTPageOpaqueData)));
+	m->need_se = strata_se_mean(totals.need, totals.nneed, m->total_pages - 1, 0,
+								BLCKSZ - SizeOfPageHeaderData -
+								MAXALIGN(sizeof(BTPageOpaqueData)));
+	pfree(totals.need);
 
 	/*
 	 * Two-stage sampling: the finite-population correction shrinks the

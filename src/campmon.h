@@ -128,16 +128,75 @@ typedef struct HeapPacker
 	double		need;			/* bytes of all tuples added */
 } HeapPacker;
 
-/* An index's key estimated column by column (stats mode). */
+/*
+ * The bytes a variable-width column's values take in an index tuple, by
+ * class: short (1-byte) header or not (aligned), and size modulo the
+ * alignment; share of the non-NULL values and their mean size in each
+ * (btree_stats.c, from pg_statistic's MCV list and histogram).
+ */
+typedef struct BtreeValueSizes
+{
+	double		p[2][MAXIMUM_ALIGNOF];
+	double		mean[2][MAXIMUM_ALIGNOF];
+} BtreeValueSizes;
+
+/* A column's statistics, as the B-tree stats mode uses them. */
+typedef struct BtreeColumnStats
+{
+	bool		found;			/* ANALYZE has been: the fields below are set */
+	double		width;			/* stawidth */
+	double		nullfrac;		/* stanullfrac */
+	double		distinct;		/* stadistinct */
+	double		mcv_max;		/* frequency of the most common value, 0: no
+								 * MCV list */
+	const BtreeValueSizes *sizes;	/* variable width: NULL unknown */
+} BtreeColumnStats;
+
+/* An index's key estimated column by column (stats mode, btree_stats.c). */
 typedef struct BtreeKeyAcc
 {
-	double		data;			/* bytes of key data so far */
-	bool		any_nulls;		/* tuples carry a null bitmap */
-	double		distinct;		/* n_distinct of the first column */
+	int			nkeyatts;		/* key columns (the others are INCLUDE) */
+	bool		dedup;			/* a build may deduplicate (not unique,
+								 * deduplicate_items, equal-image columns) */
+	bool		partial;
+	double		entries;		/* the index's (reltuples) */
+	double		table_rows;		/* its table's (reltuples) */
+	double		data;			/* mean bytes of key data so far */
+	double		mod[MAXIMUM_ALIGNOF];	/* its distribution modulo the
+										 * alignment: the tuple's padding */
+	double		all_present;	/* share of tuples without a NULL (the
+								 * others carry a null bitmap) */
 	int			natts;			/* columns added */
-	bool		toasted;		/* a column's width is not the key's */
-	NameData	toasted_name;	/* the first such column */
+	double		d_lo;			/* distinct keys among the entries: bounds */
+	double		d_est;			/* and estimate (see btree_stats.c) */
+	double		d_hi;
+	double		group_max;		/* the most entries a key can have */
+	double		nullfrac;		/* entries with a NULL key (one column) */
+	/* the first column (of the index, 0: none) ... */
+	AttrNumber	toasted_att;	/* whose width is not the key's (TOAST) */
+	AttrNumber	unanalyzed_att; /* a key column without statistics */
+	AttrNumber	partial_width_att;	/* of variable width, in a partial
+									 * index on a table column */
 } BtreeKeyAcc;
+
+/*
+ * Emulation of a B-tree build's leaf filling (btree_estimate.c): rebuilt
+ * tuples are added in key order, as nbtsort.c's _bt_buildadd adds them.
+ */
+typedef struct BtreePacker
+{
+	double		reserve;		/* target free space at the leaf fillfactor */
+	double		free;			/* free space of the open leaf */
+	int			nitems;			/* data items on it */
+	double		last_need;		/* its last item (moves on at the close) */
+	double		last_extra;		/* that item's posting list bytes */
+	double		open_need;		/* bytes of the items on the open leaf */
+	double		closed_pages;
+	double		closed_need;	/* bytes of the items closed leaves kept */
+	double		carry;			/* full posting lists owed by runs that go
+								 * on in the next leaf (btree_run_need) */
+	double		plain_carry;	/* and plain tuples owed by live shares */
+} BtreePacker;
 
 /*
  * The result of measuring one B-tree index.  Page counts are doubles because
@@ -167,7 +226,11 @@ typedef struct BtreeMeasure
 								 * hold many) */
 	double		rebuilt_need;	/* bytes those items take after REINDEX */
 	double		rebuilt_tuples; /* tuples they make (posting lists merge) */
+	double		leaf_need;		/* bytes of items a rebuilt leaf keeps (0:
+								 * unknown, the size model assumes) */
 	double		pivot_need;		/* mean bytes of a pivot (downlink) tuple */
+	const char *untrusted;		/* stats: why the statistics cannot say
+								 * (NULL: they can) */
 	double		min_pages;		/* pages right after REINDEX */
 	/* sampled mode: standard errors */
 	bool		has_interval;
@@ -181,14 +244,15 @@ typedef struct BtreeMeasure
  * leaf, to leave out of the rebuilt size the entries REINDEX would not make.
  */
 #define ENTRY_CHECK_PER_LEAF 256
-#define ENTRY_CHECK_EXACT_BUDGET 10000
+#define ENTRY_CHECK_EXACT_BUDGET 10000	/* heap TIDs checked */
 #define ENTRY_CHECK_SAMPLED_BUDGET 2000
+#define ENTRY_CHECK_EXACT_READS 2000	/* heap pages read for it */
+#define ENTRY_CHECK_SAMPLED_READS 300
 
 typedef struct EntrySample
 {
 	int			n;
 	ItemPointerData tid[ENTRY_CHECK_PER_LEAF];
-	int			weight[ENTRY_CHECK_PER_LEAF];	/* heap TIDs the entry holds */
 } EntrySample;
 
 typedef struct EntryCheck
@@ -199,7 +263,8 @@ typedef struct EntryCheck
 	Buffer		buf;
 	Buffer		vmbuf;			/* visibility map page */
 	double		heap_reads;		/* heap pages read (not all-visible) */
-	int			per_leaf;		/* entries checked per detailed leaf */
+	int			per_leaf;		/* TIDs checked per checked leaf */
+	double		leaf_share;		/* share of the detailed leaves checked */
 	pg_prng_state prng;			/* which ones */
 	double		checked_entries;
 	double		checked;		/* heap TIDs the checked entries hold */
@@ -207,13 +272,13 @@ typedef struct EntryCheck
 } EntryCheck;
 
 extern void entry_check_begin(EntryCheck *ec, Relation index,
-							  double detailed_leaves, int budget, uint32 seed);
+							  double detailed_leaves, int budget, int reads,
+							  uint32 seed);
 extern void entry_check_end(EntryCheck *ec);
-extern bool entry_check_wanted(EntryCheck *ec, OffsetNumber maxoff,
-							   OffsetNumber off, int *want);
-extern void entry_check_note(EntrySample *es, ItemPointer tid, int tids);
+extern int	entry_check_positions(EntryCheck *ec, double tids, uint32 *pos);
+extern void entry_check_note(EntrySample *es, ItemPointer tid);
 extern double entry_check_leaf(EntryCheck *ec, const EntrySample *es,
-							   double *share_var);
+							   double leaf_tids, double *share_var);
 
 /* relation_files.c: a relation's files, found with stat() */
 typedef struct FileFacts
@@ -283,31 +348,63 @@ extern void table_column_len_add(TupleLenAcc *acc,
 extern double tuple_len_result(const TupleLenAcc *acc, int natts);
 extern double toast_tuple_len(void);
 
-/* btree_scan.c: modes that read index pages */
+/* btree_scan.c: modes that read index pages (btree_leaf.c: one page) */
 extern void btree_measure_exact(Relation rel, int sample_pages,
 								BtreeMeasure *m);
 extern void btree_measure_sampled(Relation rel, int sample_pages,
 								  BtreeMeasure *m);
 
-/* btree_estimate.c: REINDEX size model and the catalog-only mode */
+/* btree_runs.c: the runs of equal keys of a fully read B-tree, in key order */
+typedef struct BtreeRuns BtreeRuns;
+
+extern BtreeRuns *btree_runs_begin(void);
+extern void btree_runs_free(BtreeRuns *r);
+extern void btree_runs_leaf(BtreeRuns *r, BlockNumber blkno, BlockNumber next,
+							uint64 first_key, uint64 last_key, bool unchecked);
+extern bool btree_runs_part(BtreeRuns *r, Size keysize, double tids);
+extern void btree_runs_replay(BtreeRuns *r, int fillfactor, double dead_share,
+							  double *need, double *tuples, double *leaf_need);
+
+/* btree_estimate.c: REINDEX size model */
 extern double btree_min_pages(int fillfactor, double rebuilt_need,
-							  double rebuilt_tuples, double pivot_need);
-extern void btree_leave_out_dead(Oid indrelid, bool partial,
-								 BtreeMeasure *m);
+							  double rebuilt_tuples, double pivot_need,
+							  double leaf_need);
+extern void btree_packer_init(BtreePacker *p, int fillfactor);
+extern void btree_packer_add(BtreePacker *p, double tuple, double extra);
+extern double btree_packer_leaf_need(const BtreePacker *p);
+extern int	btree_posting_capacity(Size keysize);
+extern double btree_run_need(BtreePacker *p, Size keysize, double tids,
+							 bool dedup, bool continues, double *tuples);
 extern double btree_dead_saving(double rebuilt_need, double rebuilt_tuples,
 								double tids, double key_need, double gone,
 								double *tuples_gone);
-extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
+
+/* btree_key.c: a B-tree's key from the catalogs and statistics */
+struct HTAB;
+extern bool btree_column_equalimage(Oid opfamily, Oid opcintype, Oid collation);
+extern struct HTAB *btree_equalimage_cache(void);
+extern bool btree_index_equalimage(HeapTuple pg_index_tup, TupleDesc desc,
+								   struct HTAB *cache);
+extern void btree_column_stats_from(HeapTuple statstup, BtreeColumnStats *cs);
+extern bool btree_value_sizes_from(HeapTuple statstup, BtreeValueSizes *vs);
+extern bool btree_value_sizes_lookup(Relation pg_statistic_rel, Oid relid,
+									 AttrNumber attnum, BtreeValueSizes *vs);
+extern double btree_key_data_size(const BtreeKeyAcc *acc);
+extern void btree_key_init(BtreeKeyAcc *acc, int nkeyatts, bool dedup,
+						   bool partial, double entries, double table_rows);
 extern void btree_key_add(BtreeKeyAcc *acc, const FormData_pg_attribute *att,
-						  bool has_stats, double width, double nullfrac,
-						  double distinct);
+						  bool own, const BtreeColumnStats *cs);
 extern bool btree_key_may_be_toasted(Oid relid, AttrNumber attnum,
 									 double stawidth, double toast_bytes,
 									 double table_rows);
 extern void btree_key_toasted(BtreeKeyAcc *acc, const FormData_pg_attribute *att);
+
+/* btree_stats.c: the catalog-only mode */
+extern void btree_leave_out_dead(Oid indrelid, bool partial, BtreeMeasure *m);
+extern void btree_measure_stats(Relation rel, BtreeMeasure *m);
 extern void btree_stats_estimate(BlockNumber total_pages, int fillfactor,
-								 bool dedup, bool unique, float4 reltuples,
-								 bool partial, Oid indrelid,
-								 const BtreeKeyAcc *key, BtreeMeasure *m);
+								 bool unique, float4 reltuples, Oid indexrelid,
+								 Oid indrelid, const BtreeKeyAcc *key,
+								 BtreeMeasure *m);
 
 #endif							/* CAMPMON_H */

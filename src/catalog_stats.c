@@ -66,7 +66,6 @@ typedef struct RelFacts
 	int64		indexes_bytes;	/* all forks of all its indexes */
 	TupleLenAcc width;			/* from pg_attribute + pg_statistic */
 	bool		unanalyzed;		/* a live column without pg_statistic row */
-	bool		sample_granted; /* adaptive mode: within the page budget */
 	/* indexes only */
 	Oid			relam;
 	bool		is_index;		/* found in pg_index */
@@ -76,8 +75,13 @@ typedef struct RelFacts
 	bool		indisready;
 	bool		has_pred;		/* a partial index */
 	bool		dedup;			/* B-tree deduplicate_items */
+	int16		nkeyatts;		/* key columns (the rest INCLUDE) */
+	bool		equalimage;		/* every key column's equality is image
+								 * equality: a build may deduplicate */
 	int16	   *indkey;			/* table column of each index column */
-	BtreeKeyAcc key;			/* from pg_attribute + pg_statistic */
+	BtreeKeyAcc *key;			/* B-trees: from pg_attribute + pg_statistic
+								 * (allocated for them only: 50,000 tables
+								 * need none) */
 } RelFacts;
 
 /* pg_statistic's width and null fraction of one column */
@@ -90,16 +94,13 @@ typedef struct ColumnStatsKey
 typedef struct ColumnStats
 {
 	ColumnStatsKey key;
-	float4		width;
-	float4		nullfrac;
-	float4		distinct;
+	BtreeColumnStats s;
 } ColumnStats;
 
 struct CatalogStats
 {
 	HTAB	   *rels;
-	bool		granted_tables; /* samples granted (catalog_stats_granted) */
-	bool		granted_indexes;
+	MemoryContext cxt;			/* where the facts live: the query's memory */
 };
 
 /*
@@ -159,7 +160,6 @@ scan_pg_class(HTAB *rels)
 		rf->width.any_nulls = false;
 		rf->width.align = 0;	/* the start of a row */
 		rf->unanalyzed = false;
-		rf->sample_granted = false;
 		rf->has_files = campmon_relation_file_facts(form->oid, form->relfilenode,
 													form->reltablespace,
 													form->relkind,
@@ -172,8 +172,10 @@ scan_pg_class(HTAB *rels)
 		rf->relam = form->relam;
 		rf->is_index = false;
 		rf->indkey = NULL;
-		memset(&rf->key, 0, sizeof(BtreeKeyAcc));
+		rf->key = NULL;
 		rf->dedup = true;
+		rf->equalimage = false;
+		rf->nkeyatts = 0;
 
 		/* fillfactor (and deduplicate_items) as the relcache would parse them */
 		rf->fillfactor = form->relkind == RELKIND_INDEX ?
@@ -205,13 +207,15 @@ scan_pg_class(HTAB *rels)
 	table_close(pg_class_rel, AccessShareLock);
 }
 
-/* pg_index: the size of each table's indexes. */
+/* pg_index: the size of each table's indexes, and what B-tree builds store. */
 static void
 scan_pg_index(HTAB *rels)
 {
 	Relation	pg_index_rel = table_open(IndexRelationId, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(pg_index_rel);
 	SysScanDesc scan;
 	HeapTuple	tup;
+	HTAB	   *equalimage = btree_equalimage_cache();
 
 	scan = systable_beginscan(pg_index_rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
@@ -233,15 +237,24 @@ scan_pg_index(HTAB *rels)
 		index->has_pred = !heap_attisnull(tup, Anum_pg_index_indpred, NULL);
 		/* measurable when its table is (privilege, other session's temp) */
 		index->may_measure = table != NULL && table->may_measure;
+		index->nkeyatts = form->indnkeyatts;
 		if (index->relam == BTREE_AM_OID)
 		{
+			CHECK_FOR_INTERRUPTS();
 			index->indkey = palloc(sizeof(int16) * Max(form->indnatts, 1));
 			for (int i = 0; i < form->indnatts; i++)
 				index->indkey[i] = form->indkey.values[i];
+			index->equalimage = !form->indisunique && index->dedup &&
+				btree_index_equalimage(tup, desc, equalimage);
+			index->key = palloc(sizeof(BtreeKeyAcc));
+			btree_key_init(index->key, form->indnkeyatts, index->equalimage,
+						   index->has_pred, index->reltuples,
+						   table != NULL ? table->reltuples : -1);
 		}
 	}
 	systable_endscan(scan);
 	table_close(pg_index_rel, AccessShareLock);
+	hash_destroy(equalimage);
 }
 
 /* pg_statistic: width and null fraction of the columns ANALYZE has seen. */
@@ -277,9 +290,7 @@ scan_pg_statistic(HTAB *rels)
 		key.relid = form->starelid;
 		key.attnum = form->staattnum;
 		cs = hash_search(stats, &key, HASH_ENTER, NULL);
-		cs->width = form->stawidth;
-		cs->nullfrac = form->stanullfrac;
-		cs->distinct = form->stadistinct;
+		btree_column_stats_from(tup, &cs->s);
 	}
 	systable_endscan(scan);
 	table_close(pg_statistic_rel, AccessShareLock);
@@ -296,8 +307,10 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 {
 	Relation	pg_attribute_rel = table_open(AttributeRelationId, AccessShareLock);
 	SysScanDesc scan;
+	Relation	pg_statistic_rel = table_open(StatisticRelationId, AccessShareLock);
 	HeapTuple	tup;
 	RelFacts   *rf = NULL;
+	BtreeColumnStats no_stats = {false};
 
 	scan = systable_beginscan(pg_attribute_rel, AttributeRelidNumIndexId,
 							  true, NULL, 0, NULL);
@@ -324,9 +337,9 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			if (cs == NULL && !att->attisdropped)
 				rf->unanalyzed = true;
 			table_column_len_add(&rf->width, att, cs != NULL,
-								 cs ? cs->width : 0, cs ? cs->nullfrac : 0);
+								 cs ? cs->s.width : 0, cs ? cs->s.nullfrac : 0);
 		}
-		else if (rf->indkey != NULL && att->attnum == rf->key.natts + 1)
+		else if (rf->indkey != NULL && att->attnum == rf->key->natts + 1)
 		{
 			/*
 			 * A B-tree's column: statistics of the table's column, of the
@@ -337,8 +350,17 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 			key.relid = tableatt != 0 ? rf->indrelid : rf->relid;
 			key.attnum = tableatt != 0 ? tableatt : att->attnum;
 			cs = hash_search(stats, &key, HASH_FIND, NULL);
-			btree_key_add(&rf->key, att, cs != NULL, cs ? cs->width : 0,
-						  cs ? cs->nullfrac : 0, cs ? cs->distinct : 0);
+			if (cs != NULL && att->attlen == -1)
+			{
+				BtreeColumnStats with_sizes = cs->s;
+				BtreeValueSizes vs;
+
+				if (btree_value_sizes_lookup(pg_statistic_rel, key.relid, key.attnum, &vs))
+					with_sizes.sizes = &vs;
+				btree_key_add(rf->key, att, tableatt == 0, &with_sizes);
+			}
+			else
+				btree_key_add(rf->key, att, tableatt == 0, cs ? &cs->s : &no_stats);
 			if (tableatt != 0 && cs != NULL && att->attlen == -1)
 			{
 				RelFacts   *table = hash_search(rels, &rf->indrelid, HASH_FIND, NULL);
@@ -347,15 +369,16 @@ scan_pg_attribute(HTAB *rels, HTAB *stats)
 				if (table != NULL && OidIsValid(table->reltoastrelid))
 					toast = hash_search(rels, &table->reltoastrelid, HASH_FIND, NULL);
 				if (toast != NULL &&
-					btree_key_may_be_toasted(rf->indrelid, tableatt, cs->width,
+					btree_key_may_be_toasted(rf->indrelid, tableatt, cs->s.width,
 											 (double) toast->files.main_bytes,
 											 table->reltuples))
-					btree_key_toasted(&rf->key, att);
+					btree_key_toasted(rf->key, att);
 			}
 		}
 	}
 	systable_endscan(scan);
 	table_close(pg_attribute_rel, AccessShareLock);
+	table_close(pg_statistic_rel, AccessShareLock);
 }
 
 /*
@@ -370,6 +393,7 @@ catalog_stats_build(MemoryContext cxt)
 	HASHCTL		ctl;
 	HTAB	   *stats;
 
+	cs->cxt = cxt;
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(RelFacts);
 	ctl.hcxt = cxt;
@@ -473,13 +497,22 @@ catalog_stats_table(CatalogStats *cs, Oid relid, TableListing *out)
 		out->n_mod_since_analyze = tab->changes_since_analyze;
 	}
 	if (toast != NULL)
+	{
+		PgStat_StatTabEntry *toasttab =
+			pgstat_fetch_stat_tabentry_ext(toast->relisshared, toast->relid);
+
 		out->toast_pages = toast->files.main_bytes / BLCKSZ;
-	if (toast != NULL)
+		out->toast_reltuples = toast->reltuples;
+		out->toast_has_counts = toasttab != NULL;
+		if (toasttab != NULL)
+		{
+			out->toast_n_live_tup = toasttab->n_live_tuples;
+			out->toast_n_dead_tup = toasttab->n_dead_tuples;
+		}
 		heap_stats_estimate(toast->files.main_bytes / BLCKSZ,
-							toast->fillfactor,
-							pgstat_fetch_stat_tabentry_ext(toast->relisshared,
-														   toast->relid),
+							toast->fillfactor, toasttab,
 							toast->reltuples, toast_tuple_len(), &out->toast);
+	}
 	else
 		out->toastrelid = InvalidOid;
 	return true;
@@ -508,8 +541,6 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	out->indisvalid = rf->indisvalid;
 	out->indisready = rf->indisready;
 	out->reltuples = rf->reltuples;
-	out->dedup_unknown = rf->relam == BTREE_AM_OID && rf->key.natts > 1 &&
-		!rf->indisunique && rf->dedup;
 	if (rf->relam != BTREE_AM_OID)
 	{
 		out->m.total_pages = rf->files.main_bytes / BLCKSZ;
@@ -517,18 +548,29 @@ catalog_stats_index(CatalogStats *cs, Oid relid, IndexListing *out)
 	}
 
 	btree_stats_estimate(rf->files.main_bytes / BLCKSZ, rf->fillfactor,
-						 rf->dedup, rf->indisunique, rf->reltuples,
-						 rf->has_pred, rf->indrelid, &rf->key, &out->m);
+						 rf->indisunique, rf->reltuples, rf->relid,
+						 rf->indrelid, rf->key, &out->m);
 	return true;
 }
 
 /*
- * The relations of one listing (tables, or B-tree indexes) that the
- * adaptive mode could sample: with LISTING_MIN_PAGES pages or more, that
- * this user may measure.  Allocated in the current memory context.
+ * The memory the facts live in (the query's): what is kept beside them for
+ * the same query goes there too, and goes with it.
+ */
+MemoryContext
+catalog_stats_memory(const CatalogStats *cs)
+{
+	return cs->cxt;
+}
+
+/*
+ * The relations of one listing (tables, or B-tree indexes) with min_pages
+ * pages or more that this user may measure: those the adaptive mode could
+ * sample.  Allocated in the current memory context.
  */
 Oid *
-catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
+catalog_stats_candidates(CatalogStats *cs, bool indexes, BlockNumber min_pages,
+						 int *n)
 {
 	HASH_SEQ_STATUS seq;
 	RelFacts   *rf;
@@ -540,7 +582,7 @@ catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
 	while ((rf = hash_seq_search(&seq)) != NULL)
 	{
 		if (!rf->has_files || !rf->may_measure ||
-			rf->files.main_bytes < (int64) LISTING_MIN_PAGES * BLCKSZ ||
+			rf->files.main_bytes < (int64) min_pages * BLCKSZ ||
 			(indexes ? !rf->is_index || rf->relam != BTREE_AM_OID :
 			 rf->relkind != RELKIND_RELATION))
 			continue;
@@ -552,35 +594,4 @@ catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n)
 		oids[(*n)++] = rf->relid;
 	}
 	return oids;
-}
-
-void
-catalog_stats_grant(CatalogStats *cs, Oid relid)
-{
-	RelFacts   *rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
-
-	if (rf != NULL)
-		rf->sample_granted = true;
-}
-
-/*
- * Whether the adaptive mode may sample this relation in this query: the
- * samples of each listing are granted at its first question
- * (listing_grant_samples).
- */
-bool
-catalog_stats_sample_granted(CatalogStats *cs, Oid relid, bool index)
-{
-	RelFacts   *rf;
-
-	if (index ? !cs->granted_indexes : !cs->granted_tables)
-	{
-		listing_grant_samples(cs, index);
-		if (index)
-			cs->granted_indexes = true;
-		else
-			cs->granted_tables = true;
-	}
-	rf = hash_search(cs->rels, &relid, HASH_FIND, NULL);
-	return rf != NULL && rf->sample_granted;
 }

@@ -30,6 +30,11 @@ typedef struct TableListing
 	double		n_mod_since_analyze;
 	BlockNumber toast_pages;
 	double		tuple_len;		/* the estimated row width stats used */
+	/* its TOAST relation's statistics, judged as a heap of its own */
+	float4		toast_reltuples;
+	bool		toast_has_counts;
+	double		toast_n_live_tup;
+	double		toast_n_dead_tup;
 } TableListing;
 
 /* One index's measurement in stats mode, from catalogs alone. */
@@ -41,8 +46,6 @@ typedef struct IndexListing
 	bool		indisready;
 	BtreeMeasure m;				/* total_pages only, unless a B-tree */
 	float4		reltuples;		/* pg_class: -1 never vacuumed nor analyzed */
-	bool		dedup_unknown;	/* a deduplicated key of several columns:
-								 * stats has no duplicate estimate for it */
 } IndexListing;
 
 extern CatalogStats *catalog_stats_build(MemoryContext cxt);
@@ -51,30 +54,8 @@ extern bool catalog_stats_table(CatalogStats *cs, Oid relid,
 								TableListing *out);
 extern bool catalog_stats_index(CatalogStats *cs, Oid relid,
 								IndexListing *out);
-extern bool catalog_stats_sample_granted(CatalogStats *cs, Oid relid,
-										 bool index);
-extern Oid *catalog_stats_candidates(CatalogStats *cs, bool indexes, int *n);
-extern void catalog_stats_grant(CatalogStats *cs, Oid relid);
-
-/* listing_default.c: the adaptive mode of the listings */
-extern const char *listing_table_untrusted(const TableListing *t);
-extern const char *listing_index_untrusted(const IndexListing *i,
-										   const TableListing *t);
-extern void listing_grant_samples(CatalogStats *cs, bool indexes);
-extern const char *listing_sample_refused(CatalogStats *cs, Oid relid,
-										  BlockNumber total_pages,
-										  bool index);
-extern void listing_unlock(Oid relid);
-extern const char *listing_stats_basis(const char *why, const char *skipped);
-extern const char *listing_sample_basis(BlockNumber scanned_pages,
-										BlockNumber total_pages,
-										const char *why);
-extern double listing_trusted_live_tuples(const TableListing *t);
-
-/* pages one relation's sample costs in the adaptive mode */
-#define LISTING_SAMPLE_PAGES 64
-/* smaller relations are not sampled: their error is a few pages at most,
- * and a listing of 50,000 work tables must not open each */
-#define LISTING_MIN_PAGES 8
+extern MemoryContext catalog_stats_memory(const CatalogStats *cs);
+extern Oid *catalog_stats_candidates(CatalogStats *cs, bool indexes,
+									 BlockNumber min_pages, int *n);
 
 #endif							/* CATALOG_STATS_H */

@@ -308,11 +308,12 @@ heap_measure_approx(Relation rel, HeapMeasure *m)
 }
 
 /*
- * Sampled mode: a simple random sample of pages drawn by PostgreSQL's block
- * sampler, read in block order with prefetching (as ANALYZE does), counted
- * as in exact mode and extrapolated.  The per-page need of live tuples feeds
- * the 95% interval of bloat_pct (sampling.c).  Cost: sample_pages page reads
- * plus one cheap step of the sampler per block of the table.
+ * Sampled mode: a stratified random sample of pages (sampling.c: one page
+ * drawn in each of sample_pages equal runs of blocks, repeatably for the
+ * same relation state), read in block order with prefetching (as ANALYZE
+ * does), counted as in exact mode and extrapolated.  The per-page need of
+ * live tuples feeds the 95% interval of bloat_pct.  Cost: sample_pages
+ * page reads.
  */
 void
 heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
@@ -322,14 +323,13 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 	PageSampler sampler;
 	BlockNumber blkno;
 	HeapCounts	sum;
-	SampleStat	need_stat;
+	double	   *need;			/* per page, stratum by stratum */
 	HeapPacker	packer;
 	double		scale;
 	TupleDesc	reform;
 
 	reform = measure_init(rel, CAMPMON_MODE_SAMPLED, m);
 	memset(&sum, 0, sizeof(sum));
-	memset(&need_stat, 0, sizeof(need_stat));
 	InitDirtySnapshot(dirty);
 	heap_packer_init(&packer, m->fillfactor);
 
@@ -340,6 +340,7 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 	}
 
 	page_sampler_init(&sampler, rel, 0, m->total_pages, sample_pages);
+	need = palloc(sizeof(double) * Max(sampler.n, 1));
 	while (page_sampler_next(&sampler, &blkno))
 	{
 		HeapCounts	page;
@@ -354,7 +355,7 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 		sum.dead_bytes += page.dead_bytes;
 		sum.free_bytes += page.free_bytes;
 		sum.live_need += page.live_need;
-		sample_stat_add(&need_stat, page.live_need);
+		need[m->scanned_pages] = page.live_need;
 		m->scanned_pages++;
 	}
 
@@ -368,8 +369,9 @@ heap_measure_sampled(Relation rel, int sample_pages, HeapMeasure *m)
 
 	m->is_estimate = m->scanned_pages < m->total_pages;
 	m->has_interval = true;
-	m->need_se = sample_stat_se_mean(&need_stat, m->total_pages, 0,
-									  BLCKSZ - SizeOfPageHeaderData);
+	m->need_se = strata_se_mean(need, m->scanned_pages, m->total_pages, 0,
+								BLCKSZ - SizeOfPageHeaderData);
+	pfree(need);
 	/*
 	 * The pages the sampled tuples fill, scaled to the table; whole pages,
 	 * as a rewrite makes them (a sample of every page gives exact's count).

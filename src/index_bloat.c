@@ -34,7 +34,7 @@
 #include "utils/tuplestore.h"
 
 #include "campmon.h"
-#include "catalog_stats.h"
+#include "listing_default.h"
 #include "sampling.h"
 
 PG_FUNCTION_INFO_V1(campmon_index_bloat);
@@ -74,6 +74,28 @@ static double
 bloat_pct(const BtreeMeasure *m)
 {
 	return campmon_bloat_pct(m->total_pages, m->min_pages);
+}
+
+/*
+ * 95% interval of bloat_pct of a sampled measurement.  As for heaps:
+ * min_pages grows by N / B pages per byte of mean per-page need, B = rebuilt
+ * bytes per page of the model; a build rounds the leaves and each internal
+ * level to whole pages (one page each way per level, sampling.c) -- a
+ * sample of every page too: unlike a heap's rewrite, which the page-reading
+ * modes replay exactly, a build's pages come from a model (suffix
+ * truncation of the pivots, the packing of the last leaf), within a page
+ * a level of REINDEX on the benchmark's shapes.
+ */
+static void
+bloat_interval(const BtreeMeasure *m, double *low, double *high)
+{
+	double		per_page = m->min_pages > 1 ? m->rebuilt_need / (m->min_pages - 1) :
+		BLCKSZ;
+
+	bloat_interval95(m->total_pages, m->min_pages,
+					 (m->total_pages - 1) * m->need_se / Max(per_page, 1.0),
+					 1.0 + Max(m->level, 0),
+					 low, high);
 }
 
 #define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
@@ -193,20 +215,8 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 			{
 				double		low,
 							high;
-				double		per_page;
 
-				/*
-				 * As for heaps: min_pages grows by N / B pages per byte of
-				 * mean per-page need, B = rebuilt bytes per page of the
-				 * model; a build rounds the leaves and each internal level to
-				 * whole pages (one page each way per level, sampling.c).
-				 */
-				per_page = m.min_pages > 1 ? m.rebuilt_need / (m.min_pages - 1) :
-					BLCKSZ;
-				bloat_interval95(m.total_pages, m.min_pages,
-								 (m.total_pages - 1) * m.need_se / Max(per_page, 1.0),
-								 m.is_estimate ? 1.0 + Max(m.level, 0) : 0.0,
-								 &low, &high);
+				bloat_interval(&m, &low, &high);
 				SET_PCT(low);
 				SET_PCT(high);
 			}
@@ -229,13 +239,14 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 }
 
 /*
- * Measure the index as args say and fill values/nulls with its row; basis,
- * when not NULL, is the adaptive mode's (with %s for the method's own).
- * Returns false, with missing_ok, when the index cannot be measured.
+ * Measure the index as args say and fill values/nulls with its row.  why,
+ * when not NULL, is why the adaptive mode samples it (cs: the listing's
+ * facts, whose budget may draw a wide sample again, larger).  Returns
+ * false, with missing_ok, when the index cannot be measured.
  */
 static bool
 index_bloat_rel(const MeasureArgs *args, bool missing_ok, const char *why,
-				Datum *values, bool *nulls)
+				CatalogStats *cs, Datum *values, bool *nulls)
 {
 	Relation	rel;
 	BtreeMeasure m;
@@ -248,7 +259,18 @@ index_bloat_rel(const MeasureArgs *args, bool missing_ok, const char *why,
 	{
 		measure_btree(rel, args->mode, args->sample_pages, &m);
 		if (why != NULL)
+		{
+			double		low,
+						high;
+			int			pages;
+
+			bloat_interval(&m, &low, &high);
+			if (m.is_estimate && !m.unknown && !m.unreadable &&
+				listing_sample_more(cs, true, m.scanned_pages, m.total_pages,
+									high - low, &pages))
+				measure_btree(rel, args->mode, pages, &m);
 			m.basis = listing_sample_basis(m.scanned_pages, m.total_pages, why);
+		}
 	}
 	else
 	{
@@ -288,7 +310,7 @@ index_bloat_row(FunctionCallInfo fcinfo, TupleDesc tupdesc, bool missing_ok,
 	if (tupdesc->natts != INDEX_BLOAT_COLS)
 		elog(ERROR, "campmon: the SQL definition of index_bloat does not match the library; run ALTER EXTENSION campmon UPDATE");
 
-	return index_bloat_rel(&args, missing_ok, NULL, values, nulls);
+	return index_bloat_rel(&args, missing_ok, NULL, NULL, values, nulls);
 }
 
 /* campmon.index_bloat(idx regclass, mode text, sample_pages int) */
@@ -334,6 +356,7 @@ typedef struct IndexRowCall
 	bool	   *nulls;
 	MeasureArgs args;			/* adaptive mode's sample: fcinfo NULL */
 	const char *why;
+	CatalogStats *cs;
 } IndexRowCall;
 
 static bool
@@ -342,8 +365,8 @@ index_row_call(void *arg)
 	IndexRowCall *call = (IndexRowCall *) arg;
 
 	if (call->fcinfo == NULL)
-		return index_bloat_rel(&call->args, true, call->why, call->values,
-							   call->nulls);
+		return index_bloat_rel(&call->args, true, call->why, call->cs,
+							   call->values, call->nulls);
 	return index_bloat_row(call->fcinfo, call->tupdesc, true, call->values,
 						   call->nulls);
 }
@@ -378,6 +401,7 @@ list_index_adaptive(CatalogStats *cs, Oid relid, IndexListing *listing,
 			call.args.mode = CAMPMON_MODE_SAMPLED;
 			call.args.sample_pages = LISTING_SAMPLE_PAGES;
 			call.why = why;
+			call.cs = cs;
 			measured = campmon_measure_guarded(index_row_call, &call, relid,
 											   &unreadable);
 			listing_unlock(relid);

@@ -202,8 +202,8 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("campmon.sample_seed",
-							"Seed of the page sampler; 0 draws a new sample on every call.",
-							"Set it to repeat a sample exactly, e.g. in tests.",
+							"Seed of the page sampler; 0 seeds each sample from its relation's file and size, so that the same relation state gives the same sample.",
+							"Set it to draw other samples, or the same one for every relation, e.g. in tests.",
 							&campmon_sample_seed,
 							0, INT_MIN, INT_MAX,
 							PGC_USERSET, 0,

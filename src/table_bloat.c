@@ -27,7 +27,7 @@
 #include "utils/tuplestore.h"
 
 #include "campmon.h"
-#include "catalog_stats.h"
+#include "listing_default.h"
 #include "sampling.h"
 
 PG_FUNCTION_INFO_V1(campmon_table_bloat);
@@ -156,7 +156,6 @@ typedef struct MeasureTableCall
 	HeapMeasure main;
 	Oid			toastrelid;
 	HeapMeasure toast;
-	MeasureArgs args;			/* adaptive mode's sample: fcinfo NULL */
 } MeasureTableCall;
 
 static bool
@@ -164,9 +163,6 @@ measure_table_call(void *arg)
 {
 	MeasureTableCall *call = (MeasureTableCall *) arg;
 
-	if (call->fcinfo == NULL)
-		return measure_table_as(&call->args, true, &call->main,
-								&call->toastrelid, &call->toast);
 	return measure_table(call->fcinfo, true, &call->relid, &call->main,
 						 &call->toastrelid, &call->toast);
 }
@@ -309,42 +305,107 @@ campmon_try_table_bloat(PG_FUNCTION_ARGS)
 }
 
 /*
+ * A sample of a heap for the adaptive mode: LISTING_SAMPLE_PAGES pages, and
+ * drawn again larger when its interval is wide and the listing's budget
+ * has pages to spare (listing_sample_more).
+ */
+static void
+sample_heap_adaptive(CatalogStats *cs, Relation rel, HeapMeasure *m)
+{
+	int			pages = LISTING_SAMPLE_PAGES;
+	double		low,
+				high;
+
+	heap_measure_sampled(rel, pages, m);
+	bloat_interval(m, &low, &high);
+	if (m->is_estimate &&
+		listing_sample_more(cs, false, m->scanned_pages, m->total_pages,
+							high - low, &pages))
+		heap_measure_sampled(rel, pages, m);
+}
+
+/* list_table_adaptive's sample: the table's and its TOAST relation's as asked */
+typedef struct AdaptiveCall
+{
+	CatalogStats *cs;
+	Oid			relid;
+	bool		main;			/* sample the table */
+	bool		toast;			/* sample its TOAST relation */
+	TableListing *listing;		/* the statistics of what is not sampled */
+} AdaptiveCall;
+
+static bool
+sample_table_adaptive(void *arg)
+{
+	AdaptiveCall *call = (AdaptiveCall *) arg;
+	Relation	rel = campmon_open_table(call->relid, true);
+	Oid			toastrelid;
+
+	if (rel == NULL)
+		return false;
+	if (call->main)
+		sample_heap_adaptive(call->cs, rel, &call->listing->main);
+	toastrelid = rel->rd_rel->reltoastrelid;
+	if (call->toast && OidIsValid(toastrelid))
+	{
+		/* our lock on the table keeps it from being dropped or rewritten */
+		Relation	toastrel = relation_open(toastrelid, AccessShareLock);
+
+		sample_heap_adaptive(call->cs, toastrel, &call->listing->toast);
+		relation_close(toastrel, AccessShareLock);
+	}
+	relation_close(rel, AccessShareLock);
+	return true;
+}
+
+/*
  * The adaptive mode's row of one table (listing_default.c): the statistics
- * when they can be trusted, else a small sample of its pages if the page
- * budget allows and the table is not locked by another session, else the
- * statistics with reltuples preferred to n_live_tup.  Returns false when
- * the table vanished meanwhile (no row).
+ * of the table and of its TOAST relation where they can be trusted, else a
+ * small sample of the pages of whichever cannot, if the page budget allows
+ * and the table is not locked by another session; else the statistics,
+ * with reltuples preferred to n_live_tup.  Returns false when the table
+ * vanished meanwhile (no row).
  */
 static bool
 list_table_adaptive(CatalogStats *cs, Oid relid, TableListing *listing,
 					Datum *values, bool *nulls)
 {
 	const char *why = listing_table_untrusted(listing);
+	const char *toast_why = listing_toast_untrusted(listing);
 	const char *skipped = NULL;
 
-	if (why != NULL)
+	if (why != NULL || toast_why != NULL)
 	{
-		skipped = listing_sample_refused(cs, relid, listing->main.total_pages,
+		skipped = listing_sample_refused(cs, relid,
+										 Max(why ? listing->main.total_pages : 0,
+											 toast_why ? listing->toast_pages : 0),
 										 false);
 		if (skipped == NULL)
 		{
-			MeasureTableCall call = {NULL, relid};
+			AdaptiveCall call = {cs, relid, why != NULL, toast_why != NULL, listing};
 			char	   *unreadable;
 			bool		measured;
 
-			call.args.relid = relid;
-			call.args.mode = CAMPMON_MODE_SAMPLED;
-			call.args.sample_pages = LISTING_SAMPLE_PAGES;
-			measured = campmon_measure_guarded(measure_table_call, &call, relid,
+			measured = campmon_measure_guarded(sample_table_adaptive, &call, relid,
 											   &unreadable);
 			listing_unlock(relid);
 			if (measured)
 			{
-				call.main.basis = listing_sample_basis(call.main.scanned_pages,
-													   call.main.total_pages,
-													   why);
-				table_bloat_values(relid, &call.main, call.toastrelid,
-								   &call.toast, values, nulls);
+				if (why == NULL)
+					listing->main.basis = listing_stats_basis(NULL, NULL);
+				else
+					listing->main.basis = listing_sample_basis(listing->main.scanned_pages,
+															   listing->main.total_pages,
+															   why);
+				if (toast_why != NULL)
+					listing->main.basis =
+						psprintf("%s; TOAST %s",
+								 listing->main.basis,
+								 listing_sample_basis(listing->toast.scanned_pages,
+													  listing->toast.total_pages,
+													  toast_why + strlen("TOAST: ")));
+				table_bloat_values(relid, &listing->main, listing->toastrelid,
+								   &listing->toast, values, nulls);
 				return true;
 			}
 			if (unreadable == NULL)
@@ -362,7 +423,7 @@ list_table_adaptive(CatalogStats *cs, Oid relid, TableListing *listing,
 		heap_stats_estimate(listing->main.total_pages, listing->main.fillfactor,
 							NULL, listing->reltuples, listing->tuple_len,
 							&listing->main);
-	listing->main.basis = listing_stats_basis(why, skipped);
+	listing->main.basis = listing_stats_basis(why ? why : toast_why, skipped);
 	table_bloat_values(relid, &listing->main, listing->toastrelid,
 					   &listing->toast, values, nulls);
 	return true;
