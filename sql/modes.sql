@@ -47,16 +47,17 @@ FROM campmon.table_bloat('fx_log', 'sampled', 150) s, campmon.table_bloat('fx_lo
 -- always (95% nominal; at least 17 of 20 leaves room for chance).  The seed
 -- goes through a function argument so that each row really draws anew.
 CREATE FUNCTION sampled_with_seed(r regclass, seed int, n int)
-RETURNS TABLE (bloat_pct numeric, bloat_pct_low numeric, bloat_pct_high numeric)
+RETURNS TABLE (bloat_pct numeric, bloat_pct_low numeric, bloat_pct_high numeric, free_bytes bigint, live_bytes bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('campmon.sample_seed', seed::text, true);
-    RETURN QUERY SELECT b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high
+    RETURN QUERY SELECT b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high, b.free_bytes, b.live_bytes
                  FROM campmon.table_bloat(r, 'sampled', n) b;
 END $$;
--- (the intervals tell the draws apart: with strata the estimates of this
--- table fall on a few whole page counts)
-SELECT count(DISTINCT (s.bloat_pct_low, s.bloat_pct_high)) > 10 AS distinct_samples,
+-- (the intervals and the extrapolated bytes tell the draws apart: with
+-- strata the estimates of this table fall on a few whole page counts, and
+-- the percentages have two decimals)
+SELECT count(DISTINCT (s.bloat_pct_low, s.bloat_pct_high, s.free_bytes, s.live_bytes)) > 10 AS distinct_samples,
        count(*) FILTER (WHERE s.bloat_pct_low <= e.bloat_pct AND e.bloat_pct <= s.bloat_pct_high) >= 17 AS coverage_ok
 FROM campmon.table_bloat('fx_log', 'exact') e,
      generate_series(1, 20) k,
