@@ -35,8 +35,9 @@ OBJS = \
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
 # SQL_STATE makes what an upgrade must not recreate (tables and their seed
-# rows); SQL_CODE only CREATE OR REPLACE functions and views, grants and
-# comments, so that an upgrade script can rerun it whole after its own DDL.
+# rows, row types); SQL_CODE only CREATE OR REPLACE functions and views,
+# grants and comments, so that an upgrade script can rerun it whole after
+# its own DDL.
 # Never edit campmon--$(EXTVERSION).sql: it is generated.
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\\(.*\\)'/\\1/p" campmon.control)
 SQL_STATE = \
@@ -45,10 +46,16 @@ SQL_STATE = \
 	src/sql/campaign_seeds.sql \
 	src/sql/check_registry.sql \
 	src/sql/runs.sql \
+	src/sql/plan_types.sql \
 	src/sql/snapshots.sql
 # one file per check or family of checks (src/sql/checks/), each
 # registering itself in campmon.check_definitions: a new check is a new file
 CHECKS = $(sort $(wildcard src/sql/checks/*.sql))
+# plan()'s phases, one file each (src/sql/plan/): a new phase is a new file
+# there (and its call in plan()).  They install in name order, after the
+# types and helpers they use and before plan.sql; a phase uses no other
+# phase file.
+PLAN_PHASES = $(sort $(wildcard src/sql/plan/*.sql))
 SQL_CODE = \
 	src/sql/helpers.sql \
 	src/sql/tablespace.sql \
@@ -61,6 +68,8 @@ SQL_CODE = \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/history.sql \
+	src/sql/drop_work_table.sql \
+	$(PLAN_PHASES) \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
 	src/sql/snapshot.sql \
@@ -86,6 +95,9 @@ SQL_SOURCES = \
 	$(CHECKS) \
 	src/sql/runs.sql \
 	src/sql/history.sql \
+	src/sql/drop_work_table.sql \
+	src/sql/plan_types.sql \
+	$(PLAN_PHASES) \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
 	src/sql/snapshots.sql \

@@ -40,7 +40,17 @@ WITH members AS (
                        E'\nacl: ' || coalesce((SELECT array_to_string(array_agg(a ORDER BY a::text), ',')
                                                FROM unnest(c.relacl) a), 'default')
                 FROM pg_catalog.pg_class c WHERE c.oid = m.objid)
-             WHEN 'pg_catalog.pg_type'::regclass THEN pg_catalog.format_type(m.objid, NULL)
+             -- a composite type with its attributes (an upgrade that forgets
+             -- an ALTER TYPE shows) and its privileges
+             WHEN 'pg_catalog.pg_type'::regclass THEN
+               pg_catalog.format_type(m.objid, NULL) ||
+               coalesce((SELECT E'\n' || string_agg(format('  %s %s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)),
+                                                    E'\n' ORDER BY a.attnum)
+                         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.typrelid
+                         WHERE t.oid = m.objid AND a.attnum > 0 AND NOT a.attisdropped), '') ||
+               E'\nacl: ' || coalesce((SELECT array_to_string(array_agg(a ORDER BY a::text), ',')
+                                       FROM pg_catalog.pg_type t, unnest(t.typacl) a
+                                       WHERE t.oid = m.objid), 'default')
              ELSE ''
            END AS definition,
            pg_catalog.obj_description(m.objid, (SELECT relname FROM pg_catalog.pg_class WHERE oid = m.classid)) AS comment
