@@ -461,6 +461,10 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_plan_repack_cleanup', $$SELECT count(*) FROM campmon._plan_repack_cleanup(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'))$$, 'ok'),
 ('_plan_repack_cleanup', $$SELECT count(*) >= 0 FROM campmon._plan_repack_cleanup(campmon._plan_prepare(NULL, NULL, 0, false, false, false, current_user))$$, 'ok'),
 ('_plan_repack_cleanup', $$SELECT count(*) >= 0 FROM campmon._plan_repack_cleanup(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user))$$, 'ok'),
+-- _plan_catalog_rows_dropped(ctx): the catalog rows phase 3 expects the drops to delete
+('_plan_catalog_rows_dropped', $$SELECT count(*) FROM campmon._plan_catalog_rows_dropped(NULL)$$, 'ok'),
+('_plan_catalog_rows_dropped', $$SELECT sum(dropped_rows) = 0 FROM campmon._plan_catalog_rows_dropped(jsonb_populate_record(NULL::campmon._plan_context, '{"include_suspect": true, "actions": ["VACUUM"]}'))$$, 'ok'),
+('_plan_catalog_rows_dropped', $$SELECT count(*) = 5 FROM campmon._plan_catalog_rows_dropped(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user))$$, 'ok'),
 ('_plan_catalogs', $$SELECT count(*) FROM campmon._plan_catalogs(NULL)$$, 'ok'),
 ('_plan_catalogs', $$SELECT count(*) FROM campmon._plan_catalogs(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'))$$, 'ok'),
 ('_plan_catalogs', $$SELECT count(*) >= 0 FROM campmon._plan_catalogs(campmon._plan_prepare(NULL, NULL, 0, false, false, false, current_user))$$, 'ok'),

@@ -180,9 +180,60 @@ VACUUM pl_free;
 DELETE FROM pl_free WHERE id = 10;
 SELECT bloat_pct > 80 AS mostly_free, dead_rows FROM campmon.tables WHERE table_name = 'pl_free';
 SELECT count(*) AS vacuum_for_free_space FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';
-DELETE FROM pl_free WHERE id % 50 = 0;
+DELETE FROM pl_free WHERE id % 20 = 0;
 SELECT action, reason FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';
 DROP TABLE pl_free;
+
+-- plans without noise (issue 28): no VACUUM below its floor
+-- (campmon.vacuum_min_dead_rows, 1000, or campmon.vacuum_min_dead_size,
+-- 1MB, of dead rows), whatever their share: 35 dead rows of 100 are 35%
+CREATE TABLE pl_few (id int, v text) WITH (autovacuum_enabled = false);
+INSERT INTO pl_few SELECT g, 'x' FROM generate_series(1, 100) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE pl_few;
+DELETE FROM pl_few WHERE id <= 35;
+SELECT pg_stat_force_next_flush();
+SELECT dead_rows FROM campmon.tables WHERE table_name = 'pl_few';
+SELECT count(*) AS vacuum_under_floor FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_few';
+SET campmon.vacuum_min_dead_rows = 30;
+SELECT action, reason FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_few';
+SET campmon.vacuum_min_dead_rows = 1000;
+SET campmon.vacuum_min_dead_size = '1kB';
+SELECT action FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_few';
+RESET campmon.vacuum_min_dead_rows;
+RESET campmon.vacuum_min_dead_size;
+-- ANALYZE of a small table only when its statistics are missing: 75 rows
+-- changed (35 deleted, 40 updated) of 65 (115%) are under campmon.analyze_min_changed_rows (1000);
+-- a table never analyzed is planned whatever its size
+VACUUM pl_few;
+UPDATE pl_few SET v = 'y' WHERE id <= 75;
+SELECT pg_stat_force_next_flush();
+SELECT n_mod_since_analyze AS changed FROM campmon.tables WHERE table_name = 'pl_few';
+SELECT count(*) AS analyze_under_floor FROM campmon.plan(families => '{pltest}', actions => '{ANALYZE}') WHERE target = 'public.pl_few';
+SET campmon.analyze_min_changed_rows = 10;
+SELECT action, reason FROM campmon.plan(families => '{pltest}', actions => '{ANALYZE}') WHERE target = 'public.pl_few';
+RESET campmon.analyze_min_changed_rows;
+CREATE TABLE pl_few_new (id int);
+INSERT INTO pl_few_new VALUES (1), (2);
+SELECT action, reason FROM campmon.plan(families => '{pltest}', actions => '{ANALYZE}') WHERE target = 'public.pl_few_new';
+DROP TABLE pl_few, pl_few_new;
+-- never advice to drop an index something needs: a bloated, never-scanned
+-- primary key backs its constraint, a unique index enforces uniqueness (a
+-- replica identity is one); a plain index nothing needs may go; no
+-- "unknown%" when the listing read no density (stats mode)
+CREATE TABLE pl_unused (id int PRIMARY KEY, v int NOT NULL, w int) WITH (autovacuum_enabled = false);
+CREATE UNIQUE INDEX pl_unused_v_u ON pl_unused (v);
+CREATE INDEX pl_unused_w ON pl_unused (w);
+INSERT INTO pl_unused SELECT g, g, g FROM generate_series(1, 60000) g;
+DELETE FROM pl_unused WHERE id % 10 <> 0;
+VACUUM pl_unused;
+SELECT target, reason ~ 'consider dropping' AS drop_advice, reason ~ 'backs constraint pl_unused_pkey' AS says_constraint
+FROM campmon.plan(families => '{pltest}', actions => '{REINDEX INDEX CONCURRENTLY}') ORDER BY target;
+SET campmon.indexes_mode = 'stats';
+SELECT count(*) > 0 AS planned, count(*) FILTER (WHERE reason ~ 'unknown') AS unknown_in_reasons
+FROM campmon.plan(families => '{pltest}', actions => '{REINDEX INDEX CONCURRENTLY}');
+SET campmon.indexes_mode = 'exact';
+DROP TABLE pl_unused;
 
 -- VACUUM and ANALYZE steps are throttled as autovacuum is
 -- (campmon.run_cost_delay, 2 ms by default): with a cost limit of 1 (set
@@ -191,7 +242,8 @@ DROP TABLE pl_free;
 -- second; 0 runs it at full speed
 INSERT INTO campmon.family (family, pattern, description, priority) VALUES ('plcost', '^pl_cost$', 'this test''s table', 1);
 CREATE TABLE pl_cost (id int, v text) WITH (autovacuum_enabled = false);
-INSERT INTO pl_cost SELECT g, repeat('x', 200) FROM generate_series(1, 3500) g;
+-- (7000 rows: the second run's third of them is over the VACUUM floor)
+INSERT INTO pl_cost SELECT g, repeat('x', 200) FROM generate_series(1, 7000) g;
 DELETE FROM pl_cost WHERE id % 2 = 0;
 SELECT current_database() AS db \gset
 ALTER DATABASE :"db" SET vacuum_cost_limit = 1;

@@ -49,6 +49,9 @@ BEGIN
     ctx.reindex_pct := current_setting('campmon.reindex_min_bloat_pct')::numeric;
     ctx.reindex_min := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size');
     ctx.analyze_pct := current_setting('campmon.analyze_min_changed_pct')::numeric;
+    ctx.analyze_min_rows := current_setting('campmon.analyze_min_changed_rows')::bigint;
+    ctx.vacuum_min_rows := current_setting('campmon.vacuum_min_dead_rows')::bigint;
+    ctx.vacuum_min_bytes := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_min_dead_size');
     ctx.full_max := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_full_max_size');
     ctx.repack := EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_repack');
     ctx.repack_margin := current_setting('campmon.repack_space_margin_pct')::numeric;

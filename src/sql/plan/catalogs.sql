@@ -2,8 +2,55 @@
  * plan/catalogs.sql -- phase 3: VACUUM (ANALYZE) of the system catalogs
  * that work-table churn bloats (pg_class, pg_attribute, pg_type, pg_depend,
  * pg_statistic): every work table created and dropped leaves dead rows
- * there.  After the drops of phase 1, which leave more.
+ * there.  After the drops of phase 1, which leave more: a catalog is
+ * vacuumed for its dead rows now plus the rows those drops delete from it,
+ * counted from the catalogs themselves, and only above the floor of a
+ * VACUUM (campmon.vacuum_min_dead_rows or _size, as in phase 4): "VACUUM
+ * pg_statistic, 0 dead rows" because one work table is stale is noise.
  */
+
+-- The rows each churned catalog holds for the relations this plan drops
+-- (the stale work tables, the suspect ones too with include_suspect; none
+-- when the plan's actions leave DROP TABLE out), with their indexes and
+-- TOAST tables: the dead rows the drops leave there.  pg_statistic, which
+-- only a superuser may read, is counted as the drops' analyzed columns.
+CREATE OR REPLACE FUNCTION campmon._plan_catalog_rows_dropped(ctx campmon._plan_context)
+RETURNS TABLE (catalog text, dropped_rows bigint)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+WITH d AS MATERIALIZED (
+    SELECT w.relid FROM unnest(ctx.work_tables) w
+    WHERE (w.verdict = 'stale' OR (ctx.include_suspect AND w.verdict = 'suspect'))
+      AND (ctx.actions IS NULL OR 'DROP TABLE' = ANY (ctx.actions))),
+r AS MATERIALIZED (
+    SELECT c.oid AS relid, c.reltype FROM pg_class c JOIN d ON c.oid = d.relid
+    UNION ALL
+    SELECT t.oid, t.reltype FROM pg_class c JOIN d ON c.oid = d.relid JOIN pg_class t ON t.oid = c.reltoastrelid
+    UNION ALL
+    SELECT i.indexrelid, 0::oid FROM pg_index i
+    WHERE i.indrelid IN (SELECT d.relid FROM d
+                         UNION ALL SELECT c.reltoastrelid FROM pg_class c JOIN d ON c.oid = d.relid WHERE c.reltoastrelid <> 0))
+SELECT 'pg_class', (SELECT count(*) FROM r)
+UNION ALL
+SELECT 'pg_attribute', (SELECT count(*) FROM pg_attribute a JOIN r ON a.attrelid = r.relid)
+UNION ALL
+-- a table's row type and the array type of it
+SELECT 'pg_type', (SELECT count(*) FROM pg_type ty JOIN r ON ty.oid = r.reltype)
+                + (SELECT count(*) FROM pg_type ty JOIN r ON ty.typelem = r.reltype WHERE r.reltype <> 0)
+UNION ALL
+SELECT 'pg_depend', (SELECT count(*) FROM pg_depend dp JOIN r ON dp.objid = r.relid
+                     WHERE dp.classid = 'pg_class'::regclass)
+UNION ALL
+SELECT 'pg_statistic', (SELECT count(*) FROM pg_attribute a JOIN d ON a.attrelid = d.relid
+                        WHERE a.attnum > 0 AND NOT a.attisdropped
+                          AND (pg_stat_get_last_analyze_time(d.relid) IS NOT NULL
+                               OR pg_stat_get_last_autoanalyze_time(d.relid) IS NOT NULL))
+$$;
+
+REVOKE ALL ON FUNCTION campmon._plan_catalog_rows_dropped(campmon._plan_context) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._plan_catalog_rows_dropped(campmon._plan_context) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon._plan_catalogs(ctx campmon._plan_context)
 RETURNS SETOF campmon._plan_step
@@ -11,20 +58,26 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
+WITH t AS (
+    SELECT t.*, coalesce(t.dead_rows, t.n_dead_tup, 0) AS dead, coalesce(k.dropped_rows, 0) AS dropped
+    FROM unnest(ctx.tables) t
+    LEFT JOIN campmon._plan_catalog_rows_dropped(ctx) k ON k.catalog = t.table_name
+    WHERE t.family = 'catalog' AND t.schema_name = 'pg_catalog'
+      AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic'))
 SELECT 3, 'VACUUM'::text, t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
-       format('catalog %s: %s%% bloat, %s dead rows (work tables created and dropped churn the catalogs)',
-              t.table_name, t.bloat_pct, coalesce(t.dead_rows, t.n_dead_tup)),
+       format('catalog %s: %s%% bloat, %s%s (work tables created and dropped churn the catalogs)',
+              t.table_name, t.bloat_pct, campmon._count(t.dead, 'dead row'),
+              CASE WHEN t.dropped > 0 THEN format(', and %s this plan''s drops delete', campmon._count(t.dropped, 'row')) ELSE '' END),
        coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
        format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), t.bloat_bytes
-FROM unnest(ctx.tables) t
-WHERE t.family = 'catalog'
-  AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic')
-  -- dead rows (not free space, which VACUUM cannot give back), or
-  -- the dead rows this plan's drops are about to leave there
-  AND (coalesce(t.dead_bytes, 0) >= greatest(ctx.dead_pct, 1) / 100 * t.table_bytes
-       OR coalesce(t.n_dead_tup, 0) > 0.2 * greatest(t.n_live_tup, 1)
-       OR EXISTS (SELECT FROM unnest(ctx.work_tables) w
-                  WHERE w.verdict = 'stale' OR (ctx.include_suspect AND w.verdict = 'suspect')))
+FROM t
+-- dead rows (not free space, which VACUUM cannot give back), now or once
+-- this plan's drops ran, above the floor of a VACUUM
+WHERE (coalesce(t.dead_bytes, 0) >= greatest(ctx.dead_pct, 1) / 100 * t.table_bytes
+       OR t.dead > ctx.dead_pct / 100 * greatest(coalesce(t.live_rows, t.n_live_tup, 0), 1)
+       OR t.dropped > 0)
+  AND (t.dead + t.dropped >= greatest(ctx.vacuum_min_rows, 1)
+       OR coalesce(t.dead_bytes, 0) >= greatest(ctx.vacuum_min_bytes, 1))
 $$;
 
 REVOKE ALL ON FUNCTION campmon._plan_catalogs(campmon._plan_context) FROM PUBLIC;
