@@ -305,7 +305,7 @@ _PG_init(void)
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.analyze_min_changed_rows",
 							"campmon.plan analyzes a table after changes only when at least this many rows changed (besides campmon.analyze_min_changed_pct).",
-							"Below it, a table is analyzed only when its statistics are missing or wrong.",
+							"Below it, a table is analyzed only when it never was.",
 							&campmon_analyze_min_changed_rows, 1000, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.freeze_age_pct",

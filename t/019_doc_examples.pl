@@ -96,6 +96,37 @@ is($node->safe_psql($db, 'SHOW campmon.reference_time'), '2026-11-20 03:00:00',
 like($node->safe_psql($db, q{SELECT message FROM campmon.checks WHERE check_name = 'cleanup_last_run'}),
 	qr/^the cleanup last ran 5 days ago/, 'and its checks agree with the data (the cleanup ran 5 days before)');
 
+# the demo's plan has no noise (issue 28): no VACUUM under its floor
+# (campmon.vacuum_min_dead_rows or _size; a catalog counted with the rows
+# the plan's drops delete there), no ANALYZE of an analyzed table for fewer
+# changed rows than campmon.analyze_min_changed_rows, no advice to drop an
+# index that enforces uniqueness or backs a constraint, no "unknown%"; and
+# it plans something, or this proves nothing
+my $noise = $node->safe_psql($db, q{
+WITH p AS (SELECT * FROM campmon.plan()),
+floor AS (SELECT current_setting('campmon.vacuum_min_dead_rows')::bigint AS min_rows,
+                 (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_min_dead_size') AS min_bytes,
+                 current_setting('campmon.analyze_min_changed_rows')::bigint AS min_changed)
+SELECT p.step || ' ' || p.action || ' ' || p.target || ': ' || p.reason
+FROM p CROSS JOIN floor f
+LEFT JOIN campmon.tables t ON t.relid = p.target_relid
+LEFT JOIN pg_index i ON i.indexrelid = p.target_relid
+WHERE (p.action = 'VACUUM' AND t.family <> 'catalog'
+       AND coalesce(t.dead_rows, t.n_dead_tup, 0) < f.min_rows AND coalesce(t.dead_bytes, 0) < f.min_bytes)
+   OR (p.action = 'VACUUM' AND t.family = 'catalog'
+       AND coalesce((regexp_match(p.reason, '(\d+) dead rows?'))[1]::bigint, 0)
+           + coalesce((regexp_match(p.reason, '(\d+) rows? this plan''s drops'))[1]::bigint, 0) < f.min_rows
+       AND coalesce(t.dead_bytes, 0) < f.min_bytes)
+   OR (p.action = 'ANALYZE' AND (t.last_analyze IS NOT NULL OR t.last_autoanalyze IS NOT NULL)
+       AND t.n_mod_since_analyze < f.min_changed)
+   OR (p.reason ~ 'consider dropping' AND (i.indisunique OR EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)))
+   OR p.reason ~ 'unknown'
+ORDER BY p.step});
+is($noise, '', "the demo's plan has no step under its floor, no advice to drop a constraint's index, no unknown%");
+my ($steps, $vacuums) = split /\|/, $node->safe_psql($db,
+	q{SELECT count(*), count(*) FILTER (WHERE action = 'VACUUM') FROM campmon.plan() WHERE action <> 'DROP TABLE'});
+cmp_ok($vacuums, '>', 0, "and it plans VACUUM steps ($vacuums of $steps besides the drops)");
+
 # Run one block; returns (ok, output).
 my $n_fresh = 0;
 sub run_block
