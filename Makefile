@@ -151,6 +151,13 @@ dist:
 # PGXS does not track header dependencies: every object depends on ours.
 $(OBJS): src/campmon.h src/sampling.h src/catalog_stats.h src/listing_default.h src/btree_leaf.h src/run_shared.h
 
+# Every test session starts with campmon's settings at their defaults, as the
+# expected outputs assume, whatever the server's configuration sets
+# (scripts/test_options.sh asks the server under test; pg_regress keeps a
+# PGOPTIONS it finds and adds its own).
+CALLER_PGOPTIONS := $(PGOPTIONS)
+installcheck installcheck-regress installcheck-isolation: export PGOPTIONS = $(CALLER_PGOPTIONS) $(shell PG_CONFIG=$(PG_CONFIG) bash scripts/test_options.sh)
+
 # One suite at a time (scripts/test.sh runs them all and sums the results).
 .PHONY: installcheck-regress installcheck-isolation
 installcheck-regress:

@@ -49,12 +49,19 @@ for f in /usr/lib/postgresql/15/lib/campmon.so /usr/share/postgresql/15/extensio
 done
 step "apt-get install ./$deb" $rc
 
-# the installcheck suite against the installed package, in a fresh cluster
-rc=0
-( cd "$work/campmon-$ver" && bash "$root/scripts/cluster.sh" -o fsync=off -o max_connections=40 \
-      make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config ) > "$out/installcheck.log" 2>&1 || rc=$?
-grep -qE "All [0-9]+ tests passed" "$out/installcheck.log" || rc=1
+# the installcheck suite against the installed package, in a fresh cluster;
+# then in the same cluster once it has lived (test/lived_in_server.sql:
+# other roles and databases, campmon installed elsewhere, settings a DBA
+# chose), a second time
+( cd "$work/campmon-$ver" && bash "$root/scripts/cluster.sh" -o fsync=off -o max_connections=40 bash -c '
+      make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > "$1/installcheck.log" 2>&1
+      psql -Xq -v ON_ERROR_STOP=1 -f "$2/test/lived_in_server.sql" > "$1/lived_in.log" 2>&1 &&
+          make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >> "$1/lived_in.log" 2>&1' _ "$out" "$root" ) \
+    > "$out/cluster.log" 2>&1
+rc=0; [ "$(grep -cE "All [0-9]+ tests passed" "$out/installcheck.log")" -eq 2 ] || rc=1
 step "make installcheck against the installed package ($(grep -cE '\.\.\. ok|^ok ' "$out/installcheck.log") tests)" $rc
+rc=0; [ "$(grep -cE "All [0-9]+ tests passed" "$out/lived_in.log")" -eq 2 ] || rc=1
+step "make installcheck again, on a lived-in server ($(grep -cE '\.\.\. ok|^ok ' "$out/lived_in.log") tests)" $rc
 
 # removed cleanly
 rc=0
