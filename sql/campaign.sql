@@ -408,7 +408,11 @@ SELECT check_name, status, count(*) FROM campmon.checks WHERE check_name IN ('ta
 SELECT status, value >= 60 AS above_critical_pct, regexp_replace(message, '^[0-9.]+% bloat \([^)]*\)', '<figures>') AS message
 FROM campmon.checks WHERE check_name = 'table_bloat' AND target = 'public.nmsdeliverypart';
 SET campmon.bloat_alert_min_size = 0;
-SELECT check_name, status, count(*) FROM campmon.checks WHERE check_name IN ('table_bloat', 'index_bloat') GROUP BY 1, 2 ORDER BY 1, 2;
+-- (critical ones counted; how many of the rest are ok or warning depends on
+-- indexes near the warning line, whose estimates move with the statistics)
+SELECT check_name, count(*) FILTER (WHERE status = 'critical') AS critical,
+       count(*) FILTER (WHERE status = 'warning') > 0 AS warnings, count(*) AS targets
+FROM campmon.checks WHERE check_name IN ('table_bloat', 'index_bloat') GROUP BY 1 ORDER BY 1;
 SELECT target, status FROM campmon.checks
 WHERE check_name = 'table_bloat' AND target IN ('public.nmsdeliverypart', 'public.xtkworkflowtask', 'pg_catalog.pg_attribute', 'public.nmsdelivery')
 ORDER BY 1;
