@@ -117,7 +117,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models leave_no_trace
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race stats_overwritten
 ISOLATION_OPTS =

@@ -45,7 +45,7 @@
  *
  * Determinism: no random(); every value is an arithmetic hash of generate_series() values; parallel
  * query, synchronized seq scans and index/bitmap scans are switched off so that the physical layout
- * does not depend on plans.  Quiescent end state: a read prunes (opportunistically) the pages whose
+ * does not depend on plans, and memory settings are pinned.  Quiescent end state: a read prunes (opportunistically) the pages whose
  * dead tuples are dead to everybody, so the script ends with a sequential read of every table and
  * TOAST table; pgstattuple (which prunes as it reads) and a reader that does not prune then see the
  * same pages, and a second pgstattuple gives the same numbers as the first.  Two runs in two fresh
@@ -97,6 +97,13 @@ SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET synchronous_commit = off;
 SET jit = off;
+-- memory and statistics at PostgreSQL's defaults whatever the server's configuration says: with
+-- more work_mem a hash replaces a sort and rows land in another order; ANALYZE's sample follows
+-- default_statistics_target
+SET work_mem = '4MB';
+SET hash_mem_multiplier = 2.0;
+SET maintenance_work_mem = '64MB';
+SET default_statistics_target = 100;
 
 -- parameter checks ------------------------------------------------------------------------------
 SELECT :'scale' ~ '^[0-9]+(\.[0-9]+)?$' AS scale_ok,

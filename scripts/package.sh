@@ -55,8 +55,11 @@ step "apt-get install ./$deb" $rc
 # chose), a second time
 ( cd "$work/campmon-$ver" && bash "$root/scripts/cluster.sh" -o fsync=off -o max_connections=40 bash -c '
       make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > "$1/installcheck.log" 2>&1
+      cp regression.diffs "$1/installcheck.diffs" 2>/dev/null; cp output_iso/regression.diffs "$1/installcheck_iso.diffs" 2>/dev/null
       psql -Xq -v ON_ERROR_STOP=1 -f "$2/test/lived_in_server.sql" > "$1/lived_in.log" 2>&1 &&
-          make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >> "$1/lived_in.log" 2>&1' _ "$out" "$root" ) \
+          make -s installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >> "$1/lived_in.log" 2>&1
+      cp regression.diffs "$1/lived_in.diffs" 2>/dev/null; cp output_iso/regression.diffs "$1/lived_in_iso.diffs" 2>/dev/null
+      true' _ "$out" "$root" ) \
     > "$out/cluster.log" 2>&1
 rc=0; [ "$(grep -cE "All [0-9]+ tests passed" "$out/installcheck.log")" -eq 2 ] || rc=1
 step "make installcheck against the installed package ($(grep -cE '\.\.\. ok|^ok ' "$out/installcheck.log") tests)" $rc

@@ -36,6 +36,9 @@ ALTER TABLE ho_dropped DROP COLUMN a, DROP COLUMN b, DROP COLUMN c;  -- only dro
 CREATE INDEX ho_dup ON ho_empty (flag);
 INSERT INTO ho_empty SELECT NULL, true FROM generate_series(1, 1000);  -- one key, deduplicated
 DELETE FROM ho_empty;                                                  -- ... and every row dead
+-- (its counts reach the activity statistics now, not whenever this session next idles:
+-- stats mode reads them)
+DO $flush$ BEGIN PERFORM pg_stat_force_next_flush(); END $flush$;
 SELECT format('CREATE TABLE ho_wide (%s) WITH (autovacuum_enabled = false)',
               string_agg(format('c%s int', g), ', ')) FROM generate_series(1, 1600) g \gexec
 INSERT INTO ho_wide (c1, c1600) SELECT g, g FROM generate_series(1, 100) g;
@@ -527,6 +530,12 @@ INSERT INTO ho.hostile_case (fn, call, expected) VALUES
 ('_total_bytes', $$SELECT campmon._total_bytes('ho_foreign'::regclass)$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes('ho_table_pkey'::regclass) = pg_total_relation_size('ho_table_pkey')$$, 'ok'),
 ('_total_bytes', $$SELECT campmon._total_bytes('pg_class'::regclass) = pg_total_relation_size('pg_class')$$, 'ok'),
+-- _bloat_judged(...): a sampled figure by its interval's low end, anything else by itself; NULLs and NaN
+('_bloat_judged', $$SELECT (campmon._bloat_judged('sampled', 31, 27, 35, 30, 60)).sure_pct = 27$$, 'ok'),
+('_bloat_judged', $$SELECT (campmon._bloat_judged('sampled', 31, 27, 35, 30, 60)).note LIKE '%30% threshold lies within%'$$, 'ok'),
+('_bloat_judged', $$SELECT (campmon._bloat_judged('exact', 31, 27, 35, 30, 60)).sure_pct = 31$$, 'ok'),
+('_bloat_judged', $$SELECT campmon._bloat_judged(NULL, NULL, NULL, NULL, NULL, NULL)$$, 'ok'),
+('_bloat_judged', $$SELECT campmon._bloat_judged('sampled', 'NaN', 'NaN', 'Infinity', 'NaN', -1)$$, 'ok'),
 -- _unreadable_checks(): nothing unreadable here (t/006_corruption.pl has the damaged pages)
 ('_unreadable_checks', $$SELECT count(*) FROM campmon._unreadable_checks()$$, 'ok'),
 -- _repack_leftovers(), _repack_checks(): pg_repack is not installed here

@@ -5,6 +5,10 @@
  * its first matching rule, campmon.family_of in C), then measured in the
  * listings' modes; warning and critical only above
  * campmon.bloat_alert_min_size (a 300 kB table at 91% is no alert).
+ * A sampled figure is judged by its 95% interval, not by one draw: it is
+ * a warning or critical only when the interval's low end reaches the
+ * threshold, and the message says so when the threshold lies within the
+ * interval (mode exact decides; the value column stays the estimate).
  */
 
 CREATE OR REPLACE FUNCTION campmon._check_bloat()
@@ -52,9 +56,9 @@ BEGIN
     SELECT CASE WHEN b.method = 'unreadable' THEN 'unreadable_page' ELSE 'table_bloat' END,
            CASE WHEN b.method = 'unreadable' THEN 'critical'
                 WHEN b.bloat_pct IS NULL THEN 'warning'
-                WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min THEN 'ok'
-                WHEN b.bloat_pct >= crit_pct THEN 'critical'
-                WHEN b.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
+                WHEN d.sure_pct >= warn_pct AND b.bloat_bytes < alert_min THEN 'ok'
+                WHEN d.sure_pct >= crit_pct THEN 'critical'
+                WHEN d.sure_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
            format('%I.%I', t.nspname, t.relname), round(b.bloat_pct::numeric, 2), warn_pct,
            CASE WHEN b.method = 'unreadable'
                 THEN format('table %I.%I has an unreadable page (%s): check it with amcheck (verify_heapam) and pg_checksums; campmon plans nothing for it',
@@ -62,20 +66,21 @@ BEGIN
                 WHEN b.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
                 ELSE format('%s%% bloat (%s of %s, %s, mode %s)%s', round(b.bloat_pct::numeric, 2),
                             pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.table_bytes), t.family, b.method,
-                            CASE WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min
+                            CASE WHEN d.sure_pct >= warn_pct AND b.bloat_bytes < alert_min
                                  THEN format('; below campmon.bloat_alert_min_size (%s): not alerted', pg_size_pretty(alert_min))
-                                 ELSE '' END) END
+                                 ELSE '' END) || d.note END
     FROM t
     CROSS JOIN LATERAL campmon._list_table(t.oid,
         COALESCE(current_setting('campmon.tables_mode', true), 'adaptive'), NULL) b
+    CROSS JOIN LATERAL campmon._bloat_judged(b.method, b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high, warn_pct, crit_pct) d
     WHERE b.table_bytes > 0
     UNION ALL
     (SELECT CASE WHEN b.method = 'unreadable' THEN 'unreadable_page' ELSE 'index_bloat' END,
            CASE WHEN b.method = 'unreadable' THEN 'critical'
                 WHEN b.bloat_pct IS NULL THEN 'warning'
-                WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min THEN 'ok'
-                WHEN b.bloat_pct >= crit_pct THEN 'critical'
-                WHEN b.bloat_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
+                WHEN d.sure_pct >= warn_pct AND b.bloat_bytes < alert_min THEN 'ok'
+                WHEN d.sure_pct >= crit_pct THEN 'critical'
+                WHEN d.sure_pct >= warn_pct THEN 'warning' ELSE 'ok' END,
            format('%I.%I', t.nspname, ic.relname), round(b.bloat_pct::numeric, 2), warn_pct,
            CASE WHEN b.method = 'unreadable'
                 THEN format('index %I.%I has an unreadable page (%s): check it with amcheck (bt_index_check) and pg_checksums, then REINDEX it; campmon plans nothing for its table',
@@ -83,21 +88,45 @@ BEGIN
                 WHEN b.bloat_pct IS NULL THEN 'bloat unknown: no statistics yet (run ANALYZE)'
                 ELSE format('%s%% bloat (%s of %s, index of %s, %s, mode %s)%s', round(b.bloat_pct::numeric, 2),
                             pg_size_pretty(b.bloat_bytes), pg_size_pretty(b.index_bytes), t.relname, t.family, b.method,
-                            CASE WHEN b.bloat_pct >= warn_pct AND b.bloat_bytes < alert_min
+                            CASE WHEN d.sure_pct >= warn_pct AND b.bloat_bytes < alert_min
                                  THEN format('; below campmon.bloat_alert_min_size (%s): not alerted', pg_size_pretty(alert_min))
-                                 ELSE '' END) END
+                                 ELSE '' END) || d.note END
      FROM t
      JOIN pg_index x ON x.indrelid = t.oid
      JOIN pg_class ic ON ic.oid = x.indexrelid
      JOIN pg_am am ON am.oid = ic.relam AND am.amname = 'btree'
      CROSS JOIN LATERAL campmon._list_index(x.indexrelid,
          COALESCE(current_setting('campmon.indexes_mode', true), 'adaptive'), NULL) b
+     CROSS JOIN LATERAL campmon._bloat_judged(b.method, b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high, warn_pct, crit_pct) d
      WHERE x.indisvalid AND b.index_bytes > 0)
     ORDER BY 1 DESC, 3;
 END $fn$;
 
 REVOKE ALL ON FUNCTION campmon._check_bloat() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._check_bloat() TO campmon_reader, pg_monitor;
+
+-- What a bloat figure is judged by: a sampled one (method 'sampled') by the
+-- low end of its 95% interval, so that a single draw near a threshold does
+-- not decide an alert; any other by the figure itself (exact and approx
+-- read every page, stats has no interval).  note is what the message adds
+-- when a threshold lies within the interval.
+CREATE OR REPLACE FUNCTION campmon._bloat_judged(method text, pct double precision, low double precision,
+                                                 high double precision, warn_pct numeric, crit_pct numeric,
+                                                 OUT sure_pct double precision, OUT note text)
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT CASE WHEN method = 'sampled' AND low IS NOT NULL THEN least(low, pct) ELSE pct END,
+       CASE WHEN method = 'sampled' AND low IS NOT NULL AND high IS NOT NULL
+                 AND ((low < warn_pct AND high >= warn_pct) OR (low < crit_pct AND high >= crit_pct))
+            THEN format('; the %s%% threshold lies within the sample''s 95%% interval (%s-%s%%): judged by its low end (mode exact reads every page)',
+                        CASE WHEN low < warn_pct AND high >= warn_pct THEN warn_pct ELSE crit_pct END,
+                        round(low::numeric, 1), round(high::numeric, 1))
+            ELSE '' END
+$$;
+
+REVOKE ALL ON FUNCTION campmon._bloat_judged(text, double precision, double precision, double precision, numeric, numeric) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._bloat_judged(text, double precision, double precision, double precision, numeric, numeric) TO campmon_reader, pg_monitor;
 
 -- Relations with an unreadable page (a checksum failure, a damaged header
 -- or line pointer): the listings, in a mode that reads pages, give them a
