@@ -29,6 +29,9 @@ OBJS = \
 	src/run_history.o \
 	src/run_repack.o \
 	src/run_repack_guard.o \
+	src/run_gate.o \
+	src/run_collisions.o \
+	src/run_pacing.o \
 	src/tablespace.o \
 	src/access_hint.o
 
@@ -45,6 +48,7 @@ SQL_STATE = \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
 	src/sql/check_registry.sql \
+	src/sql/cadences.sql \
 	src/sql/runs.sql \
 	src/sql/plan_types.sql \
 	src/sql/snapshots.sql
@@ -65,13 +69,17 @@ SQL_CODE = \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/cadence_due.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/history.sql \
+	src/sql/run_rules.sql \
+	src/sql/estimates.sql \
 	src/sql/drop_work_table.sql \
 	$(PLAN_PHASES) \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
+	src/sql/progress.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
 	src/sql/report_svg.sql \
@@ -85,21 +93,26 @@ SQL_SOURCES = \
 	src/sql/measure.sql \
 	src/sql/campaign_config.sql \
 	src/sql/campaign_seeds.sql \
+	src/sql/cadences.sql \
 	src/sql/campaign.sql \
 	src/sql/listings.sql \
 	src/sql/stale_tables.sql \
 	src/sql/repack.sql \
 	src/sql/check_registry.sql \
 	src/sql/campaign_facts.sql \
+	src/sql/cadence_due.sql \
 	src/sql/checks.sql \
 	$(CHECKS) \
 	src/sql/runs.sql \
 	src/sql/history.sql \
+	src/sql/run_rules.sql \
+	src/sql/estimates.sql \
 	src/sql/drop_work_table.sql \
 	src/sql/plan_types.sql \
 	$(PLAN_PHASES) \
 	src/sql/plan.sql \
 	src/sql/run_plan.sql \
+	src/sql/progress.sql \
 	src/sql/snapshots.sql \
 	src/sql/snapshot.sql \
 	src/sql/trends.sql \
@@ -117,7 +130,7 @@ DATA_built = campmon--$(EXTVERSION).sql $(notdir $(UPDATES))
 PGFILEDESC = "campmon - bloat and maintenance monitor for Adobe Campaign databases"
 
 # pg_regress suites (sql/ + expected/) and isolation specs (specs/ + expected/)
-REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models leave_no_trace
+REGRESS = install table_bloat modes min_bytes index_bloat wide_keys btree_models bad_input privileges tables_view indexes_view default_mode default_samples demo campaign plan hostile snapshots rewrite_models cadences leave_no_trace
 REGRESS_OPTS =
 ISOLATION = concurrent_drop run_plan concurrent_writes drop_race stats_overwritten
 ISOLATION_OPTS =

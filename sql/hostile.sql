@@ -793,6 +793,86 @@ INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
 ('cancel_run', 'regress_ho_admin', $$SELECT campmon.cancel_run(-1)$$, '42704'),
 ('start_plan', 'regress_ho_admin', $$SELECT campmon.start_plan(max_steps => 0)$$, '22023');
 
+-- a run on a live database: its window, its pacing and collision settings,
+-- the rules' readers, the progress view, the calibrated estimates, the
+-- cadences (as their roles see them)
+INSERT INTO ho.hostile_case (fn, call, expected) VALUES
+('start_plan', $$SELECT campmon.start_plan(window_end => now() - interval '1 s')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(window_end => 'infinity')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(window_end => '-infinity')$$, '22023'),
+('start_plan', $$SELECT campmon.start_plan(window_end => 'epoch')$$, '22023'),
+('run_plan', $$CALL campmon.run_plan(window_end => now())$$, '22023'),
+('_cadence_due', $$SELECT count(*) >= 0 FROM campmon._cadence_due()$$, 'ok'),
+('_cleanup_at_work', $$SELECT count(*) >= 0 FROM campmon._cleanup_at_work()$$, 'ok'),
+('_step_rates', $$SELECT count(*) >= 0 FROM campmon._step_rates()$$, 'ok'),
+('_estimated_seconds', $$SELECT seconds FROM campmon._estimated_seconds(NULL, NULL, NULL, NULL)$$, 'ok'),
+('_estimated_seconds', $$SELECT seconds FROM campmon._estimated_seconds('VACUUM', 1000, 0.5, NULL)$$, 'ok'),
+('_estimated_seconds', $$SELECT seconds FROM campmon._estimated_seconds('VACUUM', -1, 0.5, ARRAY[('VACUUM', 10, 0, 0, NULL, NULL, NULL)::campmon.step_rates])$$, 'ok'),
+('_estimated_seconds', $$SELECT seconds || ' ' || basis FROM campmon._estimated_seconds('VACUUM', 2000000, 0.5, ARRAY[('VACUUM', 10, 1, 1000000, 5, now(), 1000000)::campmon.step_rates])$$, 'ok'),
+('_estimated_seconds', $$SELECT seconds FROM campmon._estimated_seconds('VACUUM', 9223372036854775807, 0.5, ARRAY[('VACUUM', 10, 1, 1, 5, now(), 9223372036854775807)::campmon.step_rates])$$, 'ok'),
+('_estimated_seconds', $$SELECT seconds || ' ' || basis FROM campmon._estimated_seconds('VACUUM', 2000001, 0.5, ARRAY[('VACUUM', 10, 1, 1000000, 5, now(), 1000000)::campmon.step_rates])$$, 'ok'),
+('_repack_progress', $$SELECT phase FROM campmon._repack_progress(NULL, NULL)$$, 'ok'),
+('_repack_progress', $$SELECT phase FROM campmon._repack_progress('ho.ho_table'::regclass, $a$x'; SELECT 1; --$a$)$$, 'ok'),
+('_repack_progress', $$SELECT phase FROM campmon._repack_progress(4294967295, '')$$, 'ok'),
+('_step_progress', $$SELECT basis FROM campmon._step_progress(NULL, NULL, NULL)$$, 'ok'),
+('_step_progress', $$SELECT basis FROM campmon._step_progress(pg_backend_pid(), 'VACUUM', 'ho.ho_table'::regclass)$$, 'ok'),
+('_check_maintenance_overdue', $$SELECT count(*) >= 0 FROM campmon._check_maintenance_overdue()$$, 'ok'),
+-- plan()'s cadence phase: no context or no cadence, one with nothing but
+-- flags, every table due (overdue or not), a due row for no table
+('_plan_cadence_note', $$SELECT campmon._plan_cadence_note(NULL, NULL, NULL)$$, 'ok'),
+('_plan_cadence_note', $$SELECT count(*) FROM campmon._plan_cadence_note(ARRAY(SELECT d FROM campmon.maintenance_due d), 'ho.ho_table'::regclass, 'rebuild')$$, 'ok'),
+('_plan_cadence_note', $$SELECT campmon._plan_cadence_note(ARRAY[jsonb_populate_record(NULL::campmon.maintenance_due, '{"relid": 0, "maintenance": "reindex", "overdue": true}')], 0, 'reindex')$$, 'ok'),
+('_plan_cadence_rewrites', $$SELECT campmon._plan_cadence_rewrites(NULL, NULL) IS NULL$$, 'ok'),
+('_plan_cadence_rewrites', $$SELECT cardinality((campmon._plan_cadence_rewrites(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'), ARRAY(SELECT d FROM campmon.maintenance_due d))).rewrite_online)$$, 'ok'),
+('_plan_cadence_rewrites', $$SELECT cardinality((campmon._plan_cadence_rewrites(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d))).rewrite_online) >= 0$$, 'ok'),
+('_plan_cadence_reindex', $$SELECT count(*) FROM campmon._plan_cadence_reindex(NULL, NULL)$$, 'ok'),
+('_plan_cadence_reindex', $$SELECT count(*) FROM campmon._plan_cadence_reindex(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'), ARRAY(SELECT d FROM campmon.maintenance_due d))$$, 'ok'),
+('_plan_cadence_reindex', $$SELECT count(*) >= 0 FROM campmon._plan_cadence_reindex(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d))$$, 'ok'),
+('_plan_cadence_vacuum', $$SELECT count(*) FROM campmon._plan_cadence_vacuum(NULL, NULL, NULL)$$, 'ok'),
+('_plan_cadence_vacuum', $$SELECT count(*) FROM campmon._plan_cadence_vacuum(jsonb_populate_record(NULL::campmon._plan_context, '{"show_kept": true, "include_suspect": true, "allow_blocking": true, "repack": true, "runner_super": true}'), ARRAY(SELECT d FROM campmon.maintenance_due d), '{}')$$, 'ok'),
+('_plan_cadence_vacuum', $$SELECT count(*) >= 0 FROM campmon._plan_cadence_vacuum(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d), ARRAY(SELECT s FROM campmon._plan_vacuum(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user)) s))$$, 'ok');
+
+INSERT INTO ho.hostile_case (fn, setup, call, expected) VALUES
+('start_plan', $$SET campmon.maintenance_window = '25:00-01:00'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.maintenance_window = '01:00-01:00'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.maintenance_window = '01:00-'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.maintenance_window = '01:00-05:00; DROP TABLE ho.ho_table'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.maintenance_window = '01:60-05:00'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.maintenance_window = '24:00-05:00'$$, $$SELECT current_setting('campmon.maintenance_window')$$, 'ok'),
+('start_plan', $$SET campmon.maintenance_window = ' 22:30 - 1:45 '$$, $$SELECT current_setting('campmon.maintenance_window')$$, 'ok'),
+('start_plan', $$SET campmon.run_autovacuum = 'cancel'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.run_backup_applications = '"unclosed'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.run_lock_retries = 101$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.run_collision_wait = '-1'$$, $$SELECT 1$$, '22023'),
+('start_plan', $$SET campmon.run_max_replay_lag = '-1'$$, $$SELECT 1$$, '22023'),
+('_cleanup_at_work', $$SET campmon.work_table_schemas = 'ho_work'$$, $$SELECT count(*) || ' ' || count(task_running) FROM campmon._cleanup_at_work()$$, 'ok'),
+('_cadence_due', $$SET campmon.reindex_min_size = 0; INSERT INTO campmon.maintenance_cadence (table_pattern, maintenance, every, source) VALUES ('^ho_table$', 'vacuum', '1 hour', 'ho')$$,
+        $$SELECT string_agg(maintenance || ' ' || overdue, ',') FROM campmon._cadence_due() WHERE table_name = 'ho_table'$$, 'ok'),
+('_cadence_due', $$INSERT INTO campmon.maintenance_cadence (table_pattern, maintenance, every, source) VALUES ('(', 'vacuum', '1 day', 'ho')$$, $$SELECT 1$$, '2201B'),
+('_cadence_due', $$INSERT INTO campmon.maintenance_cadence (family, table_pattern, maintenance, every, source) VALUES ('x', 'x', 'vacuum', '1 day', 'ho')$$, $$SELECT 1$$, '23514'),
+('_cadence_due', $$INSERT INTO campmon.maintenance_cadence (family, maintenance, every, source) VALUES ('x', 'truncate', '1 day', 'ho')$$, $$SELECT 1$$, '23514'),
+('_cadence_due', $$INSERT INTO campmon.maintenance_cadence (family, maintenance, every, source) VALUES ('x', 'vacuum', '1 minute', 'ho')$$, $$SELECT 1$$, '23514');
+
+INSERT INTO ho.hostile_case (fn, as_role, call, expected) VALUES
+('_cadence_due', 'regress_ho_evil', $$SELECT count(*) FROM campmon._cadence_due()$$, '42501'),
+('_plan_cadence_note', 'regress_ho_evil', $$SELECT campmon._plan_cadence_note(NULL, NULL, NULL)$$, '42501'),
+('_plan_cadence_rewrites', 'regress_ho_evil', $$SELECT campmon._plan_cadence_rewrites(NULL, NULL) IS NULL$$, '42501'),
+('_plan_cadence_reindex', 'regress_ho_evil', $$SELECT count(*) FROM campmon._plan_cadence_reindex(NULL, NULL)$$, '42501'),
+('_plan_cadence_vacuum', 'regress_ho_evil', $$SELECT count(*) FROM campmon._plan_cadence_vacuum(NULL, NULL, NULL)$$, '42501'),
+('_plan_cadence_reindex', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon._plan_cadence_reindex(campmon._plan_prepare(NULL, NULL, 0, true, true, true, current_user), ARRAY(SELECT d FROM campmon.maintenance_due d))$$, 'ok'),
+('_cleanup_at_work', 'regress_ho_evil', $$SELECT count(*) FROM campmon._cleanup_at_work()$$, '42501'),
+('_step_rates', 'regress_ho_evil', $$SELECT count(*) FROM campmon.step_rates$$, '42501'),
+('_estimated_seconds', 'regress_ho_evil', $$SELECT seconds FROM campmon._estimated_seconds('VACUUM', 1, 1, NULL)$$, '42501'),
+('_repack_progress', 'regress_ho_evil', $$SELECT phase FROM campmon._repack_progress(0, '')$$, '42501'),
+('_step_progress', 'regress_ho_evil', $$SELECT count(*) FROM campmon.progress$$, '42501'),
+('_cadence_due', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon._cadence_due()$$, 'ok'),
+('_cadence_due', 'regress_ho_reader', $$INSERT INTO campmon.maintenance_cadence (family, maintenance, every, source) VALUES ('x', 'vacuum', '1 day', 'ho')$$, '42501'),
+('_cadence_due', 'regress_ho_admin', $$WITH i AS (INSERT INTO campmon.maintenance_cadence (table_pattern, maintenance, every, source, edited_by) VALUES ('.', 'reindex', '1 day', 'ho', 'postgres') RETURNING edited_by) SELECT edited_by FROM i$$, 'ok'),
+('_step_progress', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon.progress$$, 'ok'),
+('_step_rates', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon.step_rates$$, 'ok'),
+('_cleanup_at_work', 'regress_ho_reader', $$SELECT count(*) >= 0 FROM campmon._cleanup_at_work()$$, 'ok'),
+('start_plan', 'regress_ho_admin', $$SELECT campmon.start_plan(window_end => now() - interval '1 day')$$, '22023');
+
 -- work tables: a Campaign-like schema whose workflows 990001 and 990002 are
 -- gone (their work tables are stale), 990003 finished and 990004 running
 CREATE SCHEMA ho_work;

@@ -7,7 +7,7 @@
 DROP OWNED BY regress_campaign;
 DROP ROLE regress_campaign;
 SELECT rolname FROM pg_roles
-WHERE rolname IN ('regress_campaign', 'regress_campaign_dba', 'regress_campaign_super', 'regress_campmon_admin',
+WHERE rolname IN ('regress_cad_admin', 'regress_cad_owner', 'regress_campaign', 'regress_campaign_dba', 'regress_campaign_super', 'regress_campmon_admin',
                   'regress_campmon_monitor', 'regress_campmon_nobody', 'regress_campmon_planner',
                   'regress_campmon_reader', 'regress_campmon_reader2', 'regress_campmon_runner',
                   'regress_campmon_scanner', 'regress_ho_admin', 'regress_ho_evil', 'regress_ho_reader',

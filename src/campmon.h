@@ -44,6 +44,19 @@ extern int	campmon_auto_exact_max_pages;
 extern int	campmon_sample_seed;
 extern int	campmon_listing_page_budget;
 
+/* settings of a run on a live database (settings.c) */
+#define RUN_AUTOVACUUM_WAIT 0
+#define RUN_AUTOVACUUM_SKIP 1
+extern char *campmon_maintenance_window;
+extern int	campmon_run_autovacuum;
+extern int	campmon_run_collision_wait;
+extern char *campmon_run_backup_applications;
+extern int	campmon_run_max_replay_lag;
+extern int	campmon_run_max_slot_wal;
+extern int	campmon_run_wal_budget;
+extern int	campmon_run_lock_retries;
+extern bool campmon_parse_window(const char *text, int *start_min, int *end_min);
+
 extern bool campmon_mode_valid(const char *name);
 extern CampmonMode campmon_parse_mode(const char *name);
 extern const char *campmon_mode_name(CampmonMode mode);

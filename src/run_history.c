@@ -31,6 +31,7 @@
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -69,7 +70,16 @@ history_execute(const char *sql, int nargs, Oid *types, Datum *values, const cha
 	Oid			save_userid;
 	int			save_sec;
 	int			rc;
+	int			guc_level;
 
+	/*
+	 * Its operators and functions from pg_catalog only, whoever called:
+	 * _run_worker_gone runs in run_plan's session, under the caller's
+	 * search_path (a role's schema first would lend it its "=").
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", SAFE_SEARCH_PATH, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(history_owner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	PG_TRY();
@@ -81,6 +91,7 @@ history_execute(const char *sql, int nargs, Oid *types, Datum *values, const cha
 		SetUserIdAndSecContext(save_userid, save_sec);
 	}
 	PG_END_TRY();
+	AtEOXact_GUC(true, guc_level);
 	if (rc < 0)
 		elog(ERROR, "campmon: could not write the run's history: %s", sql);
 	return rc;

@@ -28,6 +28,8 @@ typedef struct RunShared
 	int			lock_timeout_ms;
 	int			statement_timeout_ms;
 	int64		time_budget_ms;	/* 0: no budget */
+	TimestampTz window_end;		/* run_plan's window_end (0: none given; the
+								 * worker then reads campmon.maintenance_window) */
 	/* out */
 	int64		run_id;			/* 0 until the run is recorded */
 	bool		finished;
@@ -72,6 +74,7 @@ typedef struct StepToRun
 	Oid			relid;
 	char	   *relname;		/* its name and schema when planned (NULL: none) */
 	Oid			relnamespace;
+	double		estimated_seconds;	/* plan()'s estimate (run_gate.c: the window) */
 } StepToRun;
 
 /* run_worker.c: the segment shared with the caller, in the worker; when
@@ -88,6 +91,60 @@ extern void history_write(const char *sql, int nargs, Oid *types, Datum *values,
 /* run_step.c: one step at top level */
 extern const char *run_step(int64 run_id, StepToRun *s, char **error,
 							char **output);
+
+/*
+ * On a live database (run_gate.c, run_collisions.c, run_pacing.c): before a
+ * step starts, its window, the collisions and the pacing rules are checked;
+ * the step waits, is skipped, or the run stops, and the history says which
+ * rule and why.
+ */
+typedef struct Collision
+{
+	const char *rule;			/* its name, as the history records it */
+	bool		server_wide;	/* it holds every step: the run stops when it lasts */
+	bool		wait;			/* wait for it to end (else skip the step at once) */
+	char	   *why;
+} Collision;
+
+typedef struct RunGate
+{
+	TimestampTz window_end;		/* steps that would pass it do not start (0: none) */
+	bool		outside_window; /* the run started outside campmon.maintenance_window */
+	char	   *window;			/* the window as given, for the history */
+	TimestampTz deadline;		/* the earlier of the window's end and the time budget's (0: none) */
+	int64		wal_written;	/* WAL the run's steps wrote so far */
+	int64		wal_budget;		/* campmon.run_wal_budget in bytes (0: none) */
+} RunGate;
+
+typedef enum GateVerdict
+{
+	GATE_GO,					/* the step may start */
+	GATE_SKIP,					/* the step is skipped (recorded), the run goes on */
+	GATE_STOP,					/* no further step starts (recorded) */
+	GATE_CANCEL					/* campmon.cancel_run() asked while waiting */
+} GateVerdict;
+
+/* run_collisions.c */
+extern bool collision_find(StepToRun *s, Collision *c);
+
+/* run_pacing.c */
+extern void pacing_begin(RunGate *g, TimestampTz started);
+extern char *pacing_window(RunGate *g, StepToRun *s);
+extern char *pacing_wal_budget(RunGate *g);
+extern char *pacing_replication(const char **rule, bool *waitable);
+extern const char *run_step_paced(RunGate *g, int64 run_id, StepToRun *s,
+								  char **error, char **output);
+
+/* run_gate.c */
+extern bool gate_wait(int64 run_id, TimestampTz until, long wait_ms);
+extern void gate_record(int64 run_id, int step, const char *rule, const char *waited_for,
+						int64 add_waited_ms);
+extern void run_gate_begin(RunGate *g, int64 run_id, TimestampTz started);
+extern GateVerdict run_gate_before_step(RunGate *g, int64 run_id, StepToRun *s);
+extern char *run_gate_summary(RunGate *g, int64 run_id);
+
+/* run_step.c: set when a step was skipped because its lock was not free */
+extern bool run_step_lock_unavailable;
 
 /* run_repack_guard.c: the privilege guard of a REPACK step */
 typedef enum RepackGuardState

@@ -153,7 +153,7 @@ append_relations_arg(StringInfo buf, FunctionCallInfo fcinfo, int argno, const c
 /*
  * campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
  *					  include_suspect, allow_blocking, lock_timeout,
- *					  statement_timeout, time_budget, targets) -> bigint
+ *					  statement_timeout, time_budget, targets, window_end) -> bigint
  *
  * Starts the run and returns its id once it is recorded; the worker goes on
  * alone.  Waiting for it belongs in the procedure campmon.run_plan, which
@@ -178,6 +178,7 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	pid_t		pid;
 	int64		run_id = 0;
 	int			guc_level;
+	TimestampTz window_end = 0;
 
 	if (RecoveryInProgress())
 		ereport(ERROR,
@@ -185,6 +186,17 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 				 errmsg("cannot run a maintenance plan on a hot standby"),
 				 errdetail("VACUUM, REINDEX and DROP cannot run during recovery."),
 				 errhint("Run campmon.run_plan() on the primary; campmon.plan() works here.")));
+
+	/* an explicit end of the window: steps that would pass it do not start */
+	if (!PG_ARGISNULL(11))
+	{
+		window_end = PG_GETARG_TIMESTAMPTZ(11);
+		if (TIMESTAMP_NOT_FINITE(window_end) || window_end <= GetCurrentTimestamp())
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("window_end must be a time in the future"),
+					 errhint("Give when the maintenance window ends, e.g. window_end => now() + interval '2 hours'; omit it to use campmon.maintenance_window.")));
+	}
 
 	/* the plan's own arguments, checked by planning once here */
 	initStringInfo(&args);
@@ -261,6 +273,7 @@ campmon_start_plan(PG_FUNCTION_ARGS)
 	shared->time_budget_ms = PG_ARGISNULL(9) ?
 		(int64) atoi(GetConfigOption("campmon.run_time_budget", false, false)) * 1000 :
 		interval_ms(fcinfo, 9, "campmon.run_time_budget", "time_budget", PG_INT64_MAX / 1000);
+	shared->window_end = window_end;
 	memcpy(shared->plan_args, args.data, args.len + 1);
 	shared->settings_offset = args.len + 1;
 	memcpy(shared->plan_args + shared->settings_offset, settings.data, settings.len + 1);

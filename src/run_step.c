@@ -53,6 +53,8 @@
 #include "run_shared.h"
 
 
+/* the last step was skipped because its lock was not free (run_pacing.c retries it) */
+bool		run_step_lock_unavailable = false;
 
 /*
  * Execute sql as a client's top-level statement would be, one transaction.
@@ -147,6 +149,7 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 
 	*error = NULL;
 	*output = NULL;
+	run_step_lock_unavailable = false;
 
 	/*
 	 * The target may be gone, or not ours to maintain.  Catalog lookups need
@@ -248,6 +251,7 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 		if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE)
 		{
 			outcome = "skipped";
+			run_step_lock_unavailable = true;
 			*error = psprintf("could not get its lock within lock_timeout (%d ms): someone is using it; %s",
 							  my_shared->lock_timeout_ms, edata->message);
 		}
@@ -291,6 +295,9 @@ run_step(int64 run_id, StepToRun *s, char **error, char **output)
 	{
 		*error = repack_error;
 		outcome = repack_outcome;
+		/* pg_repack gave up waiting for its lock (--no-kill-backend) */
+		run_step_lock_unavailable = strcmp(outcome, "skipped") == 0 && repack_error != NULL &&
+			strncmp(repack_error, "could not get its lock", 22) == 0;
 	}
 	/* a REPACK stopped or failed midway: its trigger must not go on logging */
 	if (strcmp(s->action, "REPACK") == 0 &&

@@ -153,6 +153,33 @@ finish_steps(int64 run_id, const char *outcome, const char *error, int from_step
 				  4, types, values, NULL);
 }
 
+/*
+ * The live database's say before a step (run_gate.c): false when the step
+ * does not start -- skipped, or the run stopped or cancelled (*cancelled,
+ * *stopped), each recorded by the gate.
+ */
+static bool
+gate_lets_step_start(RunGate *gate, int64 run_id, StepToRun *s, bool *cancelled, bool *stopped)
+{
+	switch (run_gate_before_step(gate, run_id, s))
+	{
+		case GATE_GO:
+			return true;
+		case GATE_SKIP:
+			SpinLockAcquire(&my_shared->mutex);
+			my_shared->nskipped++;
+			SpinLockRelease(&my_shared->mutex);
+			return false;
+		case GATE_STOP:
+			*stopped = true;	/* the rest are counted skipped at the end */
+			return false;
+		case GATE_CANCEL:
+			*cancelled = true;
+			return false;
+	}
+	return true;
+}
+
 void
 campmon_run_worker(Datum main_arg)
 {
@@ -164,6 +191,8 @@ campmon_run_worker(Datum main_arg)
 	TimestampTz started;
 	bool		cancelled = false;
 	bool		out_of_time = false;
+	bool		gate_stopped = false;
+	RunGate		gate;
 	MemoryContext runcxt;
 
 	BackgroundWorkerUnblockSignals();
@@ -235,8 +264,8 @@ campmon_run_worker(Datum main_arg)
 	 * and its plan, every step 'pending'.
 	 */
 	{
-		Datum		values[11];
-		Oid			types[11] = {BOOLOID, INT4OID, TEXTOID, TEXTOID};
+		Datum		values[12];
+		Oid			types[12] = {BOOLOID, INT4OID, TEXTOID, TEXTOID};
 		char	   *plan_sql;
 		Datum	   *plan_rows;
 		bool		isnull;
@@ -265,13 +294,14 @@ campmon_run_worker(Datum main_arg)
 							"array_agg(p.family ORDER BY p.step), array_agg(p.reason ORDER BY p.step), "
 							"array_agg(p.command ORDER BY p.step), array_agg(p.lock_level ORDER BY p.step), "
 							"array_agg(p.expected_gain_bytes ORDER BY p.step), "
-							"array_agg(campmon._total_bytes(p.target_relid) ORDER BY p.step) "
+							"array_agg(campmon._total_bytes(p.target_relid) ORDER BY p.step), "
+							"array_agg(p.estimated_seconds ORDER BY p.step) "
 							"FROM campmon.plan(%s) p WHERE p.command IS NOT NULL",
 							my_shared->plan_args);
 		if (SPI_execute(plan_sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "could not make the plan");
-		plan_rows = palloc(10 * sizeof(Datum));
-		for (int c = 0; c < 10; c++)
+		plan_rows = palloc(11 * sizeof(Datum));
+		for (int c = 0; c < 11; c++)
 		{
 			plan_rows[c] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, c + 1, &isnull);
 			if (isnull)
@@ -296,20 +326,21 @@ campmon_run_worker(Datum main_arg)
 
 		if (plan_rows[0] != (Datum) 0)
 		{
-			Oid			step_types[11] = {INT8OID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, OIDARRAYOID,
-			TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
+			Oid			step_types[12] = {INT8OID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, OIDARRAYOID,
+			TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID};
 
 			values[0] = Int64GetDatum(run_id);
-			for (int c = 0; c < 10; c++)
+			for (int c = 0; c < 11; c++)
 				values[c + 1] = plan_rows[c];
 			if (history_execute("INSERT INTO campmon.run_step (run_id, step, action, target, target_relid, family, "
-								"reason, command, lock_level, expected_gain_bytes, size_before) "
-								"SELECT $1, u.* FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11) u",
-								11, step_types, values, NULL) != SPI_OK_INSERT)
+								"reason, command, lock_level, expected_gain_bytes, size_before, estimated_seconds) "
+								"SELECT $1, u.* FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) u",
+								12, step_types, values, NULL) != SPI_OK_INSERT)
 				elog(ERROR, "could not record the plan");
 		}
 
-		if (SPI_execute_with_args("SELECT s.step, s.action, s.command, coalesce(s.target_relid, 0), c.relname, c.relnamespace "
+		if (SPI_execute_with_args("SELECT s.step, s.action, s.command, coalesce(s.target_relid, 0), c.relname, c.relnamespace, "
+								  "coalesce(s.estimated_seconds, 0)::float8 "
 								  "FROM campmon.run_step s LEFT JOIN pg_class c ON c.oid = s.target_relid "
 								  "WHERE s.run_id = $1 ORDER BY s.step",
 								  1, (Oid[]) {INT8OID}, (Datum[]) {Int64GetDatum(run_id)},
@@ -328,6 +359,7 @@ campmon_run_worker(Datum main_arg)
 			s->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 4, &isnull));
 			s->relname = SPI_getvalue(tup, desc, 5);
 			s->relnamespace = DatumGetObjectId(SPI_getbinval(tup, desc, 6, &isnull));
+			s->estimated_seconds = DatumGetFloat8(SPI_getbinval(tup, desc, 7, &isnull));
 			steps = lappend(steps, s);
 			MemoryContextSwitchTo(old);
 		}
@@ -335,6 +367,9 @@ campmon_run_worker(Datum main_arg)
 		PopActiveSnapshot();
 		CommitTransactionCommand();
 	}
+
+	/* the run's window and pacing (run_gate.c) */
+	run_gate_begin(&gate, run_id, started);
 
 	SpinLockAcquire(&my_shared->mutex);
 	my_shared->run_id = run_id;
@@ -374,6 +409,13 @@ campmon_run_worker(Datum main_arg)
 			out_of_time = true;
 			break;
 		}
+		/* the live database: window, pacing, collisions (run_gate.c) */
+		if (!gate_lets_step_start(&gate, run_id, s, &cancelled, &gate_stopped))
+		{
+			if (cancelled || gate_stopped)
+				break;
+			continue;
+		}
 
 		/* the target when the step starts: earlier steps may have changed it */
 		target_now(s, &bytes, &dead, &dead_null);
@@ -387,7 +429,7 @@ campmon_run_worker(Datum main_arg)
 					  "size_before = $3, dead_rows_before = $4 WHERE run_id = $1 AND step = $2",
 					  4, (Oid[]) {INT8OID, INT4OID, INT8OID, INT8OID}, values, nulls);
 
-		outcome = run_step(run_id, s, &error, &output);
+		outcome = run_step_paced(&gate, run_id, s, &error, &output);
 
 		/* ... and when it ends: what a VACUUM could not remove is still counted dead */
 		target_now(s, &bytes, &dead, &dead_null);
@@ -428,6 +470,8 @@ campmon_run_worker(Datum main_arg)
 		Datum		values[3] = {Int64GetDatum(run_id), 0, 0};
 		Oid			types[3] = {INT8OID, TEXTOID, TEXTOID};
 		int			left;
+		/* what the window and the pacing rules left (run_gate.c) */
+		char	   *gate_summary = run_gate_summary(&gate, run_id);
 
 		if (cancelled)
 			finish_steps(run_id, "cancelled", "cancelled by campmon.cancel_run()", 0);
@@ -441,12 +485,12 @@ campmon_run_worker(Datum main_arg)
 			my_shared->ncancelled += left;
 		else
 			my_shared->nskipped += left;
-		values[1] = CStringGetTextDatum(psprintf("%d %s: %d done, %d skipped, %d failed, %d cancelled%s%s",
+		values[1] = CStringGetTextDatum(psprintf("%d %s: %d done, %d skipped, %d failed, %d cancelled%s%s%s",
 												 my_shared->nsteps, my_shared->nsteps == 1 ? "step" : "steps",
 												 my_shared->ndone, my_shared->nskipped,
 												 my_shared->nfailed, my_shared->ncancelled,
 												 my_shared->dry_run ? " (dry run)" : "",
-												 out_of_time ? " (time budget spent)" : ""));
+												 out_of_time ? " (time budget spent)" : "", gate_summary));
 		SpinLockRelease(&my_shared->mutex);
 
 		/*

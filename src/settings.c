@@ -67,6 +67,21 @@ static int	campmon_trend_full_warning_days = 30;
 static int	campmon_trend_full_critical_days = 7;
 static int	campmon_trend_wrap_warning_days = 365;
 static int	campmon_trend_wrap_critical_days = 90;
+/* a run on a live database (run_gate.c, run_collisions.c, run_pacing.c) */
+char	   *campmon_maintenance_window = NULL;
+int			campmon_run_autovacuum = RUN_AUTOVACUUM_WAIT;
+int			campmon_run_collision_wait = 600;
+char	   *campmon_run_backup_applications = NULL;
+int			campmon_run_max_replay_lag = 1024 * 1024;	/* 1GB in kB */
+int			campmon_run_max_slot_wal = 0;
+int			campmon_run_wal_budget = 0;
+int			campmon_run_lock_retries = 3;
+
+static const struct config_enum_entry run_autovacuum_options[] = {
+	{"wait", RUN_AUTOVACUUM_WAIT, false},
+	{"skip", RUN_AUTOVACUUM_SKIP, false},
+	{NULL, 0, false}
+};
 
 
 /*
@@ -147,6 +162,63 @@ check_repack_client(char **newval, void **extra, GucSource source)
 		return true;
 	GUC_check_errdetail("campmon.repack_client must be an absolute path, e.g. /usr/lib/postgresql/15/bin/pg_repack.");
 	return false;
+}
+
+/*
+ * "HH:MM-HH:MM": the minutes after midnight of its start and end (the end
+ * may be earlier than the start: a window across midnight).  False when the
+ * text is not such a window or both ends are the same minute.
+ */
+bool
+campmon_parse_window(const char *text, int *start_min, int *end_min)
+{
+	int			h1,
+				m1,
+				h2,
+				m2,
+				len = 0;
+
+	if (text == NULL ||
+		sscanf(text, " %2d:%2d - %2d:%2d %n", &h1, &m1, &h2, &m2, &len) != 4 ||
+		text[len] != '\0' ||
+		h1 < 0 || h1 > 24 || h2 < 0 || h2 > 24 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59 ||
+		(h1 == 24 && m1 != 0) || (h2 == 24 && m2 != 0))
+		return false;
+	*start_min = (h1 * 60 + m1) % 1440;
+	*end_min = (h2 * 60 + m2) % 1440;
+	return *start_min != *end_min;
+}
+
+/* campmon.maintenance_window: empty (none) or HH:MM-HH:MM */
+static bool
+check_maintenance_window(char **newval, void **extra, GucSource source)
+{
+	int			s,
+				e;
+
+	if (*newval == NULL || (*newval)[0] == '\0' || campmon_parse_window(*newval, &s, &e))
+		return true;
+	GUC_check_errdetail("\"%s\" is not a window of the form HH:MM-HH:MM with two different times.", *newval);
+	GUC_check_errhint("Use e.g. '01:00-05:00', or '22:30-01:45' across midnight, in the server's time zone; '' for no window.");
+	return false;
+}
+
+/* campmon.run_backup_applications: application names, as search_path's identifiers */
+static bool
+check_backup_applications(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	List	   *names;
+	bool		ok = SplitIdentifierString(copy, ',', &names);
+
+	list_free(names);
+	pfree(copy);
+	if (!ok)
+	{
+		GUC_check_errdetail("List syntax is invalid: application names separated by commas, with double quotes where a name needs them.");
+		GUC_check_errhint("Give the list as one string, e.g. SET campmon.run_backup_applications = 'pg_dump, \"pgBackRest [backup]\"'.");
+	}
+	return ok;
 }
 
 static bool
@@ -407,6 +479,52 @@ _PG_init(void)
 	DefineCustomIntVariable("campmon.trend_wrap_critical_days",
 							"campmon.checks is critical when xtknewid wraps within this many days.",
 							NULL, &campmon_trend_wrap_critical_days, 90, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+
+	/*
+	 * A run on a live database: its window, what it waits for or skips, what
+	 * paces it.  Each only makes a run do less or later, never more: any
+	 * role may set them for its own runs.
+	 */
+	DefineCustomStringVariable("campmon.maintenance_window",
+							   "Daily window (HH:MM-HH:MM, the server's time zone) in which campmon.run_plan starts steps; empty: none.",
+							   "A step whose estimated duration would pass the window's end is not started (skipped, saying so); outside the window no step starts.",
+							   &campmon_maintenance_window, "",
+							   PGC_USERSET, 0, check_maintenance_window, NULL, NULL);
+	DefineCustomEnumVariable("campmon.run_autovacuum",
+							 "What a step does when a regular autovacuum works on its table: wait for it to finish, or skip the step.",
+							 "An anti-wraparound autovacuum is always waited for (never cancelled), within campmon.run_collision_wait.",
+							 &campmon_run_autovacuum, RUN_AUTOVACUUM_WAIT, run_autovacuum_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_collision_wait",
+							"How long a step waits for a collision (autovacuum, another maintenance command, a backup, Campaign's cleanup) to end before it is skipped.",
+							"A backup or the cleanup still running then stops the run: every later step would wait for it too.",
+							&campmon_run_collision_wait, 600, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomStringVariable("campmon.run_backup_applications",
+							   "Application names (comma-separated) of backup sessions a run waits for, in any database of the server.",
+							   "A base backup (pg_stat_progress_basebackup) is waited for whatever its name.",
+							   &campmon_run_backup_applications,
+							   "pg_dump, pg_dumpall, pg_basebackup, \"pgBackRest [backup]\", barman",
+							   PGC_USERSET, GUC_LIST_INPUT, check_backup_applications, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_max_replay_lag",
+							"campmon.run_plan pauses between steps while a standby's replay lag (WAL not yet replayed) exceeds this (0: never).",
+							"It resumes when the lag drops, up to the end of the window or time budget.",
+							&campmon_run_max_replay_lag, 1024 * 1024, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_max_slot_wal",
+							"campmon.run_plan pauses between steps while a replication slot retains more WAL than this (0: never).",
+							"An inactive slot stops the run instead: no wait lowers it.",
+							&campmon_run_max_slot_wal, 0, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_wal_budget",
+							"campmon.run_plan starts no step once the run has written this much WAL (0: no budget).",
+							NULL, &campmon_run_wal_budget, 0, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.run_lock_retries",
+							"How many more times a step that could not get its lock within lock_timeout is tried, with a growing pause between tries.",
+							"Each try waits at most lock_timeout in the lock queue: nobody waits behind the step's request longer than that.",
+							&campmon_run_lock_retries, 3, 0, 100,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");

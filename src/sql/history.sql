@@ -26,7 +26,11 @@ SELECT s.run_id, r.run_by, r.dry_run, r.status AS run_status, s.step, s.action, 
             THEN greatest(s.size_before - s.size_after, 0) END AS reusable_bytes,
        s.dead_rows_before, s.dead_rows_after,
        s.started_at, s.finished_at, s.finished_at - s.started_at AS duration,
-       s.output
+       s.output,
+       -- on a live database (run_gate.c): the plan's estimate, the WAL the
+       -- step wrote, the rule that deferred or skipped it, how long and why
+       -- it waited, how many times it asked for its lock
+       s.estimated_seconds, s.wal_bytes, s.rule, s.waited, s.waited_for, s.attempts
 FROM campmon.run_step s JOIN campmon.run r USING (run_id);
 
 COMMENT ON VIEW campmon.history IS 'Every planned, executed or skipped step of campmon.run_plan, newest runs last';

@@ -146,6 +146,10 @@ DECLARE
     -- shows tonight's plan as the nightly job's role would run it)
     runner name := coalesce(run_as, current_user);
     wait_s integer;
+    -- what a maintenance cadence says is overdue (plan/cadence.sql), and
+    -- this server's rates per kind of step (estimates.sql)
+    due campmon.maintenance_due[];
+    rates campmon.step_rates[];
     valid_actions text[] := ARRAY['DROP TABLE', 'DROP INDEX CONCURRENTLY', 'VACUUM', 'VACUUM (FREEZE)',
                                   'REINDEX INDEX CONCURRENTLY', 'ANALYZE', 'REPACK cleanup', 'REPACK', 'VACUUM (FULL)', 'keep'];
     a text;
@@ -173,6 +177,10 @@ BEGIN
     END LOOP;
 
     ctx := campmon._plan_prepare(families, actions, min_gain_bytes, include_suspect, allow_blocking, show_kept, runner);
+    -- overdue rebuilds join the rewrites phases 7 and 8 plan, whatever their bloat
+    due := ARRAY(SELECT d FROM campmon.maintenance_due d WHERE d.overdue);
+    ctx := campmon._plan_cadence_rewrites(ctx, due);
+    rates := ARRAY(SELECT r FROM campmon.step_rates r);
 
     -- The phases that later ones read come first.  pg_repack: phase 4
     -- leaves out the tables it repacks (the copy leaves the dead rows
@@ -185,6 +193,7 @@ BEGIN
     -- (as below; targets aside)
     early := early || ARRAY(SELECT s FROM campmon._plan_vacuum_full(ctx) s
                             UNION ALL SELECT s FROM campmon._plan_vacuum(ctx) s);
+    early := early || ARRAY(SELECT s FROM campmon._plan_cadence_vacuum(ctx, due, early) s);
     SELECT ctx.repacked || coalesce(array_agg(s.relid) FILTER (WHERE s.action = 'VACUUM (FULL)'), '{}'),
            coalesce(array_agg(s.relid) FILTER (WHERE s.action <> 'VACUUM (FULL)'), '{}')
     INTO ctx.rewritten, ctx.vacuumed
@@ -205,6 +214,7 @@ BEGIN
         UNION ALL SELECT * FROM campmon._plan_repack_cleanup(ctx)
         UNION ALL SELECT * FROM campmon._plan_catalogs(ctx)
         UNION ALL SELECT * FROM campmon._plan_reindex(ctx)
+        UNION ALL SELECT * FROM campmon._plan_cadence_reindex(ctx, due)
         UNION ALL SELECT * FROM campmon._plan_analyze(ctx)
     ),
     -- a step the role may not run is a keep row saying who may; a
@@ -221,18 +231,30 @@ BEGIN
           AND (targets IS NULL OR c.relid = ANY (targets::oid[]))
           AND (c.action = 'keep' OR c.gain >= min_gain_bytes OR c.action IN ('ANALYZE', 'VACUUM (FREEZE)', 'REPACK cleanup'))
     )
+    -- a step's duration from this server's history of such steps, else
+    -- the phase's constant (estimates.sql); its reason says which
+    , estimated AS (
+        SELECT a.*, e.seconds AS est, e.basis AS est_basis
+        FROM allowed a
+        LEFT JOIN LATERAL campmon._estimated_seconds(a.action,
+                      CASE WHEN a.action = 'DROP TABLE' THEN a.gain ELSE campmon._total_bytes(a.relid) END,
+                      a.seconds, rates) e ON a.action <> 'keep' AND a.denied IS NULL
+    )
     SELECT (row_number() OVER (ORDER BY CASE WHEN a.denied IS NULL THEN a.phase ELSE 9 END, a.sort_key DESC, a.target))::integer,
            CASE WHEN a.denied IS NULL THEN a.action ELSE 'keep' END, a.target, a.family,
-           CASE WHEN a.denied IS NULL THEN a.reason ELSE format('%s not planned: %s (%s)', a.action, a.denied, a.reason) END,
+           -- a rewrite a cadence asked for says so first
+           concat_ws('; ', CASE WHEN a.phase IN (7, 8) THEN campmon._plan_cadence_note(due, a.relid, 'rebuild') END,
+                     CASE WHEN a.denied IS NULL THEN a.reason ELSE format('%s not planned: %s (%s)', a.action, a.denied, a.reason) END,
+                     a.est_basis),
            CASE WHEN a.denied IS NULL THEN a.gain ELSE 0 END,
            CASE WHEN a.denied IS NULL THEN a.lock_level END,
-           CASE WHEN a.denied IS NULL THEN a.seconds ELSE 0 END,
+           CASE WHEN a.denied IS NULL THEN coalesce(a.est, a.seconds) ELSE 0 END,
            CASE WHEN a.denied IS NULL THEN a.command END, a.relid,
            CASE WHEN a.denied IS NULL AND a.action = 'REPACK'
                 THEN format('pg_repack --no-kill-backend --wait-timeout=%s --dbname=%s --table=%s', wait_s,
                             '''' || replace(current_database(), '''', '''\''''') || '''',
                             '''' || replace(a.target, '''', '''\''''') || '''') END
-    FROM allowed a
+    FROM estimated a
     WHERE (a.action <> 'keep' AND a.denied IS NULL) OR show_kept
     ORDER BY 1
     LIMIT max_steps;

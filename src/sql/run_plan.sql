@@ -16,16 +16,17 @@ CREATE OR REPLACE FUNCTION campmon.start_plan(
     lock_timeout interval DEFAULT NULL,
     statement_timeout interval DEFAULT NULL,
     time_budget interval DEFAULT NULL,
-    targets regclass[] DEFAULT NULL)
+    targets regclass[] DEFAULT NULL,
+    window_end timestamptz DEFAULT NULL)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'campmon_start_plan'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE;
 
-COMMENT ON FUNCTION campmon.start_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, regclass[]) IS
+COMMENT ON FUNCTION campmon.start_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, regclass[], timestamptz) IS
 'Start running the maintenance plan in a background worker (dry run unless dry_run => false); returns the run id at once';
 
-REVOKE ALL ON FUNCTION campmon.start_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon.start_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[]) TO campmon_admin;
+REVOKE ALL ON FUNCTION campmon.start_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.start_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],timestamptz) TO campmon_admin;
 
 -- run_plan returns once the worker has let the run lock go, not only once
 -- the run's status is final (an immediate next run was sometimes refused).
@@ -41,6 +42,7 @@ CREATE OR REPLACE PROCEDURE campmon.run_plan(
     statement_timeout interval DEFAULT NULL,
     time_budget interval DEFAULT NULL,
     targets regclass[] DEFAULT NULL,
+    window_end timestamptz DEFAULT NULL,
     INOUT run_id bigint DEFAULT NULL,
     INOUT summary text DEFAULT NULL)
 LANGUAGE plpgsql
@@ -53,7 +55,7 @@ DECLARE
 BEGIN
     run_id := campmon.start_plan(dry_run, families, actions, min_gain_bytes, max_steps,
                                  include_suspect, allow_blocking, lock_timeout,
-                                 statement_timeout, time_budget, targets);
+                                 statement_timeout, time_budget, targets, window_end);
     LOOP
         COMMIT;
         SELECT r.status, r.summary, r.worker_pid INTO st, summary, wpid FROM campmon.run r
@@ -99,11 +101,11 @@ BEGIN
 END
 $proc$;
 
-COMMENT ON PROCEDURE campmon.run_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, regclass[], bigint, text) IS
+COMMENT ON PROCEDURE campmon.run_plan(boolean, text[], text[], bigint, integer, boolean, boolean, interval, interval, interval, regclass[], timestamptz, bigint, text) IS
 'Run the maintenance plan (dry run unless dry_run => false) and wait for it; returns run id and summary';
 
-REVOKE ALL ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],bigint,text) FROM PUBLIC;
-GRANT EXECUTE ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],bigint,text) TO campmon_admin;
+REVOKE ALL ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],timestamptz,bigint,text) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE campmon.run_plan(boolean,text[],text[],bigint,integer,boolean,boolean,interval,interval,interval,regclass[],timestamptz,bigint,text) TO campmon_admin;
 
 -- the history's own writer (run_history.c): marks the run interrupted when
 -- its worker is gone (no worker holds the run lock); run_plan calls it

@@ -56,6 +56,12 @@ CREATE TABLE campmon.run_step (
     size_after           bigint,
     dead_rows_before     bigint,        -- PostgreSQL's count of dead rows when the step started
     dead_rows_after      bigint,        -- ... and when it ended: after a VACUUM, those not yet removable
+    estimated_seconds    numeric,       -- plan()'s estimate of its duration
+    wal_bytes            bigint,        -- WAL it wrote (a REPACK step: the server's, while it ran)
+    rule                 text,          -- the window, collision or pacing rule that deferred or skipped it (run_gate.c)
+    waited               interval,      -- how long it waited before it ran or was skipped (rules, lock retries)
+    waited_for           text,          -- what it waited for, and why
+    attempts             integer,       -- how many times it asked for its lock (lock_timeout, then retries)
     PRIMARY KEY (run_id, step)
 );
 
