@@ -112,7 +112,8 @@ SELECT p.step || ' ' || p.action || ' ' || p.target || ': ' || p.reason
 FROM p CROSS JOIN floor f
 LEFT JOIN campmon.tables t ON t.relid = p.target_relid
 LEFT JOIN pg_index i ON i.indexrelid = p.target_relid
-WHERE (p.action = 'VACUUM' AND t.family <> 'catalog'
+-- (a maintenance cadence's step is due by its schedule, not by its dead rows)
+WHERE (p.action = 'VACUUM' AND t.family <> 'catalog' AND p.reason !~ 'due by its cadence'
        AND coalesce(t.dead_rows, t.n_dead_tup, 0) < f.min_rows AND coalesce(t.dead_bytes, 0) < f.min_bytes)
    OR (p.action = 'VACUUM' AND t.family = 'catalog'
        AND coalesce((regexp_match(p.reason, '(\d+) dead rows?'))[1]::bigint, 0)
