@@ -71,6 +71,7 @@ sub quoted_value
 	return ('', 1) if $text =~ /^(empty|\(empty[^)]*\))/;
 	if ($g->{boot} !~ /^-?[\d.]+$/)
 	{
+		return ($1, 1) if $text =~ /^`([^`]*)`$/;    # a whole value quoted: a list
 		my ($word) = $text =~ /^([A-Za-z_]+)/;
 		return ($word, 1);
 	}
@@ -106,7 +107,9 @@ for my $line (split /\n/, $settings_page)
 {
 	my ($names, $defaults) = $line =~ /^\|\s*([^|]*`campmon\.[^|]*)\|\s*([^|]*)\|/ or next;
 	my @n = $names =~ /`(campmon\.[a-z_]+)`/g;
-	my @d = split /\s*,\s*/, $defaults;
+	# one default per setting the row names (a list's default, commas and
+	# all, when it names one)
+	my @d = @n > 1 ? split(/\s*,\s*/, $defaults) : ($defaults =~ s/\s+$//r);
 	for my $i (0 .. $#n)
 	{
 		$row{ $n[$i] } = $line;
