@@ -34,7 +34,8 @@ OBJS = \
 	src/run_pacing.o \
 	src/tablespace.o \
 	src/vacuum_horizon.o \
-	src/run_horizon.o
+	src/run_horizon.o \
+	src/access_hint.o
 
 # The install script is built from the SQL sources, one file per
 # responsibility, in the order a reader follows them (README, "Developing").
@@ -90,8 +91,11 @@ SQL_CODE = \
 	src/sql/vacuum_blockers.sql \
 	src/sql/wraparound.sql \
 	src/sql/autovacuum.sql \
-	src/sql/report.sql \
-	src/sql/run_effects.sql
+	src/sql/report_svg.sql \
+	src/sql/report_sections.sql \
+	src/sql/report_vacuum.sql \
+	src/sql/run_effects.sql \
+	src/sql/report.sql
 # install order: each file after what it uses
 SQL_SOURCES = \
 	src/sql/roles.sql \
@@ -130,8 +134,11 @@ SQL_SOURCES = \
 	src/sql/vacuum_blockers.sql \
 	src/sql/wraparound.sql \
 	src/sql/autovacuum.sql \
-	src/sql/report.sql \
-	src/sql/run_effects.sql
+	src/sql/report_svg.sql \
+	src/sql/report_sections.sql \
+	src/sql/report_vacuum.sql \
+	src/sql/run_effects.sql \
+	src/sql/report.sql
 # Upgrades (README, "Developing"): once a version is released its install
 # script is frozen in src/sql/released/, and the next version's upgrade
 # script campmon--OLD--NEW.sql is built from src/sql/updates/ (the DDL and

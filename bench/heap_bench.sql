@@ -54,8 +54,8 @@ SELECT name, round(ms::numeric, 1) AS ms,
 FROM timing ORDER BY ms DESC;
 
 \echo == exact against pgstattuple on this table (must be equal)
-SELECT c.live_tuples = p.tuple_count AND c.live_bytes = p.tuple_len
-       AND c.dead_tuples = p.dead_tuple_count AND c.dead_bytes = p.dead_tuple_len
+SELECT c.live_rows = p.tuple_count AND c.live_bytes = p.tuple_len
+       AND c.dead_rows = p.dead_tuple_count AND c.dead_bytes = p.dead_tuple_len
        AND c.free_bytes = p.free_space AS exact_equals_pgstattuple,
        c.bloat_pct AS exact_bloat_pct, pg_size_pretty(c.bloat_bytes) AS bloat
 FROM campmon.table_bloat('bench_broadlog', 'exact') c, pgstattuple('bench_broadlog') p;

@@ -35,6 +35,9 @@
  *                  toast.autovacuum_enabled = false) so that tests can freeze its state.
  *   ref_ts         reference "now" (default '2026-11-20 03:00:00'); every timestamp is derived
  *                  from it, never from now().
+ *   set_reference_time  if set (to anything; a superuser's), the database carries ref_ts as its
+ *                  campmon.reference_time (ALTER DATABASE ... SET), so that every later session
+ *                  judges Campaign's dates as of the data's "now", as scripts/demo.sh's report does.
  *   owner          the role that owns the tables, as Campaign's own role (default campmon_demo):
  *                  run as a superuser, the script creates it (NOLOGIN) if needed and builds as it,
  *                  so that the work tables are not a superuser's (campmon never treats those as
@@ -1694,6 +1697,15 @@ $analyze$;
   FROM (SELECT iworkflowid, format('wkf%s_0_dba_copy', iworkflowid) AS n FROM xtkworkflow
         WHERE istate = 20 AND ifailed = 0 AND iworkflowid > 24008 ORDER BY iworkflowid LIMIT 1) w
   \gexec
+\endif
+
+\if :{?set_reference_time}
+  -- the data's "now", for every later session of this database (a superuser setting)
+  \if :demo_is_super
+  \else
+    DO $$BEGIN RAISE EXCEPTION 'campaign_demo.sql: set_reference_time needs a superuser (campmon.reference_time is a superuser setting)'; END$$;
+  \endif
+  ALTER DATABASE :"DBNAME" SET campmon.reference_time = :'ref_ts';
 \endif
 
 -- leave the session as it was (the script may be run with \i)

@@ -12,7 +12,7 @@ SELECT table_name,
        bloat_pct                             AS "bloat %",
        CASE WHEN bloat_pct_low IS NOT NULL
             THEN bloat_pct_low || ' - ' || bloat_pct_high END AS "95% interval",
-       dead_tuples                           AS dead_rows,
+       dead_rows,
        pg_size_pretty(free_bytes)            AS free,
        pg_size_pretty(toast_bloat_bytes)     AS toast_bloat,
        coalesce(to_char(greatest(last_vacuum, last_autovacuum), 'YYYY-MM-DD HH24:MI'), 'never') AS last_vacuum
@@ -31,7 +31,7 @@ ORDER BY bloat_bytes DESC NULLS LAST, table_name
 LIMIT 10;
 
 \echo == The largest delivery log in detail: exact, then a 3000-page sample
-SELECT method, scanned_pages, pg_size_pretty(table_bytes) AS size, live_tuples, dead_tuples,
+SELECT method, scanned_pages, pg_size_pretty(table_bytes) AS size, live_rows, dead_rows,
        pg_size_pretty(min_bytes) AS after_vacuum_full, round(bloat_pct::numeric, 2) AS "bloat %",
        round(bloat_pct_low::numeric, 2) AS low, round(bloat_pct_high::numeric, 2) AS high
 FROM (SELECT 'nmsbroadlogrcp'::regclass AS rel) r,
@@ -60,12 +60,11 @@ FROM campmon.stale_tables GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT table_name, verdict, reason FROM campmon.stale_tables
 WHERE verdict <> 'stale' ORDER BY verdict DESC, total_bytes DESC LIMIT 5;
 
-\echo == Checks that are not ok (campmon.checks, Campaign dates as of the demo reference time)
-SET campmon.reference_time = '2026-11-20 03:00:00';
+SELECT coalesce(nullif(current_setting('campmon.reference_time', true), ''), 'now') AS reference_time \gset
+\echo == Checks that are not ok (campmon.checks; Campaign dates as of campmon.reference_time: :reference_time)
 SELECT check_name, status, target, message FROM campmon.checks
 WHERE status <> 'ok' AND check_name NOT IN ('delivery_holding_tables')
 ORDER BY CASE status WHEN 'critical' THEN 0 ELSE 1 END, check_name, target;
-RESET campmon.reference_time;
 
 \echo == What campmon would do (campmon.plan; run it with CALL campmon.run_plan(dry_run => false))
 SELECT action, count(*) AS steps, pg_size_pretty(sum(expected_gain_bytes)) AS expected_gain

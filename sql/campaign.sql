@@ -36,6 +36,20 @@ FROM campmon.stale_tables
 WHERE table_name IN (SELECT min(table_name) FROM campmon.stale_tables GROUP BY rule, verdict)
 ORDER BY table_name;
 
+-- every target of campmon.checks is a schema-qualified relation, a row of
+-- one (relation:key: a workflow, a delivery, an option), or one of the
+-- documented forms for what is no relation (tablespace:, extension:,
+-- function:, setting:); none empty
+SELECT count(DISTINCT check_name) >= 15 AS checks_with_rows,
+       count(*) FILTER (WHERE NOT (
+              (target ~ '^[^:.]+\.[^:.]+$' AND to_regclass(target) IS NOT NULL)
+           OR (target ~ '^[^:.]+\.[^:.]+:.+$' AND to_regclass(split_part(target, ':', 1)) IS NOT NULL)
+           OR target ~ '^(tablespace|extension|function|setting):.+$')
+           OR target IS NULL) AS other_targets
+FROM campmon.checks;
+SELECT DISTINCT ON (check_name) check_name, target FROM campmon.checks
+WHERE target ~ ':' ORDER BY check_name, target;
+
 -- relation_last_write: files' newest modification, NULL for a view
 SELECT campmon.relation_last_write('nmsdelivery') BETWEEN now() - interval '1 day' AND now() AS table_written,
        campmon.relation_last_write('campmon.stale_tables') IS NULL AS view_has_none;
@@ -99,12 +113,19 @@ SELECT pg_temp.to_campaign() AS given_to_campaign;
 SET campmon.work_table_schemas = 'camp2';
 SELECT table_name, rule, verdict FROM campmon.stale_tables ORDER BY 1;
 SELECT check_name, status, target, message FROM campmon.checks WHERE check_name IN ('campaign_schema', 'cleanup_workflow');
--- a database (here: a schema) without any Campaign table: empty, working views
+-- a database (here: a schema) without any Campaign table: empty, working
+-- views, and one warning naming the schemas searched (a mistyped setting
+-- would otherwise silence every Campaign check)
 CREATE SCHEMA nothing;
 SET campmon.work_table_schemas = 'nothing';
 SELECT count(*) AS stale_rows FROM campmon.stale_tables;
-SELECT count(*) AS check_rows FROM campmon.checks   -- (the server's own checks, sql/vacuum.sql, left out)
-WHERE check_name NOT IN (SELECT check_name FROM campmon.check_definitions WHERE category IN ('vacuum', 'wraparound'));
+SELECT check_name, status, target, message FROM campmon.checks WHERE status <> 'ok' AND check_name NOT IN ('table_bloat', 'index_bloat', 'index_larger_than_table', 'bloat_growth')
+  -- (the server's own checks, sql/vacuum.sql, left out)
+  AND check_name NOT IN (SELECT check_name FROM campmon.check_definitions WHERE category IN ('vacuum', 'wraparound'));
+SET campmon.work_table_schemas = 'nothing, "No Such", public';
+SELECT count(*) AS campaign_schema_rows FROM campmon.checks WHERE check_name = 'campaign_schema';
+SET campmon.work_table_schemas = 'nothing, "No Such"';
+SELECT target, message FROM campmon.checks WHERE check_name = 'campaign_schema';
 RESET campmon.work_table_schemas;
 -- a schema whose name needs quotes is named with them, as in search_path
 CREATE SCHEMA "Camp Data";

@@ -75,11 +75,11 @@ SELECT pg_stat_force_next_flush();
 
 -- what each mode says, kept for the comparison with VACUUM FULL below
 CREATE TEMP TABLE dm_seen AS
-SELECT 'adaptive'::text AS mode, table_name AS rel, method, basis, bloat_pct, table_bytes AS before, live_tuples
+SELECT 'adaptive'::text AS mode, table_name AS rel, method, basis, bloat_pct, table_bytes AS before, live_rows
 FROM campmon.tables WHERE table_name LIKE 'dm\_%';
 SET campmon.tables_mode = 'stats';
 INSERT INTO dm_seen
-SELECT 'stats', table_name, method, basis, bloat_pct, table_bytes, live_tuples
+SELECT 'stats', table_name, method, basis, bloat_pct, table_bytes, live_rows
 FROM campmon.tables WHERE table_name LIKE 'dm\_%';
 RESET campmon.tables_mode;
 
@@ -92,7 +92,7 @@ FROM dm_seen WHERE mode = 'adaptive' ORDER BY rel;
 SET campmon.listing_page_budget = 0;
 SELECT table_name, method, basis LIKE 'statistics, not sampled (campmon.listing_page_budget spent): %' AS says_why,
        CASE WHEN table_name = 'dm_disagree'
-            THEN live_tuples = (SELECT reltuples FROM pg_class WHERE relname = table_name)::bigint END AS reltuples_trusted
+            THEN live_rows = (SELECT reltuples FROM pg_class WHERE relname = table_name)::bigint END AS reltuples_trusted
 FROM campmon.tables WHERE table_name IN ('dm_never', 'dm_disagree', 'dm_modified') ORDER BY 1;
 -- a budget of one sample: the largest tables that need one are sampled
 -- while it lasts, the others not
@@ -156,7 +156,7 @@ DROP TABLE dm_never, dm_unanalyzed, dm_modified, dm_disagree, dm_nulls, dm_trust
 -- modes without being opened: the same row as try_table_bloat's
 CREATE TABLE dm_empty (id int, t text) WITH (fillfactor = 50);
 SELECT m, row(b.*)::text = (SELECT row(l.relid, l.method, l.is_estimate, l.fillfactor, l.table_bytes, l.total_pages,
-          l.scanned_pages, l.live_tuples, l.dead_tuples, l.live_bytes, l.dead_bytes, l.free_bytes, l.min_bytes,
+          l.scanned_pages, l.live_rows, l.dead_rows, l.live_bytes, l.dead_bytes, l.free_bytes, l.min_bytes,
           l.bloat_bytes, l.bloat_pct, l.bloat_pct_low, l.bloat_pct_high, l.toast_relid, l.toast_method, l.toast_bytes,
           l.toast_scanned_pages, l.toast_live_bytes, l.toast_dead_bytes, l.toast_free_bytes, l.toast_min_bytes,
           l.toast_bloat_bytes, l.toast_bloat_pct, l.basis)::text

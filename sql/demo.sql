@@ -24,8 +24,8 @@ FROM campmon.tables WHERE schema_name = 'public' AND table_name ~ '^(wkf|wkdlv_|
 
 -- exact equals pgstattuple on the demo's tables and TOAST tables
 SELECT count(*) AS tables_compared,
-       count(*) FILTER (WHERE c.live_tuples = p.tuple_count AND c.live_bytes = p.tuple_len
-                          AND c.dead_tuples = p.dead_tuple_count AND c.dead_bytes = p.dead_tuple_len
+       count(*) FILTER (WHERE c.live_rows = p.tuple_count AND c.live_bytes = p.tuple_len
+                          AND c.dead_rows = p.dead_tuple_count AND c.dead_bytes = p.dead_tuple_len
                           AND c.free_bytes = p.free_space) AS equal
 FROM pg_class r, campmon.table_bloat(r.oid, 'exact') c, pgstattuple(r.oid) p
 WHERE r.relnamespace = 'public'::regnamespace AND r.relkind = 'r' AND r.relname ~ '^(nms|xtk)';
@@ -36,13 +36,13 @@ FROM campmon.table_bloat('nmsmirrorpagesearch', 'exact') c,
 
 -- the churn left what it leaves in the field: purged and updated logs,
 -- hot delivery and workflow tables mostly dead tuples and free space
-SELECT table_name, bloat_pct > 20 AS bloated, dead_tuples > 0 AS has_dead
+SELECT table_name, bloat_pct > 20 AS bloated, dead_rows > 0 AS has_dead
 FROM campmon.tables t
 WHERE schema_name = 'public'
   AND table_name IN ('nmsbroadlogrcp', 'nmstrackinglogrcp', 'nmsdelivery', 'nmsdeliverypart', 'xtkworkflow', 'xtkjob')
 ORDER BY 1;
 SET campmon.tables_mode = 'exact';
-SELECT table_name, bloat_pct > 20 AS bloated, dead_tuples > 0 AS has_dead
+SELECT table_name, bloat_pct > 20 AS bloated, dead_rows > 0 AS has_dead
 FROM campmon.tables t
 WHERE schema_name = 'public'
   AND table_name IN ('nmsbroadlogrcp', 'nmstrackinglogrcp', 'nmsdelivery', 'nmsdeliverypart', 'xtkworkflow', 'xtkjob')

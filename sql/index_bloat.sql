@@ -57,7 +57,7 @@ FROM unnest('{ix_log_pkey,ix_log_addr,ix_log_delivery_ts,ix_log_rnd}'::regclass[
 
 -- over 20 samples the density interval holds the exact value nearly always
 CREATE FUNCTION idx_sampled_with_seed(r regclass, seed int, n int)
-RETURNS TABLE (d float8, lo float8, hi float8) LANGUAGE plpgsql AS $$
+RETURNS TABLE (d numeric, lo numeric, hi numeric) LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('campmon.sample_seed', seed::text, true);
     RETURN QUERY SELECT b.avg_leaf_density, b.avg_leaf_density_low, b.avg_leaf_density_high

@@ -23,9 +23,9 @@ SELECT c.method, c.is_estimate,
        c.table_bytes = a.table_len AS table_len,
        c.scanned_pages < c.total_pages AS skipped_some,
        round(100.0 * c.scanned_pages / c.total_pages) = round(a.scanned_percent) AS scanned_percent,
-       abs(c.live_tuples - a.approx_tuple_count) <= 1 AS tuple_count,
+       abs(c.live_rows - a.approx_tuple_count) <= 1 AS tuple_count,
        c.live_bytes = a.approx_tuple_len AS tuple_len,
-       c.dead_tuples = a.dead_tuple_count AS dead_tuple_count,
+       c.dead_rows = a.dead_tuple_count AS dead_tuple_count,
        c.dead_bytes = a.dead_tuple_len AS dead_tuple_len,
        c.free_bytes = a.approx_free_space AS free_space
 FROM campmon.table_bloat('fx_log', 'approx') c, pgstattuple_approx('fx_log') a;
@@ -40,23 +40,24 @@ SELECT s.method, s.is_estimate, s.scanned_pages, s.total_pages > 300 AS larger_t
        s.bloat_pct_low <= s.bloat_pct AND s.bloat_pct <= s.bloat_pct_high AS ordered,
        s.bloat_pct_low <= e.bloat_pct AND e.bloat_pct <= s.bloat_pct_high AS holds_exact,
        abs(s.bloat_pct - e.bloat_pct) < 5 AS within_5_points,
-       abs(s.live_tuples - e.live_tuples) < 0.1 * e.live_tuples AS live_within_10pct
+       abs(s.live_rows - e.live_rows) < 0.1 * e.live_rows AS live_within_10pct
 FROM campmon.table_bloat('fx_log', 'sampled', 150) s, campmon.table_bloat('fx_log', 'exact') e;
 
 -- over 20 different samples the interval holds the exact value nearly
 -- always (95% nominal; at least 17 of 20 leaves room for chance).  The seed
 -- goes through a function argument so that each row really draws anew.
 CREATE FUNCTION sampled_with_seed(r regclass, seed int, n int)
-RETURNS TABLE (bloat_pct float8, bloat_pct_low float8, bloat_pct_high float8)
+RETURNS TABLE (bloat_pct numeric, bloat_pct_low numeric, bloat_pct_high numeric, free_bytes bigint, live_bytes bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('campmon.sample_seed', seed::text, true);
-    RETURN QUERY SELECT b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high
+    RETURN QUERY SELECT b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high, b.free_bytes, b.live_bytes
                  FROM campmon.table_bloat(r, 'sampled', n) b;
 END $$;
--- (the intervals tell the draws apart: with strata the estimates of this
--- table fall on a few whole page counts)
-SELECT count(DISTINCT (s.bloat_pct_low, s.bloat_pct_high)) > 10 AS distinct_samples,
+-- (the intervals and the extrapolated bytes tell the draws apart: with
+-- strata the estimates of this table fall on a few whole page counts, and
+-- the percentages have two decimals)
+SELECT count(DISTINCT (s.bloat_pct_low, s.bloat_pct_high, s.free_bytes, s.live_bytes)) > 10 AS distinct_samples,
        count(*) FILTER (WHERE s.bloat_pct_low <= e.bloat_pct AND e.bloat_pct <= s.bloat_pct_high) >= 17 AS coverage_ok
 FROM campmon.table_bloat('fx_log', 'exact') e,
      generate_series(1, 20) k,
@@ -70,7 +71,7 @@ FROM campmon.table_bloat('fx_log', 'sampled', 100) a, campmon.table_bloat('fx_lo
 -- a sample at least as large as the table reads every page: exact figures,
 -- a zero-width interval
 SELECT s.scanned_pages = s.total_pages AS read_all, s.is_estimate,
-       s.live_tuples = e.live_tuples AND s.dead_bytes = e.dead_bytes AND s.free_bytes = e.free_bytes AS same_counts,
+       s.live_rows = e.live_rows AND s.dead_bytes = e.dead_bytes AND s.free_bytes = e.free_bytes AS same_counts,
        s.min_bytes = e.min_bytes AS same_min,
        s.bloat_pct_low = s.bloat_pct_high AS zero_width
 FROM campmon.table_bloat('fx_log', 'sampled', 1000000) s, campmon.table_bloat('fx_log', 'exact') e;
@@ -92,7 +93,7 @@ SELECT pg_stat_force_next_flush();  -- so the INSERT's counts wait for the next 
 CREATE TABLE fx_fresh (id int, v text) WITH (autovacuum_enabled = false);
 INSERT INTO fx_fresh SELECT g, 'v' || g FROM generate_series(1, 5000) g;
 SELECT method, is_estimate, scanned_pages, table_bytes > 0 AS has_size,
-       live_tuples IS NULL AS unknown_live, bloat_pct IS NULL AS unknown_bloat
+       live_rows IS NULL AS unknown_live, bloat_pct IS NULL AS unknown_bloat
 FROM campmon.table_bloat('fx_fresh', 'stats');
 ANALYZE fx_log;
 SELECT s.method, s.is_estimate, s.scanned_pages,

@@ -34,13 +34,25 @@ SELECT count(*) FILTER (WHERE command IS NULL OR reason IS NULL OR lock_level IS
                           OR expected_gain_bytes IS NULL OR estimated_seconds IS NULL) AS incomplete_steps,
        count(*) = count(DISTINCT step) AND min(step) = 1 AND max(step) = count(*) AS numbered
 FROM campmon.plan();
--- (the catalogs, first after the drops, shown by name: their order among
--- themselves follows their bloat, which a server's past can change; which
--- table phase 4 puts first follows the reads the statistics hold, tested on
--- its own below)
+-- (the first six after the drops and the catalogs, shown by name; whether
+-- a catalog is over the floor of a VACUUM depends on its dead rows, which
+-- a server's past and autovacuum change)
 SELECT action, target, lock_level, command
-FROM (SELECT * FROM campmon.plan() WHERE action <> 'DROP TABLE' ORDER BY step LIMIT 5) first_steps
+FROM (SELECT * FROM campmon.plan() WHERE action <> 'DROP TABLE' AND target NOT LIKE 'pg\_catalog.%'
+      ORDER BY step LIMIT 6) first_steps
 ORDER BY target;
+-- the catalogs after the drops: each of them gets rows the drops delete
+-- (pg_statistic only those of analyzed tables), so a floor of one dead row
+-- vacuums them; none under a floor no catalog reaches
+SET campmon.vacuum_min_dead_rows = 1;
+SELECT target, reason ~ 'this plan''s drops delete' AS counts_the_drops
+FROM campmon.plan(actions => '{DROP TABLE,VACUUM}') WHERE target LIKE 'pg\_catalog.%' AND target <> 'pg_catalog.pg_statistic'
+ORDER BY target;
+SET campmon.vacuum_min_dead_rows = 100000000;
+SET campmon.vacuum_min_dead_size = '100GB';
+SELECT count(*) AS catalogs_under_the_floor FROM campmon.plan() WHERE target LIKE 'pg\_catalog.%';
+RESET campmon.vacuum_min_dead_rows;
+RESET campmon.vacuum_min_dead_size;
 
 -- narrowing the plan
 SELECT DISTINCT action FROM campmon.plan(actions => '{ANALYZE}');
@@ -64,6 +76,9 @@ JOIN campmon.stale_tables s ON s.relid = p.target_relid WHERE s.verdict = 'held'
 -- bad arguments
 \set VERBOSITY default
 SELECT * FROM campmon.plan(actions => '{TRUNCATE}');
+-- an unknown family is refused, as an unknown action is (it planned nothing)
+SELECT * FROM campmon.plan(families => '{broadlogs}');
+CALL campmon.run_plan(families => '{workflow,Workflow}');
 SELECT * FROM campmon.plan(max_steps => 0);
 SELECT * FROM campmon.plan(min_gain_bytes => -1);
 \set VERBOSITY terse
@@ -104,6 +119,9 @@ WHERE r.run_id = :dry_run_id AND l.locktype = 'advisory';
 SELECT r.dry_run, r.status, r.run_by = current_user AS run_by_me, s.outcome, s.error, count(*) > 0 AS steps
 FROM campmon.run r JOIN campmon.run_step s USING (run_id) WHERE r.run_id = :dry_run_id GROUP BY 1, 2, 3, 4, 5;
 SELECT count(*) AS stale_after_dry_run FROM campmon.stale_tables WHERE verdict = 'stale';
+-- a run of one step says "1 step" (plural forms follow the count)
+CALL campmon.run_plan(actions => '{DROP TABLE}', max_steps => 1)\gset
+SELECT :'summary' AS summary;
 
 -- a table whose workflow comes back to life after planning is not dropped:
 -- the drop re-reads the verdict under the table's lock
@@ -187,11 +205,63 @@ INSERT INTO pl_free SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;
 DELETE FROM pl_free WHERE id % 10 <> 0;
 VACUUM pl_free;
 DELETE FROM pl_free WHERE id = 10;
-SELECT bloat_pct > 80 AS mostly_free, dead_tuples FROM campmon.tables WHERE table_name = 'pl_free';
+SELECT bloat_pct > 80 AS mostly_free, dead_rows FROM campmon.tables WHERE table_name = 'pl_free';
 SELECT count(*) AS vacuum_for_free_space FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';
-DELETE FROM pl_free WHERE id % 50 = 0;
+DELETE FROM pl_free WHERE id % 20 = 0;
 SELECT action, reason FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_free' AND action = 'VACUUM';
 DROP TABLE pl_free;
+
+-- plans without noise (issue 28): no VACUUM below its floor
+-- (campmon.vacuum_min_dead_rows, 1000, or campmon.vacuum_min_dead_size,
+-- 1MB, of dead rows), whatever their share: 35 dead rows of 100 are 35%
+CREATE TABLE pl_few (id int, v text) WITH (autovacuum_enabled = false);
+INSERT INTO pl_few SELECT g, 'x' FROM generate_series(1, 100) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE pl_few;
+DELETE FROM pl_few WHERE id <= 35;
+SELECT pg_stat_force_next_flush();
+SELECT dead_rows FROM campmon.tables WHERE table_name = 'pl_few';
+SELECT count(*) AS vacuum_under_floor FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_few';
+SET campmon.vacuum_min_dead_rows = 30;
+SELECT action, reason FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_few';
+SET campmon.vacuum_min_dead_rows = 1000;
+SET campmon.vacuum_min_dead_size = '1kB';
+SELECT action FROM campmon.plan(families => '{pltest}') WHERE target = 'public.pl_few';
+RESET campmon.vacuum_min_dead_rows;
+RESET campmon.vacuum_min_dead_size;
+-- ANALYZE of a small table only when its statistics are missing: 75 rows
+-- changed (35 deleted, 40 updated) of 65 (115%) are under campmon.analyze_min_changed_rows (1000);
+-- a table never analyzed is planned whatever its size
+VACUUM pl_few;
+UPDATE pl_few SET v = 'y' WHERE id <= 75;
+SELECT pg_stat_force_next_flush();
+SELECT n_mod_since_analyze AS changed FROM campmon.tables WHERE table_name = 'pl_few';
+SELECT count(*) AS analyze_under_floor FROM campmon.plan(families => '{pltest}', actions => '{ANALYZE}') WHERE target = 'public.pl_few';
+SET campmon.analyze_min_changed_rows = 10;
+SELECT action, reason FROM campmon.plan(families => '{pltest}', actions => '{ANALYZE}') WHERE target = 'public.pl_few';
+RESET campmon.analyze_min_changed_rows;
+CREATE TABLE pl_few_new (id int);
+INSERT INTO pl_few_new VALUES (1), (2);
+SELECT action, reason FROM campmon.plan(families => '{pltest}', actions => '{ANALYZE}') WHERE target = 'public.pl_few_new';
+DROP TABLE pl_few, pl_few_new;
+-- never advice to drop an index something needs: a bloated, never-scanned
+-- primary key backs its constraint, a unique index enforces uniqueness (a
+-- replica identity is one); a plain index nothing needs may go; no
+-- "unknown%" when the listing read no density (stats mode)
+CREATE TABLE pl_unused (id int PRIMARY KEY, v int NOT NULL, w int) WITH (autovacuum_enabled = false);
+CREATE UNIQUE INDEX pl_unused_v_u ON pl_unused (v);
+CREATE INDEX pl_unused_w ON pl_unused (w);
+INSERT INTO pl_unused SELECT g, g, g FROM generate_series(1, 60000) g;
+DELETE FROM pl_unused WHERE id % 10 <> 0;
+VACUUM pl_unused;
+SELECT target, reason ~ 'consider dropping' AS drop_advice, reason ~ 'see campmon.index_hygiene' AS weigh_it,
+       reason ~ 'backs constraint pl_unused_pkey' AS says_constraint
+FROM campmon.plan(families => '{pltest}', actions => '{REINDEX INDEX CONCURRENTLY}') ORDER BY target;
+SET campmon.indexes_mode = 'stats';
+SELECT count(*) > 0 AS planned, count(*) FILTER (WHERE reason ~ 'unknown') AS unknown_in_reasons
+FROM campmon.plan(families => '{pltest}', actions => '{REINDEX INDEX CONCURRENTLY}');
+SET campmon.indexes_mode = 'exact';
+DROP TABLE pl_unused;
 
 -- VACUUM and ANALYZE steps are throttled as autovacuum is
 -- (campmon.run_cost_delay, 2 ms by default): with a cost limit of 1 (set
@@ -200,7 +270,8 @@ DROP TABLE pl_free;
 -- second; 0 runs it at full speed
 INSERT INTO campmon.family (family, pattern, description, priority) VALUES ('plcost', '^pl_cost$', 'this test''s table', 1);
 CREATE TABLE pl_cost (id int, v text) WITH (autovacuum_enabled = false);
-INSERT INTO pl_cost SELECT g, repeat('x', 200) FROM generate_series(1, 3500) g;
+-- (7000 rows: the second run's third of them is over the VACUUM floor)
+INSERT INTO pl_cost SELECT g, repeat('x', 200) FROM generate_series(1, 7000) g;
 DELETE FROM pl_cost WHERE id % 2 = 0;
 SELECT current_database() AS db \gset
 ALTER DATABASE :"db" SET vacuum_cost_limit = 1;
@@ -237,9 +308,14 @@ INSERT INTO pl_ord_hot SELECT g, 'h' FROM generate_series(1, 400) g;
 DELETE FROM pl_ord_cold WHERE id % 2 = 0;
 DELETE FROM pl_ord_hot WHERE id % 2 = 0;
 DO $$ BEGIN FOR i IN 1..100 LOOP PERFORM count(*) FROM pl_ord_hot; END LOOP; END $$;
+-- (both under the floor of a VACUUM for this case: the order is the point)
+SET campmon.vacuum_min_dead_rows = 0;
+SET campmon.vacuum_min_dead_size = 0;
 SELECT pg_stat_force_next_flush();
 SELECT step - min(step) OVER () + 1 AS n, target, expected_gain_bytes > 100000 AS large_gain
 FROM campmon.plan(families => '{plorder}', actions => '{VACUUM}', min_gain_bytes => 0) ORDER BY step;
+RESET campmon.vacuum_min_dead_rows;
+RESET campmon.vacuum_min_dead_size;
 DROP TABLE pl_ord_cold, pl_ord_hot;
 DELETE FROM campmon.family WHERE family = 'plorder';
 

@@ -84,7 +84,7 @@ SELECT count(*) FROM rm_ints, rm_narrow WHERE false;
 SELECT count(*) FROM rm_ints;
 SELECT count(*) FROM rm_narrow;
 CREATE FUNCTION rm_sampled(r regclass, seed int, n int)
-RETURNS TABLE (scanned bigint, bloat_pct float8, lo float8, hi float8)
+RETURNS TABLE (scanned bigint, bloat_pct numeric, lo numeric, hi numeric)
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('campmon.sample_seed', seed::text, true);

@@ -41,9 +41,9 @@ FROM unnest('{fx_narrow,fx_mixed,fx_ff70,fx_toast}'::regclass[]) t, pgstattuple(
 SELECT t AS rel,
        c.method, c.is_estimate,
        c.table_bytes = p.table_len AS table_len,
-       c.live_tuples = p.tuple_count AS tuple_count,
+       c.live_rows = p.tuple_count AS tuple_count,
        c.live_bytes = p.tuple_len AS tuple_len,
-       c.dead_tuples = p.dead_tuple_count AS dead_tuple_count,
+       c.dead_rows = p.dead_tuple_count AS dead_tuple_count,
        c.dead_bytes = p.dead_tuple_len AS dead_tuple_len,
        c.free_bytes = p.free_space AS free_space,
        c.scanned_pages = c.total_pages AS read_all
@@ -66,7 +66,7 @@ SELECT method, live_bytes > 0 AS has_rows, toast_relid IS NULL AS no_toast_of_it
 FROM campmon.table_bloat((SELECT reltoastrelid FROM pg_class WHERE oid = 'fx_toast'::regclass), 'exact');
 
 -- an empty table: every figure 0, no division by zero, in every mode
-SELECT m.mode, c.method, c.table_bytes, c.scanned_pages, c.live_tuples, c.dead_tuples,
+SELECT m.mode, c.method, c.table_bytes, c.scanned_pages, c.live_rows, c.dead_rows,
        c.free_bytes, c.min_bytes, c.bloat_bytes, c.bloat_pct
 FROM unnest('{exact,approx,sampled,stats,auto}'::text[]) m(mode),
      campmon.table_bloat('fx_empty', m.mode) c;
@@ -74,7 +74,7 @@ FROM unnest('{exact,approx,sampled,stats,auto}'::text[]) m(mode),
 -- the derived figures follow their definitions
 SELECT t AS rel,
        c.bloat_bytes = c.table_bytes - c.min_bytes AS bloat_is_table_less_min,
-       c.bloat_pct = 100.0 * c.bloat_bytes / c.table_bytes AS pct_definition,
+       c.bloat_pct = round(100.0 * c.bloat_bytes / c.table_bytes, 2) AS pct_definition,
        c.min_bytes % 8192 = 0 AS whole_pages,
        c.fillfactor
 FROM unnest('{fx_narrow,fx_mixed,fx_ff70,fx_toast}'::regclass[]) t,
@@ -84,18 +84,18 @@ FROM unnest('{fx_narrow,fx_mixed,fx_ff70,fx_toast}'::regclass[]) t,
 -- pgstattuple counts them (dirty snapshot): inserted ones as live
 BEGIN;
 INSERT INTO fx_narrow SELECT g, 0 FROM generate_series(1, 100) g;
-SELECT c.live_tuples = p.tuple_count AS same_live, c.dead_tuples = p.dead_tuple_count AS same_dead
+SELECT c.live_rows = p.tuple_count AS same_live, c.dead_rows = p.dead_tuple_count AS same_dead
 FROM campmon.table_bloat('fx_narrow', 'exact') c, pgstattuple('fx_narrow') p;
 ROLLBACK;
 
 -- a temporary table of our own session is measured from local buffers
 CREATE TEMP TABLE fx_temp AS SELECT g AS id FROM generate_series(1, 1000) g;
 DELETE FROM fx_temp WHERE id <= 500;
-SELECT c.live_tuples = p.tuple_count AS live, c.dead_tuples = p.dead_tuple_count AS dead,
+SELECT c.live_rows = p.tuple_count AS live, c.dead_rows = p.dead_tuple_count AS dead,
        c.free_bytes = p.free_space AS free
 FROM campmon.table_bloat('fx_temp', 'exact') c, pgstattuple('fx_temp') p;
 
 -- system catalogs (work-table churn bloats them in Campaign)
-SELECT t AS rel, c.method, c.live_tuples = p.tuple_count AS tuple_count, c.free_bytes = p.free_space AS free_space
+SELECT t AS rel, c.method, c.live_rows = p.tuple_count AS tuple_count, c.free_bytes = p.free_space AS free_space
 FROM unnest('{pg_class,pg_attribute,pg_type,pg_depend}'::regclass[]) t,
      campmon.table_bloat(t, 'exact') c, pgstattuple(t) p;

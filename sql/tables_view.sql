@@ -35,14 +35,27 @@ SELECT method, regexp_replace(basis, '^sample of \d+ of', 'sample of N of') AS b
        toast_bytes = pg_relation_size((SELECT reltoastrelid FROM pg_class WHERE relname = 'tv_log')) AS toast_bytes,
        indexes_bytes = pg_indexes_size('tv_log') AS indexes_bytes,
        total_bytes = pg_total_relation_size('tv_log') AS total_bytes,
-       abs(live_tuples - 10000) < 500 AS live_tuples_10000, bloat_pct > 30 AS bloated,
+       abs(live_rows - 10000) < 500 AS live_rows_10000, bloat_pct > 30 AS bloated,
        last_vacuum IS NOT NULL AS vacuumed, vacuum_count
 FROM campmon.tables WHERE table_name = 'tv_log';
 
 -- the view's mode follows campmon.tables_mode
 SET campmon.tables_mode = 'exact';
-SELECT t.method, t.live_tuples = p.tuple_count AS exact_live, t.free_bytes = p.free_space AS exact_free
+SELECT t.method, t.live_rows = p.tuple_count AS exact_live, t.free_bytes = p.free_space AS exact_free
 FROM campmon.tables t, pgstattuple('tv_log') p WHERE t.table_name = 'tv_log';
+-- one figure in the view and the function: percentages numeric, rounded to
+-- two decimals in both (the bytes keep full precision)
+SELECT t.bloat_pct = b.bloat_pct AS same_pct, pg_typeof(b.bloat_pct) AS type, scale(b.bloat_pct) AS decimals,
+       b.bloat_pct = round(100.0 * b.bloat_bytes / b.table_bytes, 2) AS from_the_bytes
+FROM campmon.tables t, campmon.table_bloat('tv_log', 'exact') b WHERE t.table_name = 'tv_log';
+SELECT pg_typeof(avg_leaf_density) AS density, scale(avg_leaf_density) AS decimals, pg_typeof(leaf_fragmentation) AS fragmentation
+FROM campmon.index_bloat('tv_log_ts', 'exact');
+-- every function that takes a relation takes a regclass: a name will do
+SELECT method FROM campmon.try_table_bloat('tv_log', 'exact');
+SELECT method FROM campmon.try_index_bloat('tv_log_ts', 'exact');
+SELECT p.oid::regprocedure AS takes_an_oid FROM pg_proc p, unnest(p.proargtypes::oid[]) WITH ORDINALITY a(t, k)
+WHERE p.pronamespace = 'campmon'::regnamespace AND a.t IN ('oid'::regtype, 'oid[]'::regtype)
+ORDER BY 1;
 SET campmon.tables_mode = 'approx';
 SELECT method, is_estimate FROM campmon.tables WHERE table_name = 'tv_log';
 RESET campmon.tables_mode;

@@ -103,6 +103,20 @@ campmon_bloat_pct(BlockNumber total_pages, double min_pages)
 }
 
 /*
+ * A percentage column of a result row (bloat_pct and its interval, leaf
+ * density, fragmentation): numeric rounded to two decimals, as the listings
+ * and pgstatindex show them, so that a function and a view give one figure.
+ * Full precision stays in the byte columns (100.0 * bloat_bytes / size).
+ */
+Datum
+campmon_pct_datum(double pct)
+{
+	return DirectFunctionCall2(numeric_round,
+							   DirectFunctionCall1(float8_numeric, Float8GetDatum(pct)),
+							   Int32GetDatum(2));
+}
+
+/*
  * Check the (rel, mode, sample_pages) arguments of a measurement function.
  * Returns false, with missing_ok, for a NULL rel (nothing to measure);
  * every other bad argument is an error.  example names a relation for the

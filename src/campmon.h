@@ -65,6 +65,10 @@ extern CampmonMode campmon_resolve_auto(Relation rel, CampmonMode mode);
 /* DESIGN's bloat definitions, for tables and indexes alike */
 extern double campmon_bloat_bytes(BlockNumber total_pages, double min_pages);
 extern double campmon_bloat_pct(BlockNumber total_pages, double min_pages);
+extern Datum campmon_pct_datum(double pct);
+
+/* access_hint.c */
+extern void campmon_access_hint_init(void);
 
 /* The (rel, mode, sample_pages) arguments every measurement takes. */
 typedef struct MeasureArgs

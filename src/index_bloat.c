@@ -99,7 +99,7 @@ bloat_interval(const BtreeMeasure *m, double *low, double *high)
 }
 
 #define SET_INT8(v)		(values[i++] = Int64GetDatum((int64) llround(v)))
-#define SET_FLOAT8(v)	(values[i++] = Float8GetDatum(v))
+#define SET_PCT(v)		(values[i++] = campmon_pct_datum(v))
 #define SET_NULL()		(nulls[i++] = true)
 
 /*
@@ -169,24 +169,24 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 			double		low,
 						high;
 
-			SET_FLOAT8(m.avg_leaf_density);
+			SET_PCT(m.avg_leaf_density);
 			if (m.has_interval)
 			{
 				interval95(m.avg_leaf_density, m.density_se, &low, &high);
-				SET_FLOAT8(low);
-				SET_FLOAT8(high);
+				SET_PCT(low);
+				SET_PCT(high);
 			}
 			else
 			{
 				SET_NULL();
 				SET_NULL();
 			}
-			SET_FLOAT8(m.leaf_fragmentation);
+			SET_PCT(m.leaf_fragmentation);
 			if (m.has_interval)
 			{
 				interval95(m.leaf_fragmentation, m.fragmentation_se, &low, &high);
-				SET_FLOAT8(low);
-				SET_FLOAT8(high);
+				SET_PCT(low);
+				SET_PCT(high);
 			}
 			else
 			{
@@ -210,15 +210,15 @@ index_bloat_values(Oid relid, Oid indrelid, Oid relam, bool indisvalid,
 			SET_INT8(m.leaf_items);
 			SET_INT8(m.min_pages * BLCKSZ);
 			SET_INT8(bloat_bytes(&m));
-			SET_FLOAT8(bloat_pct(&m));
+			SET_PCT(bloat_pct(&m));
 			if (m.has_interval && m.total_pages > 0)
 			{
 				double		low,
 							high;
 
 				bloat_interval(&m, &low, &high);
-				SET_FLOAT8(low);
-				SET_FLOAT8(high);
+				SET_PCT(low);
+				SET_PCT(high);
 			}
 			else
 			{

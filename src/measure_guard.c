@@ -104,10 +104,11 @@ campmon_basis(CampmonMode method, bool unknown, BlockNumber scanned_pages,
 		case CAMPMON_MODE_EXACT:
 			return pstrdup("every page read");
 		case CAMPMON_MODE_APPROX:
-			return psprintf("%u of %u pages read, the all-visible others from the visibility and free space maps",
-							scanned_pages, total_pages);
+			return psprintf("%u of %u %s read, the all-visible others from the visibility and free space maps",
+							scanned_pages, total_pages, total_pages == 1 ? "page" : "pages");
 		case CAMPMON_MODE_SAMPLED:
-			return psprintf("random sample of %u of %u pages", scanned_pages, total_pages);
+			return psprintf("random sample of %u of %u %s", scanned_pages, total_pages,
+							total_pages == 1 ? "page" : "pages");
 		case CAMPMON_MODE_STATS:
 			return pstrdup(unknown ? "no statistics yet (never analyzed nor vacuumed): no estimate" :
 						   "catalog statistics, no page read");

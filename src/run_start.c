@@ -427,14 +427,17 @@ campmon_cancel_run(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to cancel campmon run " INT64_FORMAT, run_id),
 				 errdetail("Its worker runs as the superuser \"%s\": only a superuser may cancel it.",
-						   GetUserNameFromId(worker_role, false))));
+						   GetUserNameFromId(worker_role, false)),
+				 errhint("Ask a superuser to run SELECT campmon.cancel_run(" INT64_FORMAT ");", run_id)));
 	if (!has_privs_of_role(GetUserId(), worker_role) &&
 		!has_privs_of_role(GetUserId(), ROLE_PG_SIGNAL_BACKEND))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to cancel campmon run " INT64_FORMAT, run_id),
 				 errdetail("Only roles with the privileges of its role \"%s\" or of pg_signal_backend may, as for pg_cancel_backend().",
-						   GetUserNameFromId(worker_role, false))));
+						   GetUserNameFromId(worker_role, false)),
+				 errhint("GRANT \"%s\" (or pg_signal_backend) TO the role that cancels, or cancel as that role.",
+						 GetUserNameFromId(worker_role, false))));
 
 	SPI_connect();
 	(void) history_execute("UPDATE campmon.run SET status = 'cancelling' WHERE run_id = $1 AND status = 'running'",

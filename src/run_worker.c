@@ -487,8 +487,9 @@ campmon_run_worker(Datum main_arg)
 			my_shared->ncancelled += left;
 		else
 			my_shared->nskipped += left;
-		values[1] = CStringGetTextDatum(psprintf("%d steps: %d done, %d skipped, %d failed, %d cancelled%s%s%s",
-												 my_shared->nsteps, my_shared->ndone, my_shared->nskipped,
+		values[1] = CStringGetTextDatum(psprintf("%d %s: %d done, %d skipped, %d failed, %d cancelled%s%s%s",
+												 my_shared->nsteps, my_shared->nsteps == 1 ? "step" : "steps",
+												 my_shared->ndone, my_shared->nskipped,
 												 my_shared->nfailed, my_shared->ncancelled,
 												 my_shared->dry_run ? " (dry run)" : "",
 												 out_of_time ? " (time budget spent)" : "", gate_summary));

@@ -39,6 +39,9 @@ static int	campmon_vacuum_min_dead_pct = 20;
 static int	campmon_reindex_min_bloat_pct = 30;
 static int	campmon_reindex_min_size = 1280;	/* 10MB in blocks */
 static int	campmon_analyze_min_changed_pct = 10;
+static int	campmon_analyze_min_changed_rows = 1000;
+static int	campmon_vacuum_min_dead_rows = 1000;
+static int	campmon_vacuum_min_dead_size = 128;	/* 1MB in blocks */
 static int	campmon_freeze_age_pct = 80;
 static int	campmon_vacuum_full_max_size = 655360;	/* 5GB in blocks */
 static int	campmon_run_lock_timeout = 5000;
@@ -413,6 +416,15 @@ _PG_init(void)
 							"campmon.plan vacuums tables whose dead rows exceed this share of live rows (percent).",
 							NULL, &campmon_vacuum_min_dead_pct, 20, 0, 100,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.vacuum_min_dead_rows",
+							"campmon.plan vacuums a table (catalogs included) only for at least this many dead rows, or campmon.vacuum_min_dead_size of dead bytes.",
+							"A VACUUM below both floors is not worth a step: autovacuum takes care of it.",
+							&campmon_vacuum_min_dead_rows, 1000, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.vacuum_min_dead_size",
+							"campmon.plan vacuums a table (catalogs included) only for at least this much dead bytes, or campmon.vacuum_min_dead_rows dead rows.",
+							NULL, &campmon_vacuum_min_dead_size, 128, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_BLOCKS, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.reindex_min_bloat_pct",
 							"campmon.plan rebuilds B-tree indexes with at least this much bloat (percent).",
 							NULL, &campmon_reindex_min_bloat_pct, 30, 0, 100,
@@ -424,6 +436,11 @@ _PG_init(void)
 	DefineCustomIntVariable("campmon.analyze_min_changed_pct",
 							"campmon.plan analyzes tables whose rows changed by more than this since the last ANALYZE (percent).",
 							NULL, &campmon_analyze_min_changed_pct, 10, 0, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("campmon.analyze_min_changed_rows",
+							"campmon.plan analyzes a table after changes only when at least this many rows changed (besides campmon.analyze_min_changed_pct).",
+							"Below it, a table is analyzed only when it never was.",
+							&campmon_analyze_min_changed_rows, 1000, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("campmon.freeze_age_pct",
 							"campmon.plan freezes tables whose transaction id age passes this share of autovacuum_freeze_max_age (percent).",
@@ -659,4 +676,7 @@ _PG_init(void)
 							PGC_USERSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("campmon");
+
+	/* not a setting, but this is the library's one _PG_init */
+	campmon_access_hint_init();
 }

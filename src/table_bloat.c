@@ -198,15 +198,15 @@ table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
 		SET_INT8(main->c.free_bytes);
 		SET_INT8(main->min_pages * BLCKSZ);
 		SET_INT8(bloat_bytes(main));
-		values[i++] = Float8GetDatum(bloat_pct(main));
+		values[i++] = campmon_pct_datum(bloat_pct(main));
 		if (main->has_interval)
 		{
 			double		low,
 						high;
 
 			bloat_interval(main, &low, &high);
-			values[i++] = Float8GetDatum(low);
-			values[i++] = Float8GetDatum(high);
+			values[i++] = campmon_pct_datum(low);
+			values[i++] = campmon_pct_datum(high);
 		}
 		else
 		{
@@ -233,7 +233,7 @@ table_bloat_values(Oid relid, const HeapMeasure *main, Oid toastrelid,
 			SET_INT8(toast->c.free_bytes);
 			SET_INT8(toast->min_pages * BLCKSZ);
 			SET_INT8(bloat_bytes(toast));
-			values[i++] = Float8GetDatum(bloat_pct(toast));
+			values[i++] = campmon_pct_datum(bloat_pct(toast));
 		}
 	}
 	else

@@ -98,7 +98,7 @@ for my $view (qw(tables indexes stale_tables checks history))
 # views measured from the pages: the same figures on both
 same_on_both(
 	'campmon.tables (exact)',
-	"$exact SELECT table_name, method, family, table_bytes, live_tuples, dead_tuples, free_bytes, min_bytes, bloat_bytes, bloat_pct, toast_bloat_bytes FROM campmon.tables WHERE schema_name = 'public' ORDER BY 1",
+	"$exact SELECT table_name, method, family, table_bytes, live_rows, dead_rows, free_bytes, min_bytes, bloat_bytes, bloat_pct, toast_bloat_bytes FROM campmon.tables WHERE schema_name = 'public' ORDER BY 1",
 	1);
 same_on_both(
 	'campmon.indexes (exact)',
@@ -157,14 +157,14 @@ is($standby->safe_psql($db, "SELECT method FROM campmon.index_bloat('nmsbroadlog
 # exact figures: the standby reads the primary's pages, so equal to the
 # primary's and to pgstattuple's / pgstatindex's there
 same_on_both('table_bloat exact',
-	"SELECT live_tuples, dead_tuples, live_bytes, dead_bytes, free_bytes, min_bytes, toast_min_bytes FROM campmon.table_bloat('nmsbroadlogrcp', 'exact')"
+	"SELECT live_rows, dead_rows, live_bytes, dead_bytes, free_bytes, min_bytes, toast_min_bytes FROM campmon.table_bloat('nmsbroadlogrcp', 'exact')"
 );
 same_on_both('index_bloat exact',
 	"SELECT leaf_pages, internal_pages, empty_pages, deleted_pages, avg_leaf_density, leaf_fragmentation, min_bytes FROM campmon.index_bloat('nmsbroadlogrcp_ts', 'exact')"
 );
 is( $standby->safe_psql(
 		$db,
-		"SELECT c.live_tuples = p.tuple_count AND c.dead_tuples = p.dead_tuple_count AND c.free_bytes = p.free_space FROM campmon.table_bloat('rf_busy', 'exact') c, pgstattuple('rf_busy') p"
+		"SELECT c.live_rows = p.tuple_count AND c.dead_rows = p.dead_tuple_count AND c.free_bytes = p.free_space FROM campmon.table_bloat('rf_busy', 'exact') c, pgstattuple('rf_busy') p"
 	),
 	't',
 	'standby: table_bloat exact equals pgstattuple');

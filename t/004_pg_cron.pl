@@ -142,7 +142,7 @@ like(
 my $failed = $node->safe_psql($db,
 	"SELECT status || '|' || return_message FROM cron.job_run_details WHERE jobid = $job_failing ORDER BY runid LIMIT 1"
 );
-like($failed, qr/^failed\|ERROR:  campmon run \d+: 1 steps failed/,
+like($failed, qr/^failed\|ERROR:  campmon run \d+: 1 step failed/,
 	'the pg_cron job of a run with a failed step is failed');
 
 $node->stop;

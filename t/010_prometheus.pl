@@ -69,6 +69,11 @@ CREATE EXTENSION campmon;
 CREATE EXTENSION pg_stat_statements;
 -- Campaign's identifier sequence: half of 2^31 used (the demo's is at 77%)
 SELECT setval('public.xtknewid', 1073741824);
+-- 50 more paused workflows (over 60 in all): workflows_paused has a row
+-- per workflow, the scrape 10 series and their total
+INSERT INTO public.xtkworkflow (iworkflowid, sinternalname, slabel, istate, tslastmodified)
+SELECT 990000 + g, 'WKFPAUSED' || g, 'paused ' || g, 13, timestamp '2026-10-01' + g * interval '1 hour'
+FROM generate_series(1, 50) g;
 });
 # a real run, so that the last run has steps, an outcome and bytes given back
 $node->safe_psql($db,
@@ -77,6 +82,9 @@ is($node->safe_psql($db, q{SELECT count(*) FROM campmon.history WHERE outcome = 
 	'3', 'a run dropped three stale work tables');
 command_ok([ @psql, '-v', "exporter=$role", '-f', $role_sql ], 'exporter_role.sql creates the role and its grants');
 command_ok([ @psql, '-v', "exporter=$role", '-f', $role_sql ], 'and runs again on an existing role');
+# the listings' default mode samples what it cannot trust: one sample for
+# the exporter and the test's own reads of the views (as that role)
+$node->safe_psql($db, "ALTER ROLE $role SET campmon.sample_seed = 7");
 
 # the views as the exporter's role reads them
 my $as_exporter = $node->connstr($db) . " user=$role";
@@ -85,9 +93,11 @@ sub view
 	my ($sql) = @_;
 	return $node->safe_psql($db, $sql, connstr => $as_exporter);
 }
-is( view(q{SELECT pg_has_role('campmon_reader', 'MEMBER') AND pg_has_role('pg_monitor', 'MEMBER')
-            AND current_setting('campmon.tables_mode') = 'stats' AND current_setting('lock_timeout') = '5s'}),
-	't', "$role is a campmon_reader and pg_monitor, in stats mode, with a lock timeout");
+is( view(q{WITH loaded AS MATERIALIZED (SELECT campmon.version())    -- defines campmon's settings
+            SELECT pg_has_role('campmon_reader', 'MEMBER') AND pg_has_role('pg_monitor', 'MEMBER')
+            AND current_setting('campmon.tables_mode') = 'adaptive' AND current_setting('campmon.indexes_mode') = 'adaptive'
+            AND current_setting('lock_timeout') = '5s' FROM loaded}),
+	't', "$role is a campmon_reader and pg_monitor, in the listings' default mode (adaptive), with a lock timeout");
 my $checks_sql = q{SELECT string_agg(check_name || ' ' || coalesce(target, '') || ' ' || status, E'\n' ORDER BY 1)
                    FROM (SELECT * FROM campmon.checks ORDER BY check_name, target, status) c};
 is(view($checks_sql), $node->safe_psql($db, $checks_sql),
@@ -132,7 +142,7 @@ $text //= '';
 my $cost_sql = q{
 SELECT round(sum(total_exec_time)::numeric, 1),
        round((sum(total_exec_time) FILTER (WHERE query ~ 'campmon\.|xtknewid'))::numeric, 1),
-       max(calls) FILTER (WHERE query ~ '^SELECT x\.check_name AS "check"'),
+       max(calls) FILTER (WHERE query ~ '^SELECT y\.check_name AS "check"'),
        max(calls) FILTER (WHERE query ~ '^SELECT o\.outcome, count\(s\.step\)')
 FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'campmon_exporter'};
 my @first_cost = split /\|/, $node->safe_psql($db, $cost_sql);
@@ -210,9 +220,10 @@ sub near
 
 is(value('pg_up'), '1', 'pg_up is 1');
 is(value('pg_exporter_user_queries_load_error'), '0', 'the queries file loads');
-is(value('pg_exporter_last_scrape_error'), '0', 'no query of the scrape failed');
+is(value('pg_exporter_last_scrape_error'), '0', 'no query of the scrape failed')
+  or diag(join("\n", grep { /level=(error|warn)|err=/i } split /\n/, slurp_file($exporter_log)));
 is(value('campmon_extension_info', version => view(q{SELECT extversion FROM pg_extension WHERE extname = 'campmon'}),
-		tables_mode => 'stats', indexes_mode => 'stats'), '1',
+		tables_mode => 'adaptive', indexes_mode => 'adaptive'), '1',
 	'campmon_extension_info names the version and the default modes');
 
 # every metric the queries file declares is there
@@ -241,11 +252,62 @@ ok($lint_ok && $lint_out . $lint_err eq '', 'promtool check metrics finds nothin
 my @bad_names = grep { /^campmon_/ && (($type{$_} eq 'counter') != /_total$/ || !/^campmon_[a-z0-9_]+$/) } keys %type;
 is("@bad_names", '', 'campmon metrics: lower case, _total exactly on the counters');
 
-# bounded cardinality: the listing of the demo has 200 work tables and
-# ~300 relations; no series names one of them (about 1030 series: three per
-# check row, the demo's every cleanup task and technical workflow included)
-my $n_campmon = grep { /^campmon_/ } split /\n/, $text;
-cmp_ok($n_campmon, '<', 1200, "$n_campmon campmon series in all");
+# bounded cardinality: every label set is the top N plus a total.  The
+# series of each namespace, counted from the views (the demo: 200 work
+# tables, ~300 relations, 60-odd paused workflows), and no campmon series
+# outside these namespaces
+my %per_check = map { split /\|/ } split /\n/, view(q{
+SELECT check_name || '|' || least(count(DISTINCT coalesce(target, '')), 10)
+FROM campmon.checks WHERE check_name <> 'delivery_holding_tables' GROUP BY check_name});
+my ($n_checks, $n_families, $n_tables, $n_indexes, $n_sequences) = split /\|/, view(q{
+SELECT (SELECT count(*) FROM campmon.check_definitions),
+       (SELECT count(*) FROM (SELECT family FROM campmon.tables UNION SELECT family FROM campmon.indexes) f),
+       (SELECT least(count(*), 20) FROM campmon.tables WHERE family NOT IN ('work_table', 'list') AND bloat_bytes > 0),
+       (SELECT least(count(*), 20) FROM campmon.indexes WHERE family NOT IN ('work_table', 'list') AND bloat_bytes > 0),
+       (SELECT least(count(*), 10) FROM campmon.key_sequences WHERE readable)});
+my $n_databases = view(q{SELECT count(*) FROM campmon.wraparound WHERE scope = 'database' AND counter = 'xid'});
+my $check_series = 0;
+$check_series += $_ for values %per_check;
+my %namespace = (
+	'campmon_extension_info' => 1,
+	'campmon_check_(status|value|threshold)' => 3 * $check_series,
+	'campmon_checks_targets' => 3 * $n_checks,
+	'campmon_family_[a-z_]+' => 12 * $n_families,
+	'campmon_table_[a-z_]+' => 7 * $n_tables,
+	'campmon_index_[a-z_]+' => 4 * $n_indexes,
+	'campmon_work_tables(_bytes|_max_idle_seconds)?' => 3 * 3,
+	'campmon_last_run_status' => 8,
+	'campmon_last_(run_(id|start_timestamp_seconds|end_timestamp_seconds|duration_seconds|age_seconds|dry_run|released_bytes|reusable_bytes)|completed_run_end_timestamp_seconds)' => 9,
+	'campmon_last_run_steps' => 7,
+	'campmon_sequence_(last_value|used_ratio|wrap_at)' => 3 * $n_sequences,
+	'campmon_sequences_(found|unreadable|max_used_ratio)' => 3,
+	'campmon_vacuum_(blockers|blocker_oldest_xid_age|blocker_oldest_age_seconds)' => 3 * 4,
+	'campmon_wraparound_(age|freeze_max_age|failsafe_age|remaining|time_left_seconds)' => 5 * 2 * $n_databases,
+	'campmon_autovacuum_(workers_busy|workers_max|antiwraparound_running)' => 3);
+my @campmon_series = grep { /^campmon_/ } split /\n/, $text;
+my $n_campmon = @campmon_series;
+my $n_expected = 0;
+for my $ns (sort keys %namespace)
+{
+	my $n = grep { /^(?:$ns)[{ ]/ } @campmon_series;
+	is($n, $namespace{$ns}, "$ns: $namespace{$ns} series");
+	$n_expected += $namespace{$ns};
+}
+my @unknown = grep { my $l = $_; !grep { $l =~ /^(?:$_)[{ ]/ } keys %namespace } @campmon_series;
+is(scalar(@unknown), 0, 'no campmon series outside those namespaces') or diag(join("\n", @unknown[0 .. 9]));
+is($n_campmon, $n_expected, "$n_campmon campmon series on the demo database in all");
+# the count the docs quote
+like(slurp_file('doc/prometheus.md'), qr/\b$n_campmon in all\b/, "doc/prometheus.md quotes $n_campmon series");
+like(slurp_file('README.md'), qr/\b$n_campmon series on the demo\b/, "and the README");
+# the bound whatever the data: 10 series per check, 20 tables and indexes
+cmp_ok($n_campmon, '<=', 1 + 3 * 10 * $n_checks + 3 * $n_checks + 12 * $n_families + 7 * 20 + 4 * 20 + 9 + 8 + 9 + 7 + 3 * 10 + 3 + 12 + 10 * $n_databases + 3,
+	'under the bound of the queries file (10 targets per check, 20 tables, 20 indexes, a total each)');
+my $paused = view(q{SELECT count(*) FROM campmon.checks WHERE check_name = 'workflows_paused'});
+cmp_ok($paused, '>', 60, "campmon.checks has $paused paused workflows");
+is(scalar(samples('campmon_check_status', check => 'workflows_paused')), 10, 'the scrape has 10 series of them');
+is(value('campmon_checks_targets', check => 'workflows_paused', status => 'warning'),
+	view(q{SELECT count(*) FROM campmon.checks WHERE check_name = 'workflows_paused' AND status = 'warning'}),
+	'and their total: campmon_checks_targets{check="workflows_paused", status="warning"}');
 my @work_series = grep { ($_->{labels}{family} // '') =~ /^(work_table|list)$/ && defined $_->{labels}{table} }
   map { @{ $series{$_} } } grep { /^campmon_(table|index)_/ } keys %series;
 is(scalar(@work_series), 0, 'no series per work table or list');
@@ -262,22 +324,39 @@ near(value('campmon_check_value', check => 'cleanup_workflow', target => $cw_tar
 	"its value is the view's ($cw_value, the workflow's state)");
 near(value('campmon_check_threshold', check => 'cleanup_workflow', target => $cw_target), $cw_threshold,
 	"its threshold is the view's");
-# and every check row: one series per check and target, at the worst status
+# and every check: its 10 worst targets, one series each at the worst
+# status of the target's rows
 my %want_status;
-for (split /\n/, view(q{SELECT check_name || '|' || coalesce(target, '') || '|' ||
-                              max(CASE status WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END)
-                       FROM campmon.checks WHERE check_name <> 'delivery_holding_tables' GROUP BY check_name, target}))
+for (split /\n/, view(q{
+SELECT check_name || '|' || target || '|' || status FROM (
+    SELECT check_name, target, status,
+           row_number() OVER (PARTITION BY check_name ORDER BY status DESC, value DESC NULLS LAST, target) AS k
+    FROM (SELECT DISTINCT ON (check_name, coalesce(target, '')) check_name, coalesce(target, '') AS target,
+                 CASE status WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END AS status, value::float8 AS value
+          FROM campmon.checks WHERE check_name <> 'delivery_holding_tables'
+          ORDER BY check_name, coalesce(target, ''), CASE status WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END DESC,
+                   value DESC NULLS LAST) x) y
+WHERE k <= 10}))
 {
 	my ($c, $t, $s) = split /\|/, $_, 3;
 	$want_status{"$c|$t"} = $s;
 }
 my %got_status = map { ("$_->{labels}{check}|$_->{labels}{target}" => $_->{value}) } samples('campmon_check_status');
 is_deeply(\%got_status, \%want_status,
-	scalar(keys %want_status) . ' check series, each at the status campmon.checks gives it');
+	scalar(keys %want_status) . ' check series, the 10 worst targets of each check at the status campmon.checks gives them');
+my %want_totals = map { split /\|/ } split /\n/, view(q{
+SELECT d.check_name || ' ' || s.status || '|' ||
+       (SELECT count(*) FROM (SELECT DISTINCT ON (coalesce(c.target, '')) c.status FROM campmon.checks c
+                              WHERE c.check_name = d.check_name
+                              ORDER BY coalesce(c.target, ''), CASE c.status WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END DESC) t
+        WHERE t.status = s.status)
+FROM campmon.check_definitions d, unnest('{ok,warning,critical}'::text[]) s(status)});
+my %got_totals = map { ("$_->{labels}{check} $_->{labels}{status}" => $_->{value}) } samples('campmon_checks_targets');
+is_deeply(\%got_totals, \%want_totals, 'campmon_checks_targets: every check and status, the number of targets the view has');
 
 # one table: the largest delivery log
 my ($t_bytes, $t_total, $t_bloat, $t_pct, $t_dead, $t_family) = split /\|/,
-  view(q{SELECT table_bytes, total_bytes, bloat_bytes, bloat_pct, dead_tuples, family FROM campmon.tables
+  view(q{SELECT table_bytes, total_bytes, bloat_bytes, bloat_pct, dead_rows, family FROM campmon.tables
          WHERE schema_name = 'public' AND table_name = 'nmsbroadlogrcp'});
 my %t = (schema => 'public', table => 'nmsbroadlogrcp', family => $t_family);
 cmp_ok($t_bloat, '>', 0, "campmon.tables: nmsbroadlogrcp has $t_bloat bytes of bloat");
@@ -285,7 +364,7 @@ near(value('campmon_table_bytes', %t), $t_bytes, 'campmon_table_bytes of nmsbroa
 near(value('campmon_table_total_bytes', %t), $t_total, 'campmon_table_total_bytes is its total_bytes');
 near(value('campmon_table_bloat_bytes', %t), $t_bloat, 'campmon_table_bloat_bytes is its bloat_bytes');
 near(value('campmon_table_bloat_ratio', %t), $t_pct / 100, 'campmon_table_bloat_ratio is its bloat_pct / 100');
-near(value('campmon_table_dead_rows', %t), $t_dead, 'campmon_table_dead_rows is its dead_tuples');
+near(value('campmon_table_dead_rows', %t), $t_dead, 'campmon_table_dead_rows is its dead_rows');
 is( join(',', sort map { "$_->{labels}{schema}.$_->{labels}{table}" } samples('campmon_table_bloat_bytes')),
 	view(q{SELECT string_agg(s, ',' ORDER BY s COLLATE "C") FROM (
              SELECT schema_name || '.' || table_name AS s FROM campmon.tables
@@ -377,6 +456,61 @@ for my $v (@{ $dash->{templating}{list} })
 }
 is("@empty", '', 'every panel queries a campmon or exporter metric');
 is(join('; ', @missing), '', 'every metric the dashboard names is in the scrape');
+# every panel says its unit; no query adds instances together (a sum or
+# count without instance in its by); the thresholds are the checks'
+my @no_unit = map { $_->{title} } grep { !defined(($_->{fieldConfig}{defaults} // {})->{unit}) } @panels;
+is("@no_unit", '', 'every panel has a unit');
+my @merged = grep { /\b(sum|count|avg|min|max|topk|bottomk|quantile)\b/ && !/\b(sum|count|avg|min|max|topk|bottomk|quantile)\s+by\s*\([^)]*\binstance\b/ } @exprs;
+is(join("\n", @merged), '', 'every aggregation keeps the instance label (by (instance, ...))');
+my %panel = map { ($_->{title} => $_) } @panels;
+sub steps { my ($t) = @_; return join(',', map { $_->{value} // 'base' } @{ $panel{$t}{fieldConfig}{defaults}{thresholds}{steps} // [] }) }
+my ($x_warn, $x_crit) = view(q{SELECT threshold, message FROM campmon.checks WHERE check_name = 'xtknewid_sequence'}) =~ /^([0-9.]+)\|.*critical at ([0-9.]+)%/;
+is(steps('xtknewid used'), 'base,' . $x_warn / 100 . ',' . $x_crit / 100,
+	"the xtknewid gauge turns orange and red where xtknewid_sequence warns and goes critical ($x_warn%, $x_crit%)");
+my ($b_warn, $b_crit) = split /\|/, view(q{WITH loaded AS MATERIALIZED (SELECT campmon.version()) SELECT current_setting('campmon.bloat_warning_pct'), current_setting('campmon.bloat_critical_pct') FROM loaded});
+is(steps('Table bloat ratio by family'), 'base,' . $b_warn / 100 . ',' . $b_crit / 100,
+	"the family bloat ratio's lines are table_bloat's thresholds ($b_warn%, $b_crit%)");
+my ($not_run_for) = slurp_file($rules) =~ /alert: CampmonMaintenanceNotRun\n\s+expr: .*> (\d+) \* 86400/;
+is(steps('Since the last completed run'), 'base,' . $not_run_for * 86400,
+	"'Since the last completed run' turns orange when CampmonMaintenanceNotRun fires ($not_run_for days)");
+# "no completed run" shows as such: the panel's query gives -1 for an
+# instance that never completed a run (promtool evaluates it), which the
+# panel maps to that text; a day after a run's end, a day
+my $since = $panel{'Since the last completed run'};
+(my $since_expr = $since->{targets}[0]{expr}) =~ s/\$instance/.*/g;
+is(join('', map { $_->{options}{-1}{text} // '' } @{ $since->{fieldConfig}{defaults}{mappings} // [] }), 'no completed run',
+	"the panel maps -1 to 'no completed run'");
+my $since_rules = "$PostgreSQL::Test::Utils::tmp_check/since.rules.yml";
+my $since_test = "$PostgreSQL::Test::Utils::tmp_check/since.test.yml";
+(my $quoted = $since_expr) =~ s/'/''/g;
+open my $srf, '>', $since_rules or die;
+print $srf "groups:\n  - name: since\n    rules:\n      - record: dashboard:since_completed_run\n        expr: '$quoted'\n";
+close $srf;
+open my $stf, '>', $since_test or die;
+print $stf <<"EOT";
+rule_files: [since.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1h
+    input_series:
+      - series: 'campmon_last_completed_run_end_timestamp_seconds{instance="never"}'
+        values: '0x30'
+      - series: 'campmon_last_completed_run_end_timestamp_seconds{instance="ran"}'
+        values: '3600x30'
+    promql_expr_test:
+      - expr: dashboard:since_completed_run
+        eval_time: 25h
+        exp_samples:
+          - labels: 'dashboard:since_completed_run{instance="never"}'
+            value: -1
+          - labels: 'dashboard:since_completed_run{instance="ran"}'
+            value: 86400
+EOT
+close $stf;
+my ($sout, $serr) = ('', '');
+ok(IPC::Run::run([ $promtool, 'test', 'rules', $since_test ], '>', \$sout, '2>', \$serr),
+	"'Since the last completed run': -1 (no completed run) for an instance without one, the time since for the others")
+  or diag($sout . $serr);
 # its queries parse: promtool checks them as recording rules
 my $dash_rules = "$PostgreSQL::Test::Utils::tmp_check/dashboard.rules.yml";
 {

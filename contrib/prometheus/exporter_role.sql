@@ -15,10 +15,10 @@
  *     workflows, the owners of work tables, the date columns of the log
  *     tables), in the schemas of campmon.work_table_schemas: without it
  *     those checks say "may not be read" instead of answering;
- *   - in this database: the default (catalog-only) measurement modes whatever
- *     the database's own settings, so a scrape never reads table pages, and
- *     lock and statement timeouts, so a scrape that meets a lock (VACUUM FULL
- *     of xtkworkflow, say) fails fast instead of piling up connections.
+ *   - in this database: lock and statement timeouts, so that a scrape that
+ *     meets a lock (VACUUM FULL of xtkworkflow, say) fails fast instead of
+ *     piling up connections.  The measurement modes stay the listings'
+ *     defaults (adaptive), so that the dashboard shows what psql shows.
  * It logs in without a password: give it a peer or scram line in
  * pg_hba.conf (doc/prometheus.md).
  */
@@ -33,8 +33,6 @@ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = :'exporter') \
 
 GRANT campmon_reader, pg_monitor TO :"exporter";
 
-ALTER ROLE :"exporter" IN DATABASE :"DBNAME" SET campmon.tables_mode = 'stats';
-ALTER ROLE :"exporter" IN DATABASE :"DBNAME" SET campmon.indexes_mode = 'stats';
 ALTER ROLE :"exporter" IN DATABASE :"DBNAME" SET lock_timeout = '5s';
 ALTER ROLE :"exporter" IN DATABASE :"DBNAME" SET statement_timeout = '60s';
 

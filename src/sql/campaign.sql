@@ -16,6 +16,29 @@ COMMENT ON FUNCTION campmon.family_of(text, text) IS 'Campaign family of a table
 REVOKE ALL ON FUNCTION campmon.family_of(text,text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.family_of(text,text) TO campmon_reader, pg_monitor;
 
+-- A list of family names given to plan() (and so run_plan, start_plan):
+-- each must be a family campmon.family_of can answer, else an error naming
+-- the known ones -- a misspelt family would plan nothing, silently.
+CREATE OR REPLACE FUNCTION campmon._check_families(families text[]) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    f text;
+    known text[] := (SELECT array_agg(DISTINCT x ORDER BY x)
+                     FROM (SELECT family FROM campmon.family UNION ALL SELECT 'other') k(x));
+BEGIN
+    FOREACH f IN ARRAY coalesce(families, '{}') LOOP
+        IF f IS NULL OR NOT f = ANY (known) THEN
+            RAISE EXCEPTION 'unknown family "%"', f USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'Families are: ' || array_to_string(known, ', ') || ' (campmon.family; other is every other table).';
+        END IF;
+    END LOOP;
+END $$;
+
+REVOKE ALL ON FUNCTION campmon._check_families(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._check_families(text[]) TO campmon_reader, pg_monitor;
+
 -- campmon.work_table_schemas read as search_path is: names that need them
 -- in double quotes, unquoted names case-folded.
 CREATE OR REPLACE FUNCTION campmon._work_table_schemas() RETURNS text[]

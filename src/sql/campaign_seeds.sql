@@ -26,6 +26,8 @@ INSERT INTO campmon.family (family, pattern, schema_name, priority, high_churn, 
  ('catalog',    '^pg_(class|attribute|type|depend|statistic)$', 'pg_catalog', 10, true,
                 'system catalogs that work-table churn bloats', true),
  ('catalog',    '.',                   'pg_catalog', 50, false, 'other system catalogs', true),
+ ('campmon',    '.',                   'campmon', 5, false,
+                'campmon''s own tables: the run history, the snapshots, the configuration (autovacuum''s: no plan maintains them, no report lists them as reclaimable)', true),
  ('catalog',    '.',                   'information_schema', 50, false, 'information schema', true);
 
 INSERT INTO campmon.work_table_rule

@@ -46,7 +46,7 @@ BEGIN
         BEGIN
             RETURN QUERY EXECUTE format('SELECT * FROM %s()', producer);
         EXCEPTION WHEN OTHERS THEN
-            RETURN QUERY SELECT 'check_failed'::text, 'warning'::text, producer, NULL::numeric, NULL::numeric,
+            RETURN QUERY SELECT 'check_failed'::text, 'warning'::text, 'function:' || producer, NULL::numeric, NULL::numeric,
                 format('%s could not run: %s', producer, SQLERRM);
         END;
     END LOOP;

@@ -1,6 +1,6 @@
 /*
  * helpers.sql -- small functions the other files use: the library's
- * version, durations for messages, campmon's settings read as intervals,
+ * version, durations and counts for messages, campmon's settings read as intervals,
  * Campaign's "now", and the pattern helpers of the configuration tables
  * (literal prefix, LIKE prefix, owner id in a work-table name, regex check).
  */
@@ -21,6 +21,19 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 REVOKE ALL ON FUNCTION campmon._human(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._human(interval) TO campmon_reader, pg_monitor;
+
+-- A count with its noun in the right number, for messages: "1 work table",
+-- "2 work tables", "1 delivery" / "3 deliveries" (plural given when not
+-- the singular plus s).
+CREATE OR REPLACE FUNCTION campmon._count(n numeric, singular text, plural text DEFAULT NULL) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT n::text || ' ' || CASE WHEN n = 1 THEN singular ELSE coalesce(plural, singular || 's') END
+$$;
+
+REVOKE ALL ON FUNCTION campmon._count(numeric,text,text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._count(numeric,text,text) TO campmon_reader, pg_monitor;
 
 -- A campmon GUC counted in seconds (loads the library so that it exists).
 CREATE OR REPLACE FUNCTION campmon._seconds(name text) RETURNS interval

@@ -11,7 +11,7 @@
 -- indexes_bytes and total_bytes (as pg_indexes_size and
 -- pg_total_relation_size, from file sizes).  Internal: for the view.
 CREATE OR REPLACE FUNCTION campmon._list_table(
-    rel oid,
+    rel regclass,
     mode text,
     sample_pages integer)
 RETURNS TABLE (
@@ -22,16 +22,16 @@ RETURNS TABLE (
     table_bytes bigint,
     total_pages bigint,
     scanned_pages bigint,
-    live_tuples bigint,
-    dead_tuples bigint,
+    live_rows bigint,
+    dead_rows bigint,
     live_bytes bigint,
     dead_bytes bigint,
     free_bytes bigint,
     min_bytes bigint,
     bloat_bytes bigint,
-    bloat_pct double precision,
-    bloat_pct_low double precision,
-    bloat_pct_high double precision,
+    bloat_pct numeric,
+    bloat_pct_low numeric,
+    bloat_pct_high numeric,
     toast_relid regclass,
     toast_method text,
     toast_bytes bigint,
@@ -41,15 +41,15 @@ RETURNS TABLE (
     toast_free_bytes bigint,
     toast_min_bytes bigint,
     toast_bloat_bytes bigint,
-    toast_bloat_pct double precision,
+    toast_bloat_pct numeric,
     basis text,
     indexes_bytes bigint,
     total_bytes bigint)
 AS 'MODULE_PATHNAME', 'campmon_list_table'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL RESTRICTED ROWS 1;
 
-REVOKE ALL ON FUNCTION campmon._list_table(oid,text,integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._list_table(oid,text,integer) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._list_table(regclass,text,integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._list_table(regclass,text,integer) TO campmon_reader, pg_monitor;
 
 -- The activity columns straight from pg_stat_get_*() for the listed rows:
 -- joining pg_stat_all_tables/pg_stat_all_indexes computed them (and cached
@@ -65,18 +65,18 @@ SELECT
     COALESCE(b.toast_bytes, 0)              AS toast_bytes,
     b.indexes_bytes,
     b.total_bytes,
-    b.live_tuples,
-    b.dead_tuples,
+    b.live_rows,
+    b.dead_rows,
     b.live_bytes,
     b.dead_bytes,
     b.free_bytes,
     b.min_bytes,
     b.bloat_bytes,
-    round(b.bloat_pct::numeric, 2)          AS bloat_pct,
-    round(b.bloat_pct_low::numeric, 2)      AS bloat_pct_low,
-    round(b.bloat_pct_high::numeric, 2)     AS bloat_pct_high,
+    b.bloat_pct,
+    b.bloat_pct_low,
+    b.bloat_pct_high,
     b.toast_bloat_bytes,
-    round(b.toast_bloat_pct::numeric, 2)    AS toast_bloat_pct,
+    b.toast_bloat_pct,
     pg_catalog.pg_stat_get_live_tuples(c.oid)           AS n_live_tup,
     pg_catalog.pg_stat_get_dead_tuples(c.oid)           AS n_dead_tup,
     pg_catalog.pg_stat_get_mod_since_analyze(c.oid)     AS n_mod_since_analyze,
@@ -108,7 +108,7 @@ GRANT SELECT ON campmon.tables TO campmon_reader, pg_monitor;
 -- campmon.indexes' measurement of one index (try_index_bloat's row); in
 -- stats mode from the catalogs read once per query.  Internal: for the view.
 CREATE OR REPLACE FUNCTION campmon._list_index(
-    idx oid,
+    idx regclass,
     mode text,
     sample_pages integer)
 RETURNS TABLE (
@@ -128,24 +128,24 @@ RETURNS TABLE (
     internal_pages bigint,
     empty_pages bigint,
     deleted_pages bigint,
-    avg_leaf_density double precision,
-    avg_leaf_density_low double precision,
-    avg_leaf_density_high double precision,
-    leaf_fragmentation double precision,
-    leaf_fragmentation_low double precision,
-    leaf_fragmentation_high double precision,
+    avg_leaf_density numeric,
+    avg_leaf_density_low numeric,
+    avg_leaf_density_high numeric,
+    leaf_fragmentation numeric,
+    leaf_fragmentation_low numeric,
+    leaf_fragmentation_high numeric,
     leaf_items bigint,
     min_bytes bigint,
     bloat_bytes bigint,
-    bloat_pct double precision,
-    bloat_pct_low double precision,
-    bloat_pct_high double precision,
+    bloat_pct numeric,
+    bloat_pct_low numeric,
+    bloat_pct_high numeric,
     basis text)
 AS 'MODULE_PATHNAME', 'campmon_list_index'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL RESTRICTED ROWS 1;
 
-REVOKE ALL ON FUNCTION campmon._list_index(oid,text,integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._list_index(oid,text,integer) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._list_index(regclass,text,integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._list_index(regclass,text,integer) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE VIEW campmon.indexes AS
 SELECT
@@ -168,14 +168,14 @@ SELECT
     b.internal_pages,
     b.empty_pages,
     b.deleted_pages,
-    round(b.avg_leaf_density::numeric, 2)     AS avg_leaf_density,
-    round(b.leaf_fragmentation::numeric, 2)   AS leaf_fragmentation,
+    b.avg_leaf_density,
+    b.leaf_fragmentation,
     b.leaf_items,
     b.min_bytes,
     b.bloat_bytes,
-    round(b.bloat_pct::numeric, 2)            AS bloat_pct,
-    round(b.bloat_pct_low::numeric, 2)        AS bloat_pct_low,
-    round(b.bloat_pct_high::numeric, 2)       AS bloat_pct_high,
+    b.bloat_pct,
+    b.bloat_pct_low,
+    b.bloat_pct_high,
     pg_catalog.pg_stat_get_numscans(x.indexrelid)         AS idx_scan,
     pg_catalog.pg_stat_get_tuples_returned(x.indexrelid)  AS idx_tup_read,
     pg_catalog.pg_stat_get_tuples_fetched(x.indexrelid)   AS idx_tup_fetch,

@@ -17,16 +17,16 @@ CREATE OR REPLACE FUNCTION campmon.table_bloat(
     OUT table_bytes bigint,
     OUT total_pages bigint,
     OUT scanned_pages bigint,
-    OUT live_tuples bigint,
-    OUT dead_tuples bigint,
+    OUT live_rows bigint,
+    OUT dead_rows bigint,
     OUT live_bytes bigint,
     OUT dead_bytes bigint,
     OUT free_bytes bigint,
     OUT min_bytes bigint,
     OUT bloat_bytes bigint,
-    OUT bloat_pct double precision,
-    OUT bloat_pct_low double precision,
-    OUT bloat_pct_high double precision,
+    OUT bloat_pct numeric,
+    OUT bloat_pct_low numeric,
+    OUT bloat_pct_high numeric,
     OUT toast_relid regclass,
     OUT toast_method text,
     OUT toast_bytes bigint,
@@ -36,7 +36,7 @@ CREATE OR REPLACE FUNCTION campmon.table_bloat(
     OUT toast_free_bytes bigint,
     OUT toast_min_bytes bigint,
     OUT toast_bloat_bytes bigint,
-    OUT toast_bloat_pct double precision,
+    OUT toast_bloat_pct numeric,
     OUT basis text)
 RETURNS record
 AS 'MODULE_PATHNAME', 'campmon_table_bloat'
@@ -52,7 +52,7 @@ GRANT EXECUTE ON FUNCTION campmon.table_bloat(regclass,text,integer) TO campmon_
 -- table, is another session's temporary table or may not be measured by
 -- the caller.  For listings over pg_class, such as campmon.tables.
 CREATE OR REPLACE FUNCTION campmon.try_table_bloat(
-    rel oid,
+    rel regclass,
     mode text DEFAULT 'auto',
     sample_pages integer DEFAULT NULL)
 RETURNS TABLE (
@@ -63,16 +63,16 @@ RETURNS TABLE (
     table_bytes bigint,
     total_pages bigint,
     scanned_pages bigint,
-    live_tuples bigint,
-    dead_tuples bigint,
+    live_rows bigint,
+    dead_rows bigint,
     live_bytes bigint,
     dead_bytes bigint,
     free_bytes bigint,
     min_bytes bigint,
     bloat_bytes bigint,
-    bloat_pct double precision,
-    bloat_pct_low double precision,
-    bloat_pct_high double precision,
+    bloat_pct numeric,
+    bloat_pct_low numeric,
+    bloat_pct_high numeric,
     toast_relid regclass,
     toast_method text,
     toast_bytes bigint,
@@ -82,16 +82,16 @@ RETURNS TABLE (
     toast_free_bytes bigint,
     toast_min_bytes bigint,
     toast_bloat_bytes bigint,
-    toast_bloat_pct double precision,
+    toast_bloat_pct numeric,
     basis text)
 AS 'MODULE_PATHNAME', 'campmon_try_table_bloat'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE ROWS 1;
 
-COMMENT ON FUNCTION campmon.try_table_bloat(oid, text, integer) IS
+COMMENT ON FUNCTION campmon.try_table_bloat(regclass, text, integer) IS
 'Like table_bloat, but no row instead of an error for relations that cannot be measured';
 
-REVOKE ALL ON FUNCTION campmon.try_table_bloat(oid,text,integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon.try_table_bloat(oid,text,integer) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon.try_table_bloat(regclass,text,integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.try_table_bloat(regclass,text,integer) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon.index_bloat(
     idx regclass,
@@ -113,18 +113,18 @@ CREATE OR REPLACE FUNCTION campmon.index_bloat(
     OUT internal_pages bigint,
     OUT empty_pages bigint,
     OUT deleted_pages bigint,
-    OUT avg_leaf_density double precision,
-    OUT avg_leaf_density_low double precision,
-    OUT avg_leaf_density_high double precision,
-    OUT leaf_fragmentation double precision,
-    OUT leaf_fragmentation_low double precision,
-    OUT leaf_fragmentation_high double precision,
+    OUT avg_leaf_density numeric,
+    OUT avg_leaf_density_low numeric,
+    OUT avg_leaf_density_high numeric,
+    OUT leaf_fragmentation numeric,
+    OUT leaf_fragmentation_low numeric,
+    OUT leaf_fragmentation_high numeric,
     OUT leaf_items bigint,
     OUT min_bytes bigint,
     OUT bloat_bytes bigint,
-    OUT bloat_pct double precision,
-    OUT bloat_pct_low double precision,
-    OUT bloat_pct_high double precision,
+    OUT bloat_pct numeric,
+    OUT bloat_pct_low numeric,
+    OUT bloat_pct_high numeric,
     OUT basis text)
 RETURNS record
 AS 'MODULE_PATHNAME', 'campmon_index_bloat'
@@ -137,7 +137,7 @@ REVOKE ALL ON FUNCTION campmon.index_bloat(regclass,text,integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.index_bloat(regclass,text,integer) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon.try_index_bloat(
-    idx oid,
+    idx regclass,
     mode text DEFAULT 'auto',
     sample_pages integer DEFAULT NULL)
 RETURNS TABLE (
@@ -157,27 +157,27 @@ RETURNS TABLE (
     internal_pages bigint,
     empty_pages bigint,
     deleted_pages bigint,
-    avg_leaf_density double precision,
-    avg_leaf_density_low double precision,
-    avg_leaf_density_high double precision,
-    leaf_fragmentation double precision,
-    leaf_fragmentation_low double precision,
-    leaf_fragmentation_high double precision,
+    avg_leaf_density numeric,
+    avg_leaf_density_low numeric,
+    avg_leaf_density_high numeric,
+    leaf_fragmentation numeric,
+    leaf_fragmentation_low numeric,
+    leaf_fragmentation_high numeric,
     leaf_items bigint,
     min_bytes bigint,
     bloat_bytes bigint,
-    bloat_pct double precision,
-    bloat_pct_low double precision,
-    bloat_pct_high double precision,
+    bloat_pct numeric,
+    bloat_pct_low numeric,
+    bloat_pct_high numeric,
     basis text)
 AS 'MODULE_PATHNAME', 'campmon_try_index_bloat'
 LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL SAFE ROWS 1;
 
-COMMENT ON FUNCTION campmon.try_index_bloat(oid, text, integer) IS
+COMMENT ON FUNCTION campmon.try_index_bloat(regclass, text, integer) IS
 'Like index_bloat, but no row instead of an error for indexes that cannot be measured';
 
-REVOKE ALL ON FUNCTION campmon.try_index_bloat(oid,text,integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon.try_index_bloat(oid,text,integer) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon.try_index_bloat(regclass,text,integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon.try_index_bloat(regclass,text,integer) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE FUNCTION campmon.relation_last_write(rel regclass) RETURNS timestamptz
 AS 'MODULE_PATHNAME', 'campmon_relation_last_write'
@@ -190,31 +190,31 @@ REVOKE ALL ON FUNCTION campmon.relation_last_write(regclass) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon.relation_last_write(regclass) TO campmon_reader, pg_monitor;
 
 -- The facts of many relations, in one pass over pg_class.
-CREATE OR REPLACE FUNCTION campmon._relation_files(relids oid[])
+CREATE OR REPLACE FUNCTION campmon._relation_files(relids regclass[])
 RETURNS TABLE (relid oid, bytes bigint, last_write timestamptz)
 AS 'MODULE_PATHNAME', 'campmon_relation_files'
 LANGUAGE C VOLATILE PARALLEL SAFE;
 
-REVOKE ALL ON FUNCTION campmon._relation_files(oid[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._relation_files(oid[]) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._relation_files(regclass[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._relation_files(regclass[]) TO campmon_reader, pg_monitor;
 
 -- The size of a relation with its TOAST table and indexes, as
 -- pg_total_relation_size, from the files and without a lock (0 once gone):
 -- the run worker records it when each step starts and ends, and must not
 -- wait behind a lock held on the target to do so.
-CREATE OR REPLACE FUNCTION campmon._total_bytes(rel oid) RETURNS bigint
+CREATE OR REPLACE FUNCTION campmon._total_bytes(rel regclass) RETURNS bigint
 AS 'MODULE_PATHNAME', 'campmon_total_bytes'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
-REVOKE ALL ON FUNCTION campmon._total_bytes(oid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._total_bytes(oid) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._total_bytes(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._total_bytes(regclass) TO campmon_reader, pg_monitor;
 
 
 -- Size of a relation and everything that goes with it, 0 once it is gone.
-CREATE OR REPLACE FUNCTION campmon._size_of(rel oid) RETURNS bigint
+CREATE OR REPLACE FUNCTION campmon._size_of(rel regclass) RETURNS bigint
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT coalesce(pg_total_relation_size(rel), 0) $$;
 
-REVOKE ALL ON FUNCTION campmon._size_of(oid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._size_of(oid) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._size_of(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._size_of(regclass) TO campmon_reader, pg_monitor;

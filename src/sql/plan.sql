@@ -49,6 +49,9 @@ BEGIN
     ctx.reindex_pct := current_setting('campmon.reindex_min_bloat_pct')::numeric;
     ctx.reindex_min := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.reindex_min_size');
     ctx.analyze_pct := current_setting('campmon.analyze_min_changed_pct')::numeric;
+    ctx.analyze_min_rows := current_setting('campmon.analyze_min_changed_rows')::bigint;
+    ctx.vacuum_min_rows := current_setting('campmon.vacuum_min_dead_rows')::bigint;
+    ctx.vacuum_min_bytes := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_min_dead_size');
     ctx.full_max := (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'campmon.vacuum_full_max_size');
     ctx.rewrite_pct := current_setting('campmon.bloat_critical_pct')::numeric;
     ctx.routine_pct := current_setting('campmon.bloat_warning_pct')::numeric;
@@ -190,6 +193,7 @@ BEGIN
         RAISE EXCEPTION 'max_steps must be greater than zero, not %', max_steps
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Omit it (NULL) for no limit.';
     END IF;
+    PERFORM campmon._check_families(families);
     FOREACH a IN ARRAY coalesce(actions, '{}') LOOP
         IF a IS NULL OR NOT a = ANY (valid_actions) THEN
             RAISE EXCEPTION 'unknown action "%"', a USING ERRCODE = 'invalid_parameter_value',

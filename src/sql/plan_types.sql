@@ -65,6 +65,9 @@ CREATE TYPE campmon._plan_context AS (
     reindex_pct numeric,         -- campmon.reindex_min_bloat_pct
     reindex_min bigint,          -- campmon.reindex_min_size, in bytes
     analyze_pct numeric,         -- campmon.analyze_min_changed_pct
+    analyze_min_rows bigint,     -- campmon.analyze_min_changed_rows
+    vacuum_min_rows bigint,      -- campmon.vacuum_min_dead_rows: a VACUUM's floor,
+    vacuum_min_bytes bigint,     -- or campmon.vacuum_min_dead_size, in bytes
     full_max bigint,             -- campmon.vacuum_full_max_size, in bytes
     rewrite_pct numeric,         -- campmon.bloat_critical_pct: a rewrite from there
     routine_pct numeric,         -- campmon.bloat_warning_pct: Adobe's routine list from there

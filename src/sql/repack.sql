@@ -31,7 +31,7 @@
 -- any role may write those) and not owned by a superuser; functions in C or
 -- internal code can only be created by a superuser.  Operator classes and
 -- families need a superuser to be created and are not followed.
-CREATE OR REPLACE FUNCTION campmon._repack_foreign_code(rel oid) RETURNS text
+CREATE OR REPLACE FUNCTION campmon._repack_foreign_code(rel regclass) RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -76,8 +76,8 @@ WHERE r.classid = 'pg_proc'::regclass
 ORDER BY r.origin, p.oid
 LIMIT 1 $$;
 
-REVOKE ALL ON FUNCTION campmon._repack_foreign_code(oid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._repack_foreign_code(oid) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._repack_foreign_code(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._repack_foreign_code(regclass) TO campmon_reader, pg_monitor;
 
 -- pg_repack's leftovers, recognised by what pg_repack itself creates, never
 -- by a name a user may choose: triggers that call pg_repack's own trigger

@@ -99,7 +99,7 @@ BEGIN
                              WHERE NOT g.dry_run AND g.finished_at > coalesce(period_start, '-infinity')
                              ORDER BY g.run_id DESC LIMIT 5)) e
     WHERE e.rank <= 12;
-    RETURN '<h2>What the runs changed</h2>'
+    RETURN ''
         || CASE WHEN rows IS NULL
                 THEN '<p class="empty" id="run-effects">No run of campmon.run_plan did a step in this period.</p>'
                 ELSE format('<p>The last %s run(s) and the largest relations each acted on: the history''s own size and dead rows before and after the steps, and the size (with TOAST and indexes) and bloat measured by the snapshots taken before and after the run (— where no snapshot was taken around it: SELECT campmon.snapshot() before and after a run). SELECT * FROM campmon.run_effects has them all.</p>', runs)

@@ -93,7 +93,7 @@ BEGIN
     SELECT pg_catalog.count(*) INTO failed FROM campmon.run_step s
     WHERE s.run_id OPERATOR(pg_catalog.=) run_plan.run_id AND s.outcome OPERATOR(pg_catalog.=) 'failed';
     IF failed OPERATOR(pg_catalog.>) 0 THEN
-        RAISE EXCEPTION 'campmon run %: % steps failed', run_id, failed
+        RAISE EXCEPTION 'campmon run %: % failed', run_id, campmon._count(failed, 'step')
             USING ERRCODE = 'triggered_action_exception', DETAIL = summary,
                   HINT = pg_catalog.format('SELECT step, command, error FROM campmon.history WHERE run_id = %s AND outcome = ''failed'';', run_id);
     END IF;

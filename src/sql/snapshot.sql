@@ -69,8 +69,8 @@ BEGIN
     INTO chk FROM campmon.checks c;
 
     INSERT INTO campmon.snapshot_taken (taken_by, tables_mode, indexes_mode)
-    VALUES (taken_by, coalesce(current_setting('campmon.tables_mode', true), 'stats'),
-            coalesce(current_setting('campmon.indexes_mode', true), 'stats'))
+    VALUES (taken_by, coalesce(current_setting('campmon.tables_mode', true), 'adaptive'),
+            coalesce(current_setting('campmon.indexes_mode', true), 'adaptive'))
     RETURNING snapshot_id INTO id;
 
     WITH t AS MATERIALIZED (
@@ -94,15 +94,15 @@ BEGIN
         SELECT i.table_relid, count(*) AS n, sum(i.bloat_bytes) AS bloat FROM i GROUP BY i.table_relid
     ),
     -- the tables worth a row: catalogs, then Campaign's families (not its
-    -- work tables and lists, nor family 'other'), then by size; while they and their indexes
+    -- work tables and lists, nor families 'other' and 'campmon'), then by size; while they and their indexes
     -- fit in campmon.snapshot_max_relations
     ranked AS (
         SELECT t.relid,
                sum(1 + coalesce(p.n, 0)) OVER (ORDER BY CASE WHEN t.family = 'catalog' THEN 0
-                                                            WHEN t.family NOT IN ('work_table', 'list', 'other') THEN 1 ELSE 2 END,
+                                                            WHEN t.family NOT IN ('work_table', 'list', 'other', 'campmon') THEN 1 ELSE 2 END,
                                                        t.total_bytes DESC NULLS LAST, t.relid) AS running
         FROM t LEFT JOIN per_table p ON p.table_relid = t.relid
-        WHERE t.family IS NOT NULL AND t.family NOT IN ('work_table', 'list', 'other')
+        WHERE t.family IS NOT NULL AND t.family NOT IN ('work_table', 'list', 'other', 'campmon')
            OR t.total_bytes >= min_size
     ),
     keep AS (SELECT relid FROM ranked WHERE running <= max_rel),

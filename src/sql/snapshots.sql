@@ -19,15 +19,15 @@
 -- Whether the current role may see a relation's figures: SELECT on the
 -- table (an index: its table), or pg_stat_scan_tables' privileges; a
 -- relation dropped since (or NULL) only with the latter.
-CREATE FUNCTION campmon._may_see_figures(rel oid) RETURNS boolean
+CREATE FUNCTION campmon._may_see_figures(rel regclass) RETURNS boolean
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 SELECT pg_has_role(current_user, 'pg_stat_scan_tables', 'USAGE')
        OR coalesce(has_table_privilege(current_user, rel, 'SELECT'), false) $$;
 
-REVOKE ALL ON FUNCTION campmon._may_see_figures(oid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._may_see_figures(oid) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._may_see_figures(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._may_see_figures(regclass) TO campmon_reader, pg_monitor;
 
 -- Whether the current role may see a check row that snapshot() (as the
 -- extension's owner) computed from what pg_stat_activity shows only to

@@ -45,7 +45,7 @@ GRANT EXECUTE ON FUNCTION campmon._rule_problem(campmon.work_table_rule,text) TO
 -- for campmon.stale_tables at work_mem = 64MB, 29 MB at 2MB, for the same
 -- time).  plan(), _stale_tables() and _checks() run with work_mem = 2MB,
 -- which bounds their memory whatever the server's.
-CREATE OR REPLACE FUNCTION campmon._stale_tables(only_relid oid DEFAULT NULL)
+CREATE OR REPLACE FUNCTION campmon._stale_tables(only_relid regclass DEFAULT NULL)
 RETURNS TABLE (
     relid oid, schema_name text, table_name text, table_kind text, table_owner text,
     rule text, owner_table text, owner_id bigint, owner_state integer, owner_state_label text,
@@ -243,12 +243,12 @@ $q$,
         CASE WHEN cardinality(parts) = 0
              THEN 'SELECT w.relid, w.schema_name, w.table_name, w.table_kind, w.table_owner, w.total_bytes, w.last_write, NULL::text AS rule, NULL::text AS owner_table, NULL::bigint AS owner_id, 0 AS priority, false AS owner_exists, false AS owner_counts, NULL::bigint AS exists_value, NULL::integer AS state, false AS deleted, false AS failed, NULL::timestamptz AS since, NULL::timestamptz AS expires, NULL::int[] AS stale_states, NULL::int[] AS suspect_states, NULL::text AS missing_owner, NULL::text AS owner_noun, NULL::text AS held_advice, NULL::text AS exists_column FROM w WHERE false'
              ELSE array_to_string(parts, E'\nUNION ALL\n') END,
-        min_age, ids, never_owners, only_relid);
+        min_age, ids, never_owners, only_relid::oid);
     RETURN QUERY EXECUTE sql;
 END $fn$;
 
-REVOKE ALL ON FUNCTION campmon._stale_tables(oid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._stale_tables(oid) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._stale_tables(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._stale_tables(regclass) TO campmon_reader, pg_monitor;
 
 CREATE OR REPLACE VIEW campmon.stale_tables AS
 SELECT * FROM campmon._stale_tables();

@@ -29,20 +29,20 @@ BEGIN
             BEGIN
                 SELECT x.value INTO v FROM campmon._option(c.opt, 'NmsCleanup_LastCleanup') x;
                 IF v IS NULL THEN
-                    RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s.NmsCleanup_LastCleanup', c.opt), NULL::numeric,
+                    RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s:NmsCleanup_LastCleanup', c.opt), NULL::numeric,
                         round(extract(epoch FROM max_age) / 3600), 'the cleanup has never recorded a run (option NmsCleanup_LastCleanup is absent)';
                 ELSE
                     ts := v::timestamptz;
                     RETURN QUERY SELECT 'cleanup_last_run',
                         CASE WHEN ref - ts > 3 * max_age THEN 'critical' WHEN ref - ts > max_age THEN 'warning' ELSE 'ok' END,
-                        format('%s.NmsCleanup_LastCleanup', c.opt),
+                        format('%s:NmsCleanup_LastCleanup', c.opt),
                         round((extract(epoch FROM ref - ts) / 3600)::numeric, 1),
                         round((extract(epoch FROM max_age) / 3600)::numeric, 1),
                         format('the cleanup last ran %s ago (%s; value and threshold in hours, campmon.cleanup_max_age)',
                                campmon._human(ref - ts), v);
                 END IF;
             EXCEPTION WHEN OTHERS THEN
-                RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s.NmsCleanup_LastCleanup', c.opt), NULL::numeric, NULL::numeric,
+                RETURN QUERY SELECT 'cleanup_last_run', 'warning', format('%s:NmsCleanup_LastCleanup', c.opt), NULL::numeric, NULL::numeric,
                     format('cannot read the last cleanup time: %s', SQLERRM);
             END;
 
@@ -51,13 +51,13 @@ BEGIN
                 SELECT x.value INTO v FROM campmon._option(c.opt, 'XtkCleanup_NoStats') x;
                 RETURN QUERY SELECT 'cleanup_statistics',
                     CASE WHEN trim(v) IN ('1', '2') THEN 'warning' ELSE 'ok' END,
-                    format('%s.XtkCleanup_NoStats', c.opt), nullif(trim(coalesce(v, '0')), '')::numeric, 0::numeric,
+                    format('%s:XtkCleanup_NoStats', c.opt), nullif(trim(coalesce(v, '0')), '')::numeric, 0::numeric,
                     CASE trim(v)
                         WHEN '1' THEN 'the cleanup skips its VACUUM ANALYZE (XtkCleanup_NoStats = 1): statistics and free space are left to autovacuum'
                         WHEN '2' THEN 'the cleanup runs ANALYZE only, no VACUUM (XtkCleanup_NoStats = 2)'
                         ELSE 'the cleanup runs its VACUUM ANALYZE' END;
             EXCEPTION WHEN OTHERS THEN
-                RETURN QUERY SELECT 'cleanup_statistics', 'warning', format('%s.XtkCleanup_NoStats', c.opt), NULL::numeric, NULL::numeric,
+                RETURN QUERY SELECT 'cleanup_statistics', 'warning', format('%s:XtkCleanup_NoStats', c.opt), NULL::numeric, NULL::numeric,
                     format('cannot read option XtkCleanup_NoStats: %s', SQLERRM);
             END;
         END IF;
@@ -71,13 +71,13 @@ BEGIN
             EXECUTE format('SELECT istate::integer AS istate, coalesce(ifailed, 0)::integer AS ifailed FROM %s WHERE sinternalname = %L', c.wf, 'cleanup')
                 INTO rec;
             IF rec IS NULL THEN
-                RETURN QUERY SELECT 'cleanup_workflow', 'warning', format('%s cleanup', c.wf), NULL::numeric, NULL::numeric,
+                RETURN QUERY SELECT 'cleanup_workflow', 'warning', format('%s:cleanup', c.wf), NULL::numeric, NULL::numeric,
                     'no workflow named cleanup: is the Database cleanup workflow installed?';
             ELSE
                 RETURN QUERY SELECT 'cleanup_workflow',
                     CASE WHEN rec.ifailed <> 0 OR rec.istate IN (13, 20) THEN 'critical'
                          WHEN rec.istate = 11 THEN 'ok' ELSE 'warning' END,
-                    format('%s cleanup', c.wf), rec.istate::numeric, 11::numeric,
+                    format('%s:cleanup', c.wf), rec.istate::numeric, 11::numeric,
                     format('the Database cleanup workflow is %s (state %s)%s%s',
                            coalesce((SELECT os.label FROM campmon.owner_state os WHERE os.owner_table = 'xtkworkflow'
                                      AND rec.istate BETWEEN os.state_from AND os.state_to LIMIT 1), 'in state ' || rec.istate),
@@ -86,7 +86,7 @@ BEGIN
                            CASE WHEN rec.istate IN (13, 20) AND rec.ifailed = 0 THEN ': nothing is purged or dropped until it runs again' ELSE '' END);
             END IF;
         EXCEPTION WHEN OTHERS THEN
-            RETURN QUERY SELECT 'cleanup_workflow', 'warning', format('%s cleanup', c.wf), NULL::numeric, NULL::numeric,
+            RETURN QUERY SELECT 'cleanup_workflow', 'warning', format('%s:cleanup', c.wf), NULL::numeric, NULL::numeric,
                 format('cannot read the cleanup workflow: %s', SQLERRM);
         END;
     END LOOP;

@@ -62,8 +62,10 @@ BEGIN
                        dlv, cutoff, filters) INTO n, ids;
         RETURN QUERY SELECT 'deliveries_not_closed', CASE WHEN n > 0 THEN 'warning' ELSE 'ok' END, dlv::text, n::numeric, 0::numeric,
             CASE WHEN n = 0 THEN format('no delivery in progress (state 51 to 84) is past its validity as of %s', cutoff_text)
-                 ELSE format('%s deliveries in progress (state 51 to 84) were past their validity (tsvalidity) by %s: the cleanup closes them (state 95); oldest: %s',
-                             n, cutoff_text, ids) END;
+                 ELSE format('%s in progress (state 51 to 84) %s past %s validity (tsvalidity) by %s: the cleanup closes %s (state 95); oldest: %s',
+                             campmon._count(n, 'delivery', 'deliveries'), CASE WHEN n = 1 THEN 'was' ELSE 'were' END,
+                             CASE WHEN n = 1 THEN 'its' ELSE 'their' END, cutoff_text,
+                             CASE WHEN n = 1 THEN 'it' ELSE 'them' END, ids) END;
     ELSE
         RETURN QUERY SELECT 'deliveries_not_closed', 'warning', dlv::text, NULL::numeric, NULL::numeric,
             format('%s lacks ideliveryid, istate or tsvalidity: deliveries past their validity cannot be checked', dlv);
@@ -83,9 +85,10 @@ BEGIN
                            parts) INTO n, ids;
             RETURN QUERY SELECT 'delivery_parts_left', CASE WHEN n > 0 THEN 'warning' ELSE 'ok' END, parts::text, n::numeric, 0::numeric,
                 CASE WHEN n = 0 THEN format('no stopped or finished delivery keeps parts in %s', parts)
-                     ELSE format('%s stopped or finished deliveries (state 85 or 95%s) still have parts in %s: the cleanup deletes them; first: %s',
-                                 n, CASE WHEN campmon._has_column(dlv, 'tslastmodified') THEN ', last changed before ' || cutoff_text ELSE '' END,
-                                 parts, ids) END;
+                     ELSE format('%s (state 85 or 95%s) still %s parts in %s: the cleanup deletes them; first: %s',
+                                 campmon._count(n, 'stopped or finished delivery', 'stopped or finished deliveries'),
+                                 CASE WHEN campmon._has_column(dlv, 'tslastmodified') THEN ', last changed before ' || cutoff_text ELSE '' END,
+                                 CASE WHEN n = 1 THEN 'has' ELSE 'have' END, parts, ids) END;
         END IF;
     END IF;
 
@@ -112,7 +115,7 @@ BEGIN
         SELECT * INTO o FROM campmon._option(opt, 'NmsCleanup_RecycledDeliveryPurgeDelay');
         delay := campmon._option_seconds(o.value);
         IF o.found AND delay IS NULL THEN
-            RETURN QUERY SELECT 'campaign_option', 'warning', format('%s.NmsCleanup_RecycledDeliveryPurgeDelay', opt), NULL::numeric, NULL::numeric,
+            RETURN QUERY SELECT 'campaign_option', 'warning', format('%s:NmsCleanup_RecycledDeliveryPurgeDelay', opt), NULL::numeric, NULL::numeric,
                 format('option NmsCleanup_RecycledDeliveryPurgeDelay has a value that is not a number of seconds (%s, from %s): the documented week is assumed',
                        coalesce(o.value, 'empty'), coalesce(o.source_column, 'no value column'));
         END IF;
@@ -122,8 +125,10 @@ BEGIN
         EXECUTE format('SELECT count(*) FROM %s d WHERE coalesce(d.ideletestatus, 0) <> 0 AND d.tslastmodified::timestamptz < %L',
                        dlv, cutoff - delay) INTO n;
         RETURN QUERY SELECT 'deleted_deliveries_backlog', CASE WHEN n > 0 THEN 'warning' ELSE 'ok' END, dlv::text, n::numeric, 0::numeric,
-            format('%s deleted deliveries were deleted more than %s before %s: the cleanup purges them and their logs (%s)',
-                   n, campmon._human(delay), cutoff_text, delay_text);
+            format('%s %s deleted more than %s before %s: the cleanup purges %s and %s logs (%s)',
+                   campmon._count(n, 'deleted delivery', 'deleted deliveries'), CASE WHEN n = 1 THEN 'was' ELSE 'were' END,
+                   campmon._human(delay), cutoff_text, CASE WHEN n = 1 THEN 'it' ELSE 'them' END,
+                   CASE WHEN n = 1 THEN 'its' ELSE 'their' END, delay_text);
     END IF;
 
     -- mirror pages of deliveries whose tswebvalidity is past, not purged
@@ -150,8 +155,9 @@ BEGIN
             SELECT * INTO est FROM campmon._estimate_rows(mirror, format('ideliveryid = ANY (%L::bigint[])', dlv_ids), 'ideliveryid');
             RETURN QUERY SELECT 'mirror_page_backlog', CASE WHEN est.estimate > 0 THEN 'warning' ELSE 'ok' END, mirror::text,
                 est.estimate, 0::numeric,
-                format('%s rows of %s belong to %s deliveries whose mirror pages were due for purge (tswebvalidity past) by %s (%s)%s',
-                       est.estimate, mirror, cardinality(dlv_ids), cutoff_text, est.how,
+                format('%s of %s belong to %s whose mirror pages were due for purge (tswebvalidity past) by %s (%s)%s',
+                       campmon._count(est.estimate, 'row'), mirror,
+                       campmon._count(cardinality(dlv_ids), 'delivery', 'deliveries'), cutoff_text, est.how,
                        CASE WHEN est.estimate > 0 THEN ': the cleanup''s mirror-page task has not run' ELSE '' END);
         END LOOP;
     END IF;

@@ -156,8 +156,8 @@ BEGIN
         FROM pg_stats st
         WHERE st.schemaname = s AND st.tablename = (SELECT relname FROM pg_class WHERE oid = rel) AND st.attname = date_column;
         rows_past := CASE WHEN frac IS NULL THEN 'rows past retention unknown (no histogram: run ANALYZE)'
-                          ELSE format('about %s rows (%s) past retention, from the column histogram (an estimate)',
-                                      round(greatest(frac, 0) * greatest((SELECT reltuples FROM pg_class WHERE oid = rel), 0)),
+                          ELSE format('about %s (%s) past retention, from the column histogram (an estimate)',
+                                      campmon._count(round(greatest(frac, 0) * greatest((SELECT reltuples FROM pg_class WHERE oid = rel), 0))::numeric, 'row'),
                                       pg_size_pretty((greatest(frac, 0) * pg_relation_size(rel))::bigint)) END;
     END IF;
 
@@ -248,7 +248,7 @@ BEGIN
                 reported := reported || pr.option_name;
                 SELECT * INTO o FROM campmon._option(c.opt, pr.option_name);
                 IF o.found AND campmon._option_seconds(o.value) IS NULL THEN
-                    RETURN QUERY SELECT 'campaign_option', 'warning', format('%s.%s', c.opt, pr.option_name), NULL::numeric, NULL::numeric,
+                    RETURN QUERY SELECT 'campaign_option', 'warning', format('%s:%s', c.opt, pr.option_name), NULL::numeric, NULL::numeric,
                         format('option %s has a value that is not a number of seconds (%s, from %s): %s is assumed',
                                pr.option_name, coalesce(o.value, 'empty'), coalesce(o.source_column, 'no value column'),
                                campmon._human(pr.default_delay));

@@ -17,7 +17,7 @@ AS $$
                   'not while a pg_repack works on the table; campmon.plan() plans it)', array_to_string(l.objects, ', '))
     FROM campmon._repack_leftovers() l
     UNION ALL
-    SELECT 'repack_leftovers', 'ok', NULL, 0, 0, 'no pg_repack leftovers'
+    SELECT 'repack_leftovers', 'ok', 'extension:pg_repack', 0, 0, 'no pg_repack leftovers'
     FROM pg_extension e
     WHERE e.extname = 'pg_repack' AND NOT EXISTS (SELECT FROM campmon._repack_leftovers())
 $$;

@@ -33,7 +33,7 @@ BEGIN
     cutoff := least(ref, coalesce(last_cleanup, ref));
     SELECT * INTO est FROM campmon._estimate_rows(rel, format('tsexpiration::timestamptz < %L', cutoff), 'tsexpiration');
     RETURN QUERY SELECT 'session_backlog', CASE WHEN est.estimate > 0 THEN 'warning' ELSE 'ok' END, rel::text, est.estimate, 0::numeric,
-        format('%s sessions expired before %s (%s)%s', est.estimate,
+        format('%s expired before %s (%s)%s', campmon._count(est.estimate, 'session'),
                CASE WHEN last_cleanup IS NULL OR last_cleanup >= ref THEN 'now'
                     ELSE format('the cleanup''s last run (%s)', to_char(last_cleanup, 'YYYY-MM-DD HH24:MI')) END,
                est.how, CASE WHEN est.estimate > 0 THEN ': the cleanup deletes them (XtkSessionInfo, tsexpiration)' ELSE '' END);

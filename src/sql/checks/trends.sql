@@ -48,7 +48,7 @@ BEGIN
     RETURN QUERY
     SELECT 'tablespace_filling'::text,
            CASE WHEN t.days_to_full <= full_crit THEN 'critical' WHEN t.days_to_full <= full_warn THEN 'warning' ELSE 'ok' END,
-           t.tablespace, t.days_to_full, full_warn,
+           'tablespace:' || t.tablespace, t.days_to_full, full_warn,
            coalesce(t.note,
                     format('%s available of %s, %s a day over %s snapshots: %s (value and threshold in days)',
                            pg_size_pretty(t.available_bytes), pg_size_pretty(t.total_bytes),

@@ -34,36 +34,43 @@ BEGIN
         WHERE st.verdict = 'held' AND st.idle > held_idle
     ),
     deliveries AS (
-        SELECT st.owner_id, count(*) AS n, sum(st.total_bytes)::bigint AS b, min(st.reason) AS reason
+        SELECT format('%I.%I', st.schema_name, st.owner_table) AS owner_table, st.owner_id,
+               count(*) AS n, sum(st.total_bytes)::bigint AS b, min(st.reason) AS reason
         FROM st WHERE st.rule = 'delivery' AND st.verdict = 'stale'
           AND st.reason NOT LIKE '%no longer exists%'
-        GROUP BY st.owner_id
+        GROUP BY 1, st.owner_id
     )
     SELECT 'stale_work_tables'::text,
            CASE WHEN p.n >= stale_crit THEN 'critical' WHEN p.n > 0 THEN 'warning' ELSE 'ok' END,
-           'work tables'::text, p.n::numeric, stale_crit::numeric,
-           format('%s work tables (%s) that Campaign''s cleanup would drop are still there: see campmon.stale_tables', p.n, pg_size_pretty(p.b))
+           'campmon.stale_tables'::text, p.n::numeric, stale_crit::numeric,
+           format('%s (%s) that Campaign''s cleanup would drop %s still there: see campmon.stale_tables',
+                  campmon._count(p.n, 'work table'), pg_size_pretty(p.b), CASE WHEN p.n = 1 THEN 'is' ELSE 'are' END)
     FROM per_verdict p WHERE p.verdict = 'stale'
     UNION ALL
     SELECT 'suspect_work_tables', CASE WHEN p.n > 0 THEN 'warning' ELSE 'ok' END,
-           'work tables', p.n::numeric, 0::numeric,
-           format('%s work tables (%s) are probably dead but not covered by Campaign''s cleanup: see campmon.stale_tables', p.n, pg_size_pretty(p.b))
+           'campmon.stale_tables', p.n::numeric, 0::numeric,
+           format('%s (%s) %s probably dead but not covered by Campaign''s cleanup: see campmon.stale_tables',
+                  campmon._count(p.n, 'work table'), pg_size_pretty(p.b), CASE WHEN p.n = 1 THEN 'is' ELSE 'are' END)
     FROM per_verdict p WHERE p.verdict = 'suspect'
     UNION ALL
     SELECT 'held_idle_work_tables', CASE WHEN h.n > 0 THEN 'warning' ELSE 'ok' END,
-           'work tables', h.n::numeric, round(extract(epoch FROM held_idle) / 86400)::numeric,
-           format('%s held work tables (%s) have not been written for more than %s (campmon.held_max_idle; threshold in days): their owners keep them',
-                  h.n, pg_size_pretty(h.b), campmon._human(held_idle))
+           'campmon.stale_tables', h.n::numeric, round(extract(epoch FROM held_idle) / 86400)::numeric,
+           format('%s (%s) %s not been written for more than %s (campmon.held_max_idle; threshold in days): %s keep them',
+                  campmon._count(h.n, 'held work table'), pg_size_pretty(h.b), CASE WHEN h.n = 1 THEN 'has' ELSE 'have' END,
+                  campmon._human(held_idle), CASE WHEN h.n = 1 THEN 'its owner' ELSE 'their owners' END)
     FROM held_idle h
     UNION ALL
     SELECT 'deliveries_holding_tables', CASE WHEN count(d.owner_id) > 0 THEN 'warning' ELSE 'ok' END,
-           'nmsdelivery', count(d.owner_id)::numeric, 0::numeric,
-           format('%s stopped, deleted or unsent deliveries still have %s work tables (%s): the cleanup has not run since, or failed',
-                  count(d.owner_id), coalesce(sum(d.n), 0), pg_size_pretty(coalesce(sum(d.b), 0)))
+           'campmon.stale_tables', count(d.owner_id)::numeric, 0::numeric,
+           format('%s still %s %s (%s): the cleanup has not run since, or failed',
+                  campmon._count(count(d.owner_id), 'stopped, deleted or unsent delivery', 'stopped, deleted or unsent deliveries'),
+                  CASE WHEN count(d.owner_id) = 1 THEN 'has' ELSE 'have' END,
+                  campmon._count(coalesce(sum(d.n), 0), 'work table'), pg_size_pretty(coalesce(sum(d.b), 0)))
     FROM deliveries d
     UNION ALL
-    (SELECT 'delivery_holding_tables', 'warning', format('delivery %s', d.owner_id), d.n::numeric, 0::numeric,
-            format('%s; yet %s work tables (%s) are still there', d.reason, d.n, pg_size_pretty(d.b))
+    (SELECT 'delivery_holding_tables', 'warning', format('%s:%s', d.owner_table, d.owner_id), d.n::numeric, 0::numeric,
+            format('%s; yet %s (%s) %s still there', d.reason, campmon._count(d.n, 'work table'), pg_size_pretty(d.b),
+                   CASE WHEN d.n = 1 THEN 'is' ELSE 'are' END)
      FROM deliveries d ORDER BY d.b DESC, d.owner_id LIMIT 10);
 END $fn$;
 

@@ -80,7 +80,7 @@ BEGIN
                 WHEN m.state = 11 AND $1 - m.activity > 2 * m.expected_period THEN m.severity
                 WHEN m.state = 11 THEN 'ok'
                 ELSE 'warning' END,
-           coalesce(m.wname, m.internal_name || CASE WHEN m.name_is_prefix THEN '*' ELSE '' END),
+           $2 || ':' || coalesce(m.wname, m.internal_name || CASE WHEN m.name_is_prefix THEN '*' ELSE '' END),
            round((extract(epoch FROM $1 - m.activity) / 3600)::numeric, 1),
            round((extract(epoch FROM 2 * m.expected_period) / 3600)::numeric, 1),
            CASE WHEN m.internal_name = 'cleanup'
@@ -199,15 +199,16 @@ BEGIN
     technical AS (
         SELECT count(*) AS n FROM @SRC@ f WHERE f.failed AND (f.internal_name = 'cleanup' OR f.technical)
     )
-    SELECT 'workflows_failed'::text, CASE WHEN count(x.*) > 0 THEN 'warning' ELSE 'ok' END, NULL::text,
+    SELECT 'workflows_failed'::text, CASE WHEN count(x.*) > 0 THEN 'warning' ELSE 'ok' END, $1,
            count(x.*)::numeric, 0::numeric,
            CASE WHEN count(x.*) = 0 THEN format('no workflow of %s is in error', $1)
-                ELSE format('%s workflows of %s are in error: %s%s; fix and restart them (their work tables stay until then)',
-                            count(x.*), $1,
+                ELSE format('%s of %s %s in error: %s%s; fix and restart %s (their work tables stay until then)',
+                            campmon._count(count(x.*), 'workflow'), $1, CASE WHEN count(x.*) = 1 THEN 'is' ELSE 'are' END,
                             string_agg(x.label, ', ' ORDER BY x.rank) FILTER (WHERE x.rank <= 5),
-                            CASE WHEN count(x.*) > 5 THEN format(' and %s more', count(x.*) - 5) ELSE '' END) END
-           || (SELECT CASE WHEN t.n > 0 THEN format(' (besides %s technical workflow%s in error: see technical_workflow and cleanup_workflow)',
-                                                    t.n, CASE WHEN t.n = 1 THEN '' ELSE 's' END)
+                            CASE WHEN count(x.*) > 5 THEN format(' and %s more', count(x.*) - 5) ELSE '' END,
+                            CASE WHEN count(x.*) = 1 THEN 'it' ELSE 'them' END) END
+           || (SELECT CASE WHEN t.n > 0 THEN format(' (besides %s in error: see technical_workflow and cleanup_workflow)',
+                                                    campmon._count(t.n, 'technical workflow'))
                            ELSE '' END FROM technical t)
     FROM x$q$, '@SRC@', ws.src) USING wf::text;
 
@@ -219,14 +220,16 @@ BEGIN
         period_how := format('NmsServer_PausedWorkflowPeriod = %s days, from %s', trim(o.value), o.source_column);
     ELSE
         IF o.found THEN
-            RETURN QUERY SELECT 'campaign_option'::text, 'warning'::text, format('%s.NmsServer_PausedWorkflowPeriod', opt), NULL::numeric, NULL::numeric,
+            RETURN QUERY SELECT 'campaign_option'::text, 'warning'::text, format('%s:NmsServer_PausedWorkflowPeriod', opt), NULL::numeric, NULL::numeric,
                 format('option NmsServer_PausedWorkflowPeriod has a value that is not a number of days (%s, from %s): Adobe''s 7 days are assumed',
                        coalesce(o.value, 'empty'), coalesce(o.source_column, 'no value column'));
         END IF;
         period := interval '7 days';
         period_how := format('NmsServer_PausedWorkflowPeriod %s: Adobe''s 7 days', CASE WHEN o.found THEN 'unreadable' ELSE 'absent' END);
     END IF;
-    RETURN QUERY SELECT * FROM campmon._paused_workflow_rows(ws.src, ref, period, period_how);
+    -- targets in the form of the workflow rows: <workflow table>:<internal name>
+    RETURN QUERY SELECT p.check_name, p.status, wf::text || ':' || p.target, p.value, p.threshold, p.message
+                 FROM campmon._paused_workflow_rows(ws.src, ref, period, period_how) p;
 END $fn$;
 
 REVOKE ALL ON FUNCTION campmon._workflow_checks(text,regclass,regclass,timestamptz) FROM PUBLIC;

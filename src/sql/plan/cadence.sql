@@ -98,9 +98,9 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 SELECT 4, 'VACUUM'::text, t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
-       format('%s: %s dead rows (%s), %s bloat', campmon._plan_cadence_note(due, t.relid, 'vacuum'),
-              coalesce(t.dead_tuples, t.n_dead_tup, 0), pg_size_pretty(coalesce(t.dead_bytes, 0)),
-              coalesce(t.bloat_pct || '%', 'unknown')),
+       format('%s: %s (%s)%s', campmon._plan_cadence_note(due, t.relid, 'vacuum'),
+              campmon._count(coalesce(t.dead_rows, t.n_dead_tup, 0), 'dead row'), pg_size_pretty(coalesce(t.dead_bytes, 0)),
+              coalesce(', ' || t.bloat_pct || '% bloat', '')),
        coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
        format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), coalesce(t.dead_bytes, 0)
 FROM unnest(due) d

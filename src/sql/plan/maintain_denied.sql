@@ -12,7 +12,7 @@
 -- superuser.  plan() turns a step its role may not run into a keep row:
 -- a run never fails, or pretends to succeed, on a step it was never
 -- allowed (PostgreSQL's VACUUM only warns and skips).
-CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel oid, action text, run_as name DEFAULT current_user) RETURNS text
+CREATE OR REPLACE FUNCTION campmon._maintain_denied(rel regclass, action text, run_as name DEFAULT current_user) RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -38,5 +38,5 @@ LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON i.indexrelid = c.oid
 LEFT JOIN pg_class t ON t.oid = i.indrelid $$;
 
-REVOKE ALL ON FUNCTION campmon._maintain_denied(oid,text,name) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._maintain_denied(oid,text,name) TO campmon_reader, pg_monitor;
+REVOKE ALL ON FUNCTION campmon._maintain_denied(regclass,text,name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campmon._maintain_denied(regclass,text,name) TO campmon_reader, pg_monitor;

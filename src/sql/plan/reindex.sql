@@ -18,16 +18,19 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 SELECT 5, 'REINDEX INDEX CONCURRENTLY'::text, i.indexrelid, format('%I.%I', i.schema_name, i.index_name), i.family,
-       format('%s%% bloat (%s of %s), leaf density %s%%%s%s', i.bloat_pct, pg_size_pretty(i.bloat_bytes),
-              pg_size_pretty(i.index_bytes), coalesce(i.avg_leaf_density::text, 'unknown'),
-              -- never "drop it" of a key, a unique or constraint index or the
-              -- replica identity: they serve writes, not scans
-              CASE WHEN i.idx_scan <> 0 THEN ''
-                   WHEN i.is_primary OR i.is_unique OR i.constraint_name IS NOT NULL
-                        OR EXISTS (SELECT FROM pg_index x WHERE x.indexrelid = i.indexrelid AND x.indisreplident)
+       format('%s%% bloat (%s of %s)%s%s%s', i.bloat_pct, pg_size_pretty(i.bloat_bytes), pg_size_pretty(i.index_bytes),
+              -- a density only where the listing read one (never "unknown%")
+              CASE WHEN i.avg_leaf_density IS NOT NULL THEN format(', leaf density %s%%', i.avg_leaf_density) ELSE '' END,
+              -- never "drop it": not of a key, a unique or constraint index
+              -- (a foreign key's too) or the replica identity, which serve
+              -- writes, not scans; of the others campmon.index_hygiene weighs
+              -- the evidence, and campmon never drops an index
+              CASE WHEN i.idx_scan IS DISTINCT FROM 0 THEN ''
+                   WHEN x.needed
                    THEN '; never scanned since the statistics reset, but it enforces a key or constraint (or is the replica identity): it stays'
                    ELSE '; never scanned since the statistics reset: see campmon.index_hygiene (plan(show_kept => true)) before rebuilding it; campmon never drops an index' END,
-              CASE WHEN i.constraint_name IS NOT NULL THEN format('; backs constraint %s', i.constraint_name) ELSE '' END),
+              CASE WHEN i.constraint_name IS NOT NULL THEN format('; backs constraint %s', i.constraint_name)
+                   WHEN x.replident THEN '; the table''s replica identity' ELSE '' END),
        i.bloat_bytes, 'SHARE UPDATE EXCLUSIVE', round(i.index_bytes / 50e6 + 0.5, 1),
        format('REINDEX INDEX CONCURRENTLY %I.%I', i.schema_name, i.index_name),
        -- the index entries its scans read since the statistics reset, times
@@ -37,6 +40,11 @@ SELECT 5, 'REINDEX INDEX CONCURRENTLY'::text, i.indexrelid, format('%I.%I', i.sc
             THEN least(i.idx_tup_read::numeric * i.bloat_pct / greatest(100 - i.bloat_pct, 1) + 1, 9e18)::bigint
             ELSE i.bloat_bytes - 9e18::bigint END
 FROM unnest(ctx.indexes) i
+CROSS JOIN LATERAL (
+    SELECT coalesce(bool_or(pi.indisreplident), false) AS replident,
+           i.is_unique OR i.constraint_name IS NOT NULL OR coalesce(bool_or(pi.indisreplident), false)
+           OR EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid) AS needed
+    FROM pg_index pi WHERE pi.indexrelid = i.indexrelid) x
 WHERE i.is_valid AND i.access_method = 'btree'
   AND i.schema_name NOT IN ('pg_catalog', 'pg_toast', 'information_schema')
   AND i.bloat_pct >= ctx.reindex_pct AND i.bloat_bytes >= ctx.reindex_min
