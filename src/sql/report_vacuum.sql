@@ -27,7 +27,7 @@ BEGIN
                              campmon._html(b.dead_rows_note), campmon._html(b.advice)), '' ORDER BY b.xid_age DESC)
     INTO rows FROM (SELECT * FROM campmon.vacuum_blockers LIMIT 10) b;
     doc := doc || CASE WHEN rows IS NULL
-                       THEN '<p class="empty" id="blockers">Nothing holds the xmin horizon back: VACUUM can remove the dead rows of every finished transaction.</p>'
+                       THEN '<p class="quiet" id="blockers">Nothing holds the xmin horizon back: VACUUM can remove the dead rows of every finished transaction.</p>'
                        ELSE '<table id="blockers"><tr><th>what</th><th>who</th><th>holds</th><th>transactions old</th><th>for</th><th>held</th><th>advice (campmon never acts on it)</th></tr>'
                             || rows || '</table>' END;
 

@@ -24,7 +24,9 @@ AS $$
 DECLARE
     parts text[];
 BEGIN
-    IF target IS NULL OR target !~ '^("[^"]+"|[^".]+)\.("[^"]+"|[^".]+)$' THEN
+    -- schema.relation, either part quoted (a quote inside doubled, a dot
+    -- inside allowed: a hostile name is a name)
+    IF target IS NULL OR target !~ '^("([^"]|"")+"|[^".]+)\.("([^"]|"")+"|[^".]+)$' THEN
         RETURN NULL;
     END IF;
     parts := parse_ident(target);
