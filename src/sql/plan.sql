@@ -124,9 +124,12 @@ BEGIN
     WITH bloated AS (
         SELECT t, ctx.allow_blocking AND t.family <> 'broadlog' AND t.table_bytes <= ctx.full_max AS is_rewrite
         FROM unnest(ctx.tables) t
+        -- a sampled figure by its 95% interval's low end (_bloat_judged)
+        CROSS JOIN LATERAL (SELECT (campmon._bloat_judged(t.method, t.bloat_pct, t.bloat_pct_low, t.bloat_pct_high,
+                                                          ctx.rewrite_pct, ctx.rewrite_pct)).sure_pct AS pct) j
         WHERE t.family <> 'catalog' AND t.bloat_bytes >= ctx.reindex_min
-          AND (t.bloat_pct >= ctx.rewrite_pct
-               OR (t.bloat_pct >= ctx.routine_pct AND t.relid = ANY (ctx.routine))))
+          AND (j.pct >= ctx.rewrite_pct
+               OR (j.pct >= ctx.routine_pct AND t.relid = ANY (ctx.routine))))
     SELECT ARRAY(SELECT b.t FROM bloated b WHERE b.is_rewrite),
            ARRAY(SELECT b.t FROM bloated b WHERE NOT b.is_rewrite)
     INTO ctx.rewrite_blocking, ctx.rewrite_online;

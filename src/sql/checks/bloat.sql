@@ -105,29 +105,6 @@ END $fn$;
 REVOKE ALL ON FUNCTION campmon._check_bloat() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campmon._check_bloat() TO campmon_reader, pg_monitor;
 
--- What a bloat figure is judged by: a sampled one (method 'sampled') by the
--- low end of its 95% interval, so that a single draw near a threshold does
--- not decide an alert; any other by the figure itself (exact and approx
--- read every page, stats has no interval).  note is what the message adds
--- when a threshold lies within the interval.
-CREATE OR REPLACE FUNCTION campmon._bloat_judged(method text, pct double precision, low double precision,
-                                                 high double precision, warn_pct numeric, crit_pct numeric,
-                                                 OUT sure_pct double precision, OUT note text)
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-SELECT CASE WHEN method = 'sampled' AND low IS NOT NULL THEN least(low, pct) ELSE pct END,
-       CASE WHEN method = 'sampled' AND low IS NOT NULL AND high IS NOT NULL
-                 AND ((low < warn_pct AND high >= warn_pct) OR (low < crit_pct AND high >= crit_pct))
-            THEN format('; the %s%% threshold lies within the sample''s 95%% interval (%s-%s%%): judged by its low end (mode exact reads every page)',
-                        CASE WHEN low < warn_pct AND high >= warn_pct THEN warn_pct ELSE crit_pct END,
-                        round(low::numeric, 1), round(high::numeric, 1))
-            ELSE '' END
-$$;
-
-REVOKE ALL ON FUNCTION campmon._bloat_judged(text, double precision, double precision, double precision, numeric, numeric) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION campmon._bloat_judged(text, double precision, double precision, double precision, numeric, numeric) TO campmon_reader, pg_monitor;
-
 -- Relations with an unreadable page (a checksum failure, a damaged header
 -- or line pointer): the listings, in a mode that reads pages, give them a
 -- row with method 'unreadable'; each is critical here.  The catalog-only

@@ -47,7 +47,10 @@ CROSS JOIN LATERAL (
     FROM pg_index pi WHERE pi.indexrelid = i.indexrelid) x
 WHERE i.is_valid AND i.access_method = 'btree'
   AND i.schema_name NOT IN ('pg_catalog', 'pg_toast', 'information_schema')
-  AND i.bloat_pct >= ctx.reindex_pct AND i.bloat_bytes >= ctx.reindex_min
+  -- a sampled figure by its 95% interval's low end, not one draw near the
+  -- threshold (checks/bloat.sql: _bloat_judged)
+  AND (campmon._bloat_judged(i.method, i.bloat_pct, i.bloat_pct_low, i.bloat_pct_high, ctx.reindex_pct, ctx.reindex_pct)).sure_pct >= ctx.reindex_pct
+  AND i.bloat_bytes >= ctx.reindex_min
   -- a table this plan rewrites gets its indexes rebuilt with it
   AND NOT EXISTS (SELECT FROM unnest(ctx.rewritten) rw(relid) WHERE rw.relid = i.table_relid)
 $$;
