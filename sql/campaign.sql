@@ -46,7 +46,8 @@ SELECT count(DISTINCT check_name) >= 15 AS checks_with_rows,
            OR (target ~ '^[^:.]+\.[^:.]+:.+$' AND to_regclass(split_part(target, ':', 1)) IS NOT NULL)
            OR target ~ '^(tablespace|extension|function|setting):.+$')
            OR target IS NULL) AS other_targets
-FROM campmon.checks;
+FROM campmon.checks   -- (the server's own checks, by database, sql/vacuum.sql, left out)
+WHERE check_name NOT IN (SELECT check_name FROM campmon.check_definitions WHERE category IN ('vacuum', 'wraparound'));
 SELECT DISTINCT ON (check_name) check_name, target FROM campmon.checks
 WHERE target ~ ':' ORDER BY check_name, target;
 

@@ -4,6 +4,19 @@
 -- rows, and sampled intervals of samples larger than half the table
 --
 SET campmon.sample_seed = 15;
+-- the truth is a rewrite of what is dead to everybody: before each one,
+-- wait (up to a minute) until no other session of this database -- an
+-- autovacuum ANALYZE of another test's table -- holds the horizon back,
+-- or the rewrite keeps the deleted rows as recently dead
+CREATE FUNCTION pg_temp.horizon_clear() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1 .. 600 LOOP
+        EXIT WHEN NOT EXISTS (SELECT FROM pg_stat_activity
+                              WHERE datname = current_database() AND pid <> pg_backend_pid()
+                                AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL));
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+END $$;
 
 -- 1. Dropped columns.  VACUUM FULL writes a dropped column as NULL, so a
 -- table whose wide column was dropped shrinks by its width on a rewrite.
@@ -18,6 +31,7 @@ CREATE TEMP TABLE rm_dropped_m AS
 SELECT m AS mode, b.table_bytes, b.min_bytes, b.bloat_pct, b.bloat_pct_low, b.bloat_pct_high
 FROM unnest('{exact,sampled,approx}'::text[]) m,
      campmon.table_bloat('rm_dropped', m, CASE WHEN m = 'sampled' THEN 120 END) b;
+SELECT pg_temp.horizon_clear();
 VACUUM FULL rm_dropped;
 -- exact replays the rewrite: equal; sampled and approx within 3% of it;
 -- the bloat is real (the rewrite gives back most of the table)
@@ -36,6 +50,7 @@ INSERT INTO rm_plain SELECT g, g, 'row ' || g FROM generate_series(1, 20000) g;
 DELETE FROM rm_plain WHERE id % 10 = 0;
 SELECT count(*) FROM rm_plain;
 CREATE TEMP TABLE rm_plain_m AS SELECT min_bytes FROM campmon.table_bloat('rm_plain', 'exact');
+SELECT pg_temp.horizon_clear();
 VACUUM FULL rm_plain;
 SELECT min_bytes = pg_relation_size('rm_plain') AS plain_matches FROM rm_plain_m;
 
@@ -58,6 +73,7 @@ FROM unnest('{rm_dead_pkey,rm_dead_v,rm_dead_s,rm_dead_part}'::regclass[]) i,
      unnest('{exact,sampled,stats}'::text[]) m,
      campmon.index_bloat(i, m, CASE WHEN m = 'sampled' THEN 60 END) b;
 VACUUM rm_dead;
+SELECT pg_temp.horizon_clear();
 REINDEX TABLE rm_dead;
 -- every mode within 10 points of the real REINDEX (about 50% given back),
 -- and says why

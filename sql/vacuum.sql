@@ -144,7 +144,8 @@ CREATE TABLE vac.own_freeze (id int, v text)
           autovacuum_multixact_freeze_max_age = 200000);
 SELECT counter, regexp_replace(name, 'pg_toast_\d+', 'pg_toast_<n>') AS name, freeze_max_age, failsafe_age, stop_age, note IS NOT NULL AS has_note
 FROM campmon._wraparound(100000) WHERE name LIKE 'vac.own_freeze%' ORDER BY counter DESC, name;
-SELECT counter, count(*) AS databases, bool_and(age >= 0 AND remaining = stop_age - age) AS figures
+SELECT counter, count(*) = (SELECT count(*) FROM pg_database) AS every_database,
+       bool_and(age >= 0 AND remaining = stop_age - age) AS figures
 FROM campmon.wraparound WHERE scope = 'database' GROUP BY counter ORDER BY counter DESC;
 SELECT check_name, status FROM campmon.checks WHERE check_name IN ('xid_wraparound', 'multixact_wraparound')
 GROUP BY 1, 2 ORDER BY 1, 2;

@@ -58,7 +58,7 @@ WHERE run_id = (SELECT max(run_id) FROM campmon.run) AND target = 'public.fz_old
 	'VACUUM (FREEZE) | done',
 	'the run froze it');
 cmp_ok($node->safe_psql('postgres', q{SELECT age(relfrozenxid) FROM pg_class WHERE relname = 'fz_old'}),
-	'<', 100, 'its transaction id age is back near 0');
+	'<', 1000, 'its transaction id age is back well under the 1,500 before (the run froze other tables after it)');
 is($node->safe_psql('postgres', $freeze_steps), '0', 'and it is no longer planned');
 
 $node->stop;

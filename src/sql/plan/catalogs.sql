@@ -59,14 +59,22 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 WITH t AS (
-    SELECT t.*, coalesce(t.dead_rows, t.n_dead_tup, 0) AS dead, coalesce(k.dropped_rows, 0) AS dropped
+    -- dead rows: the listing's; or PostgreSQL's count where it is higher --
+    -- the backends' own catalog reads prune these pages all day, leaving
+    -- line pointers and index entries that only a VACUUM clears
+    SELECT t.*, greatest(coalesce(t.dead_rows, t.n_dead_tup, 0), coalesce(t.n_dead_tup, 0)) AS dead,
+           coalesce(t.dead_rows, t.n_dead_tup, 0) AS dead_measured, coalesce(k.dropped_rows, 0) AS dropped
     FROM unnest(ctx.tables) t
     LEFT JOIN campmon._plan_catalog_rows_dropped(ctx) k ON k.catalog = t.table_name
     WHERE t.family = 'catalog' AND t.schema_name = 'pg_catalog'
       AND t.table_name IN ('pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_statistic'))
 SELECT 3, 'VACUUM'::text, t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
        format('catalog %s: %s%% bloat, %s%s (work tables created and dropped churn the catalogs)',
-              t.table_name, t.bloat_pct, campmon._count(t.dead, 'dead row'),
+              t.table_name, t.bloat_pct,
+              campmon._count(t.dead_measured, 'dead row')
+              || CASE WHEN t.dead > t.dead_measured
+                      THEN format(' (%s by PostgreSQL''s statistics: pruned pages leave their line pointers and index entries to VACUUM)', t.dead)
+                      ELSE '' END,
               CASE WHEN t.dropped > 0 THEN format(', and about %s this plan''s drops delete', campmon._count(t.dropped, 'row')) ELSE '' END),
        coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
        format('VACUUM (ANALYZE) %I.%I', t.schema_name, t.table_name), t.bloat_bytes
