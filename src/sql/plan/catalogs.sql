@@ -71,9 +71,9 @@ WITH t AS (
 SELECT 3, 'VACUUM'::text, t.relid, format('%I.%I', t.schema_name, t.table_name), t.family,
        format('catalog %s: %s%% bloat, %s%s (work tables created and dropped churn the catalogs)',
               t.table_name, t.bloat_pct,
-              campmon._count(t.dead_measured, 'dead row')
+              campmon._count(t.dead, 'dead row')
               || CASE WHEN t.dead > t.dead_measured
-                      THEN format(' (%s by PostgreSQL''s statistics: pruned pages leave their line pointers and index entries to VACUUM)', t.dead)
+                      THEN format(' by PostgreSQL''s statistics (%s in the listing: pruned pages leave their line pointers and index entries to VACUUM)', t.dead_measured)
                       ELSE '' END,
               CASE WHEN t.dropped > 0 THEN format(', and about %s this plan''s drops delete', campmon._count(t.dropped, 'row')) ELSE '' END),
        coalesce(t.dead_bytes, 0), 'SHARE UPDATE EXCLUSIVE', round(t.table_bytes / 200e6 + 0.1, 1),
