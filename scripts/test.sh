@@ -37,8 +37,8 @@ bash scripts/cluster.sh -o fsync=off -o max_connections=40 bash -c '
 
 # Upgrades: each built upgrade script campmon--OLD--NEW.sql, applied to a
 # fresh OLD install, must give what a fresh NEW install gives
-# (scripts/compare_installs.sh).  Off until a second version exists: 1.0 is
-# the first, unreleased (README, "Developing").
+# (scripts/compare_installs.sh).  On since 1.0's release: 1.0 is frozen in
+# src/sql/released/ (README, "Upgrades").
 upgrades=$(cd src/sql/updates 2>/dev/null && ls campmon--*--*.sql 2>/dev/null)
 if [ -n "$upgrades" ]; then
     : > "$log/upgrade.out"

@@ -58,7 +58,7 @@ CREATE EXTENSION campmon VERSION '$old';
 INSERT INTO campmon.family (family, pattern, description) VALUES ('broadlog', '^mylog', 'our own delivery logs');
 INSERT INTO campmon.family (family, pattern, schema_name, priority, high_churn) VALUES ('rftest', '^rf_', 'public', 5, true);
 INSERT INTO campmon.work_table_rule (rule, pattern, owner_table, owner_noun, owner_key) VALUES ('export', '^wkexp_([0-9]+)_', 'myexport', 'export', 'iexportid');
-INSERT INTO campmon.purge_rule (pattern, date_column, option_name, default_delay, seeded) VALUES ('^mylog', 'tslog', 'My_PurgeDelay', '30 days', false);
+INSERT INTO campmon.purge_rule (rule, pattern, date_column, option_name, default_delay, task, source, seeded) VALUES ('mylog', '^mylog', 'tslog', 'My_PurgeDelay', '30 days', 'our purge', 'our workflow', false);
 INSERT INTO campmon.technical_workflow (internal_name, expected_period, severity) VALUES ('myExport', '1 day', 'critical');
 INSERT INTO campmon.owner_state (owner_table, state_from, state_to, label) VALUES ('myexport', 1, 1, 'exported');
 CREATE TABLE rf_busy (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
