@@ -62,7 +62,7 @@ WITH t AS (
     -- dead rows: the listing's; or PostgreSQL's count where it is higher --
     -- the backends' own catalog reads prune these pages all day, leaving
     -- line pointers and index entries that only a VACUUM clears
-    SELECT t.*, greatest(coalesce(t.dead_rows, t.n_dead_tup, 0), coalesce(t.n_dead_tup, 0)) AS dead,
+    SELECT t.*, greatest(coalesce(t.dead_rows, 0), coalesce(t.n_dead_tup, 0)) AS dead,
            coalesce(t.dead_rows, t.n_dead_tup, 0) AS dead_measured, coalesce(k.dropped_rows, 0) AS dropped
     FROM unnest(ctx.tables) t
     LEFT JOIN campmon._plan_catalog_rows_dropped(ctx) k ON k.catalog = t.table_name
